@@ -1,0 +1,1 @@
+"""Chat-platform adapters (Slack, Discord, webhooks, console) over `bot/`."""
