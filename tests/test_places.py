@@ -1,0 +1,275 @@
+"""Gazetteer: look-ups, finding place names in text, and resolving them in context."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+
+from bot.places import Gazetteer, Mention, display_name, get_gazetteer, norm
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return get_gazetteer()
+
+
+def resolved(gaz: Gazetteer, text: str, title: str = "") -> list[Mention]:
+    title_mentions = gaz.find_mentions(title) if title else []
+    return gaz.resolve(gaz.find_mentions(text), title_mentions=title_mentions)
+
+
+def places(gaz: Gazetteer, text: str, title: str = "") -> dict[str, tuple[str, str, str | None]]:
+    """surface → (kind, country, admin1) of each resolved mention."""
+    out = {}
+    for m in resolved(gaz, text, title):
+        assert m.place is not None
+        out[m.text] = (m.place.kind, m.place.country, m.place.admin1)
+    return out
+
+
+def test_norm_strips_accents_case_and_punctuation() -> None:
+    assert norm("Lashkar Gāh") == "lashkar gah"
+    assert norm("Mazar-i-Sharif") == "mazar i sharif"
+    assert norm("U.S.") == "us"
+    assert norm("Łódź") == "lodz"
+    assert display_name("Spīn Bōldak") == "Spin Boldak"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "country", "admin1"),
+    [
+        ("Lashkar Gah", "city", "AF", "Helmand"),
+        ("lashkar gāh", "city", "AF", "Helmand"),
+        ("Kandahar", "city", "AF", "Kandahar"),
+        ("Herat", "city", "AF", "Herat"),
+        ("Kunar", "admin1", "AF", "Kunar"),
+        ("Helmand Province", "admin1", "AF", "Helmand"),
+        ("Zabul", "admin1", "AF", "Zabul"),
+        ("Yunnan", "admin1", "CN", "Yunnan"),
+        ("Aceh", "admin1", "ID", "Aceh"),
+        ("Mashonaland Central", "admin1", "ZW", "Mashonaland Central"),
+        ("Andalucía", "admin1", "ES", "Andalusia"),
+        ("Andalusia", "admin1", "ES", "Andalusia"),
+        ("Iran", "country", "IR", None),
+        ("Syria", "country", "SY", None),
+        ("Russia", "country", "RU", None),
+        ("Congo", "country", "CD", None),
+        ("DRC", "country", "CD", None),
+        ("Democratic Republic of Congo", "country", "CD", None),
+        ("Dem. Republic of Congo", "country", "CD", None),
+        ("Burma", "country", "MM", None),
+        ("Ivory Coast", "country", "CI", None),
+        ("U.S.", "country", "US", None),
+        ("USA", "country", "US", None),
+        ("Britain", "country", "GB", None),
+        ("Gaza", "area", "PS", "Gaza Strip"),
+        ("Gaza Strip", "area", "PS", "Gaza Strip"),
+        ("West Bank", "area", "PS", "West Bank"),
+        ("Donbass", "area", "UA", None),
+        ("Crimea", "area", "UA", None),
+        ("Darfur", "area", "SD", None),
+        ("Gaza City", "city", "PS", "Gaza Strip"),
+        ("Spin Boldak", "city", "AF", "Kandahar"),
+        ("Dadaab", "city", "KE", None),
+        ("Muzarabani", "city", "ZW", "Mashonaland Central"),
+    ],
+)
+def test_lookup_ranks_the_usual_meaning_first(
+    gaz: Gazetteer, name: str, kind: str, country: str, admin1: str | None
+) -> None:
+    top = gaz.lookup(name)[0]
+    assert (top.kind, top.country) == (kind, country)
+    if admin1 is not None:
+        assert top.admin1 == admin1
+
+
+def test_lookup_unknown_is_empty(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Qwertyuiopville") == []
+
+
+def test_city_place_fields(gaz: Gazetteer) -> None:
+    p = gaz.lookup("Lashkar Gah")[0]
+    assert p.key == "geonames:1134720"
+    assert p.name == "Lashkar Gah"
+    assert p.lat is not None and abs(p.lat - 31.59) < 0.1
+    assert p.lon is not None and abs(p.lon - 64.37) < 0.1
+    assert gaz.get(p.key) == p
+    assert gaz.admin1_key(p) == "admin1:AF.10"
+
+
+def test_countries_and_capitals(gaz: Gazetteer) -> None:
+    assert gaz.country("af").name == "Afghanistan"
+    assert gaz.country_name("US") == "United States"
+    assert gaz.country_name("CD") == "DR Congo"
+    kabul = gaz.capital("AF")
+    assert kabul is not None and kabul.name == "Kabul"
+    assert gaz.is_capital(kabul)
+    assert not gaz.is_capital(gaz.lookup("Kandahar")[0])
+    assert gaz.capital("US") is not None and gaz.capital("US").name == "Washington"
+    with pytest.raises(KeyError):
+        gaz.country("XX")
+
+
+def test_finds_multiword_and_accented_names(gaz: Gazetteer) -> None:
+    text = (
+        "Taliban fighters entered Lashkar Gah on Tuesday and pushed on towards Spin Boldak. "
+        "In Italy, rescuers in L'Aquila searched the rubble, while in Gaza City people fled."
+    )
+    found = places(gaz, text)
+    assert found["Lashkar Gah"] == ("city", "AF", "Helmand")
+    assert found["Spin Boldak"][:2] == ("city", "AF")
+    assert found["L'Aquila"][:2] == ("city", "IT")
+    assert found["Gaza City"][:2] == ("city", "PS")
+    assert "Taliban" not in found
+
+
+def test_mention_offsets_match_text(gaz: Gazetteer) -> None:
+    text = "Shelling hit Kharkiv's outskirts overnight."
+    (m,) = gaz.find_mentions(text)
+    assert text[m.start : m.end] == m.text == "Kharkiv"
+
+
+def test_province_suffix_makes_admin1(gaz: Gazetteer) -> None:
+    found = places(gaz, "Fighting raged in Kandahar province and in the city of Kandahar.")
+    assert found["Kandahar province"][:2] == ("admin1", "AF")
+    assert found["Kandahar"][:2] == ("city", "AF")
+
+
+def test_afghan_article_resolves_in_country(gaz: Gazetteer) -> None:
+    text = (
+        "The Taliban attacked Lashkar Gah, the capital of Helmand, and clashes spread to "
+        "Kandahar and Herat. Afghan officials said Kunar and Zabul were also affected."
+    )
+    found = places(gaz, text, title="Taliban offensive in southern Afghanistan")
+    assert found["Herat"] == ("city", "AF", "Herat")
+    assert found["Kandahar"][:2] == ("city", "AF")
+    assert found["Kunar"][:2] == ("admin1", "AF")
+    assert found["Zabul"][:2] == ("admin1", "AF")
+    assert found["Afghan"][:2] == ("country", "AF")
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "country"),
+    [
+        ("Rockets landed in Sderot and Ashkelon, Israeli police said.", "Sderot", "IL"),
+        ("Rockets landed in Sderot and Ashkelon, Israeli police said.", "Ashkelon", "IL"),
+        ("Zimbabwean police dispersed crowds in Harare and Bulawayo.", "Bulawayo", "ZW"),
+        ("Floods cut off Muzarabani in northern Zimbabwe.", "Muzarabani", "ZW"),
+        ("M23 rebels seized Kibumba, north of Goma, in eastern Congo.", "Kibumba", "CD"),
+        ("Monsoon rains flooded Mumbai, Indian officials said.", "Mumbai", "IN"),
+        ("Thousands marched in Madrid against the Spanish government.", "Madrid", "ES"),
+        ("The Canadian parliament in Ottawa debated the bill.", "Ottawa", "CA"),
+        ("A bridge collapsed in Cabixi, in Brazil's Rondônia state.", "Cabixi", "BR"),
+        ("Aid reached the camps at Dadaab, Kenyan officials said.", "Dadaab", "KE"),
+    ],
+)
+def test_resolves_by_context(gaz: Gazetteer, text: str, surface: str, country: str) -> None:
+    found = places(gaz, text)
+    assert found[surface][1] == country
+
+
+def test_paris_follows_context(gaz: Gazetteer) -> None:
+    french = "French police cleared a camp in Paris after President Macron spoke in Lyon."
+    assert places(gaz, french)["Paris"][1] == "FR"
+    texan = "A tornado hit Paris, Texas, on Sunday, damaging dozens of homes."
+    assert places(gaz, texan)["Paris, Texas"] == ("city", "US", "Texas")
+
+
+def test_qualifier_merges_place_and_country(gaz: Gazetteer) -> None:
+    ms = resolved(gaz, "Refugees arrived in Sderot, Israel, overnight.")
+    assert [m.text for m in ms] == ["Sderot, Israel"]
+    assert ms[0].place is not None and ms[0].place.country == "IL"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police said the suspect was arrested on Monday.",
+        "Of the 40 people killed, most were civilians.",
+        "Mobile networks went down across the area.",
+        "Bar owners protested against the new curfew.",
+        "Man charged after the attack, prosecutors say.",
+        "Nice words will not feed anyone, the envoy said.",
+        "Reading the report, one sees how bad it was.",
+        "Along the coast, fishermen waited for the storm.",
+        "Victoria Beckham arrived late. Paris Hilton did not.",
+        "Hamas and the Taliban issued statements.",
+        "Kmart and Sears closed more stores in March.",
+        "Bush said the Nobel committee had erred.",
+        "The Band Aid single was released in December.",
+        "President Kenyatta met Prime Minister Abiy.",
+        "Mr. Jordan said George Washington was a hero.",
+        "In May, a spokesman said the talks would resume on Friday.",
+    ],
+)
+def test_no_false_positives(gaz: Gazetteer, text: str) -> None:
+    assert [m.text for m in resolved(gaz, text)] == []
+
+
+def test_demonyms_are_flagged(gaz: Gazetteer) -> None:
+    ms = resolved(gaz, "Ukrainian and Palestinian officials met Congolese and Kenyan envoys.")
+    assert [(m.text, m.demonym, m.place.country if m.place else None) for m in ms] == [
+        ("Ukrainian", True, "UA"),
+        ("Palestinian", True, "PS"),
+        ("Congolese", True, "CD"),
+        ("Kenyan", True, "KE"),
+    ]
+
+
+def test_demonym_as_surname_is_not_a_place(gaz: Gazetteer) -> None:
+    text = "Council head Attaullah Afghan said the Afghan army had withdrawn."
+    ms = resolved(gaz, text)
+    assert [(m.text, m.start) for m in ms] == [("Afghan", text.index("the Afghan") + 4)]
+
+
+def test_alternate_name_does_not_beat_the_big_city(gaz: Gazetteer) -> None:
+    text = "Officials in Texas and Ohio said the band once played Hamburg and Berlin."
+    assert places(gaz, text)["Hamburg"][1] == "DE"
+    text = "US and American officials met in Washington, then flew to Paris for talks."
+    assert places(gaz, text)["Paris"][1] == "FR"
+
+
+def test_regions_and_areas_found_in_text(gaz: Gazetteer) -> None:
+    found = places(gaz, "Drought in the Sahel and the Horn of Africa, war in the Donbas.")
+    assert found["Sahel"][0] == "region"
+    assert found["Horn of Africa"][0] == "region"
+    assert found["Donbas"] == ("area", "UA", None)
+
+
+def test_small_town_needs_evidence(gaz: Gazetteer) -> None:
+    # a small town of a country the article is not about, with no local cue, is dropped
+    text = "Officials in Nairobi said Kenyan troops were deployed and Muzarabani stayed calm."
+    found = places(gaz, text)
+    assert "Muzarabani" not in found
+    assert found["Nairobi"][1] == "KE"
+    # the same town with a cue, or in an article about its country, is kept
+    assert "Muzarabani" in places(gaz, "Officials in Nairobi said floods hit Muzarabani.")
+    assert "Muzarabani" in places(gaz, "Zimbabwean officials said Muzarabani stayed calm.")
+
+
+def test_title_case_headline(gaz: Gazetteer) -> None:
+    title = "Taliban Seize Lashkar Gah As Afghan Forces Retreat From Helmand"
+    found = {m.text: m for m in gaz.find_mentions(title)}
+    assert "Lashkar Gah" in found and "Helmand" in found
+
+
+def test_find_mentions_is_fast(gaz: Gazetteer) -> None:
+    sentence = (
+        "Officials in Kabul said fighting continued near Kandahar and Herat on Tuesday, while "
+        "aid groups warned that thousands of families had fled to the Pakistan border. "
+    )
+    text = sentence * (1000 // len(sentence.split()) + 1)
+    gaz.find_mentions(text)
+    start = time.perf_counter()
+    for _ in range(10):
+        gaz.resolve(gaz.find_mentions(text))
+    per_call = (time.perf_counter() - start) / 10
+    assert per_call < 0.02  # ≤ 3 ms measured; loose bound for slow CI machines
+
+
+def test_memory_stays_small(gaz: Gazetteer) -> None:
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert gaz is not None
+    assert peak_mb < 600
