@@ -1,0 +1,104 @@
+"""Casualty and head-count figures as articles state them: "at least 40 killed"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Casualties
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "dozen": 12,
+    "dozens": 24, "scores": 40, "hundreds": 200, "a hundred": 100, "thousands": 2000,
+    "tens of thousands": 20_000, "hundreds of thousands": 200_000, "millions": 2_000_000,
+}
+_NUM = (
+    r"(?:\d[\d,]*(?:\.\d+)?(?:\s*(?:million|thousand|m|k)\b)?|tens of thousands|"
+    r"hundreds of thousands|a dozen|a hundred|" + "|".join(sorted(_WORDS, key=len, reverse=True))
+    + r")"
+)
+_QUAL = r"(?:at least|more than|over|about|around|some|nearly|almost|up to|an estimated|" \
+        r"approximately|roughly|as many as|fewer than|at most)"
+_KILLED = r"(?:killed|dead|died|slain|lost their lives|perished|massacred|executed|murdered)"
+_HURT = r"(?:wounded|injured|hurt)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (kind, re.compile(p, re.IGNORECASE))
+    for kind, p in [
+        ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,5}}?(?:were |have been "
+                   rf"|had been |was |are |reported |been )?{_KILLED}\b"),
+        ("killed", rf"\b(?:kill(?:ed|ing|s)|massacr\w+|slew|left)\s+(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})"
+                   rf"\b(?!\s*(?:years?|days?|hours?|km|miles|percent|%))"),
+        ("killed", rf"\bdeath toll\b[^.]{{0,60}}?\b(?:to|of|at|passes|passed|reached|reaches|"
+                   rf"rose to|exceeds|exceeded|tops|topped|hit|stands at)\s+(?P<q>{_QUAL}\s+)?"
+                   rf"(?P<n>{_NUM})"),
+        ("injured", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,4}}?(?:were |have been "
+                    rf"|was |are )?{_HURT}\b"),
+        ("injured", rf"\b(?:wound(?:ed|ing|s)|injur(?:ed|ing|es))\s+(?P<q>{_QUAL}\s+)?"
+                    rf"(?P<n>{_NUM})\b"),
+    ]
+]
+_PEOPLE = re.compile(
+    rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:more\s+)?(?:\w+\s+)?(?:people|civilians|residents|"
+    rf"villagers|refugees|protesters|demonstrators|families|persons|migrants|inhabitants|"
+    rf"children|women|members|marchers)\b",
+    re.IGNORECASE,
+)
+_NOT_PEOPLE = re.compile(r"^(?:19|20)\d\d$")
+
+
+def parse_number(text: str) -> int | None:
+    """'40' → 40, '1.5 million' → 1500000, 'scores' → 40; None when it is not a count."""
+    t = text.lower().strip()
+    if t in _WORDS:
+        return _WORDS[t]
+    m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(million|thousand|m|k)?", t)
+    if not m:
+        return None
+    digits = m.group(1).replace(",", "")
+    if _NOT_PEOPLE.match(digits) and not m.group(2):
+        return None  # a year, not a head count
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    scale = {"million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
+    return int(value * scale)
+
+
+def extract_casualties(text: str) -> Casualties | None:
+    """The largest killed and injured figures of a sentence, with their qualifiers."""
+    found: dict[str, tuple[int, str | None, str]] = {}
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            n = parse_number(m.group("n"))
+            if n is None or n > 10_000_000:
+                continue
+            q = (m.group("q") or "").strip().lower() or None
+            if m.group("n").lower() in ("dozens", "scores", "hundreds", "thousands"):
+                q = q or "at least"
+            if kind not in found or n > found[kind][0]:
+                found[kind] = (n, q, m.group(0).strip())
+    if not found:
+        return None
+    killed, injured = found.get("killed"), found.get("injured")
+    main = killed or injured
+    assert main is not None
+    return Casualties(
+        killed=killed[0] if killed else None,
+        injured=injured[0] if injured else None,
+        qualifier=main[1],
+        text=main[2],
+    )
+
+
+def extract_people_count(text: str) -> int | None:
+    """The largest head count of people in a sentence ('displacing over 200,000 people')."""
+    best = None
+    for m in _PEOPLE.finditer(text):
+        n = parse_number(m.group("n"))
+        if n is not None and (best is None or n > best):
+            best = n
+    return best

@@ -1,0 +1,801 @@
+"""From an article to its headline events: typed, located, scored.
+
+Two passes. The trigger lexicon (`bot.triggers`) marks candidate sentences cheaply; only
+those are parsed by spaCy, whose dependency tree tells a reported event from a
+hypothetical, denied, prevented or presupposed one, and which place names in the
+sentence are where it happened (not the nationality of an actor, not a border nearby).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.casualties import extract_casualties, extract_people_count
+from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
+from bot.places import Gazetteer, Mention, get_gazetteer
+from bot.regions import ancestors
+from bot.text import Sentence, normalise_paragraphs, split_sentences
+from bot.triggers import BUSINESS, SPORTS, TriggerHit, find_triggers, may_hold_event
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+# --- words that steer the parse-based checks -------------------------------------------
+
+MODALS = {"could", "might", "may", "should", "must", "would", "will", "shall", "can", "'ll", "wo"}
+FUTURE_OK_TYPES = {"refugee_policy", "ceasefire"}  # announced policies and deals count
+HYPOTHETICAL_HEADS = {
+    "threaten", "warn", "fear", "plan", "prepare", "try", "attempt", "expect", "intend", "vow",
+    "aim", "want", "consider", "propose", "urge", "demand", "risk", "predict", "forecast",
+    "hope", "wish", "decide", "mull", "weigh", "contemplate", "discuss", "debate", "seek",
+    "call", "ask", "need", "likely", "possible", "potential", "poised", "set", "prepared",
+    "able", "ready", "about", "prospect", "threat", "danger", "fears", "concern", "concerns",
+    "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
+    "exercise", "simulation", "rehearse",
+}
+POLICY_HEADS_OK = {"decide", "plan", "pledge", "promise", "seek", "vow", "agree", "announce",
+                   "prepare", "set", "intend", "aim", "call"}
+PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
+                    "repel", "repulse"}
+DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove"}
+REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
+                   "add", "allege", "according", "quote", "note", "insist", "acknowledge",
+                   "admit", "describe", "show", "cite", "see"}
+ACTOR_NOUNS = {
+    "official", "officials", "government", "governments", "force", "forces", "troop", "troops",
+    "soldier", "soldiers", "army", "military", "president", "minister", "ministry", "police",
+    "embassy", "embassies", "ambassador", "spokesman", "spokeswoman", "spokesperson",
+    "authorities", "authority", "citizen", "citizens", "media", "agency", "leader", "leaders",
+    "navy", "jet", "jets", "warplane", "warplanes", "militant", "militants", "rebel", "rebels",
+    "gunman", "gunmen", "fighter", "fighters", "commander", "commanders", "counterpart",
+    "delegation", "diplomat", "diplomats", "envoy", "cabinet", "parliament", "court",
+    "department", "office", "administration", "premier", "king", "state", "side", "team",
+    "national", "nationals", "people", "scientists", "seismologists", "experts", "analysts",
+    "sources", "officer", "officers", "coalition", "alliance", "regime", "junta",
+    "helicopters", "helicopter", "aircraft", "drone", "drones", "army's", "interests",
+    "section", "mission", "missions", "group", "movement", "party", "faction", "newspaper",
+    "channel", "television", "radio", "agency's", "foreign", "prime", "secretary",
+    "ambassadors", "counterparts", "nationalists", "doctor", "employee", "worker", "workers",
+}
+NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\bnearby|\bclose to|\bborder with|\bbordering|\bborders|\baway from|\bfrom"
+    r"(?= the border)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?(?:-\w+)? of|\b(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:of|from)|"
+    r"\bacross the border (?:from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?$",
+    re.IGNORECASE,
+)
+NEAR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:-\w+\s+)?(?:border|frontier|borders)\b", re.IGNORECASE)
+ACTOR_AFTER = re.compile(
+    r"^(?:['’]s?)?\s*(?:-?led\s+|-based\s+|-backed\s+)?(?:\w+\s+)?(?:"
+    + "|".join(sorted((re.escape(n) for n in ACTOR_NOUNS), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+HISTORY = re.compile(
+    r"\b(?:anniversary|anniversaries|commemorat\w+|memorial|remember\w*|years ago|decades ago|"
+    r"century|centuries|world war|second world war|first world war|cold war|during (?:his|her|"
+    r"the|their) [\w\s-]{0,20}(?:rule|reign|regime|dictatorship|era|war)|trials?|tribunal|"
+    r"indict\w+|convict\w+|sentenced|verdict|acquitt\w+|historic(?:al)?ly|history of|"
+    r"in the past|since (?:its|their) founding|recall\w*|was founded|"
+    r"\d+ years (?:since|after)|mark(?:s|ed|ing)? (?:the )?\w+ (?:years|anniversary))\b",
+    re.IGNORECASE,
+)
+HABITUAL = re.compile(
+    r"\b(?:often|usually|frequently|regularly|routinely|typically|tends? to|has a history|"
+    r"known to|tactics?|generally|commonly|sometimes|occasionally|traditionally)\b",
+    re.IGNORECASE,
+)
+TIME_ANCHOR = re.compile(
+    r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening|week|weekend)|last "
+    r"(?:night|week|weekend|month)|(?:on |early |late |since |last )?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)(?:'s)?|overnight|hours? (?:ago|after|later|earlier)|"
+    r"days? ago|earlier this|on the \d+(?:st|nd|rd|th)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+    r"oct|nov|dec)[a-z]*\.? \d{1,2}\b|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|recent)",
+    re.IGNORECASE,
+)
+ANAPHORA = re.compile(
+    r"\b(?:the|that) (?:town|city|village|area|district|province|region|camp|settlement)\b"
+    r"(?! of\b)|\bthere\b",
+    re.IGNORECASE,
+)
+ALLEGED = re.compile(r"\b(?:alleged\w*|accus\w+|reportedly|suspected|claimed)\b", re.IGNORECASE)
+YEAR = re.compile(r"(?<![\w$£€-])((?:1[5-9]|20)\d\d)(?![\w-])")
+SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event
+    r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most|record|"
+    r"unprecedented|never)\b[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
+    re.IGNORECASE,
+)
+STRONG_ARMED = re.compile(
+    r"\b(?:bombs?|bombing|rockets?|missiles?|gunm[ae]n|militants|rebels|insurgents|troops|"
+    r"soldiers|shelling|air ?strikes?|explosives?|artillery)\b",
+    re.IGNORECASE,
+)
+PLACE_NOUNS = {
+    "town", "towns", "city", "cities", "village", "villages", "capital", "capitals", "province",
+    "provinces", "district", "districts", "region", "regions", "area", "areas", "camp", "camps",
+    "base", "airport", "port", "suburb", "suburbs", "neighborhood", "neighbourhood", "state",
+    "county", "island", "islands", "valley", "oblast", "territory", "stronghold", "outskirts",
+    "centre", "center", "streets", "street", "part", "parts", "zone", "hub", "municipality",
+    "settlement", "enclave", "governorate", "prefecture", "coast", "border",
+    "crossing", "strip", "refugee", "home", "homes", "heartland", "countryside", "shore",
+}
+LOCATIVE_PREPS = {
+    "in", "at", "on", "into", "onto", "across", "around", "outside", "inside", "throughout",
+    "within", "over", "to", "toward", "towards", "from", "against", "along", "through",
+    "upon", "between", "beyond", "off", "of",
+}
+TARGET_VERBS = {
+    "attack", "hit", "strike", "shell", "bomb", "capture", "seize", "take", "overrun", "storm",
+    "raid", "besiege", "flood", "shake", "rock", "devastate", "ravage", "destroy", "evacuate",
+    "flee", "leave", "enter", "invade", "retake", "recapture", "liberate", "control", "occupy",
+    "target", "pound", "bombard", "encircle", "surround", "inundate", "swamp", "submerge",
+    "batter", "lash", "sweep", "engulf", "reach", "cross", "ambush", "assault", "affect",
+    "cover",
+}
+PLACE_SUBJECT_VERBS = {"fall", "flood", "burn", "collapse", "shake", "tremble", "suffer"}
+KIND_ORDER = {
+"city": 0, "area": 1, "admin1": 2, "country": 3, "region": 4}
+
+
+@dataclass(slots=True)
+class _Located:
+    """Place mentions of one sentence, split by the role they play."""
+
+    locations: list[Place] = field(default_factory=list)
+    actors: list[Place] = field(default_factory=list)  # a government or speaker: "Kenya said"
+    nationalities: list[Place] = field(default_factory=list)  # demonyms: "Afghan refugees"
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One trigger in one sentence that passed every check."""
+
+    type: str
+    strength: float
+    sentence: Sentence
+    hit: TriggerHit
+    places: list[Place]
+    places_inferred: bool
+    headline: bool
+    token: Token
+    casualties: Casualties | None
+    people: int | None
+    anchored: bool  # a time, a number or a specific place makes it concrete
+    alleged: bool
+
+
+@dataclass(slots=True)
+class _Context:
+    """Article-wide facts used while judging sentences."""
+
+    published: date | None
+    reference_year: int | None
+    dominant_country: str | None
+    primary: Place | None
+    sports: bool
+    business: bool
+    mentions_by_sentence: dict[int, list[Mention]]
+    docs: dict[int, Doc] = field(default_factory=dict)  # parsed sentences by index
+
+
+class EventExtractor:
+    """Finds the events of articles. Create once; models and indexes load lazily once."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        nlp: Language | None = None,
+        min_confidence: float = 0.5,
+    ) -> None:
+        self._gazetteer = gazetteer
+        self._nlp = nlp
+        self.min_confidence = min_confidence
+        self.timings: Counter[str] = Counter()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = get_gazetteer()
+        return self._gazetteer
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from bot.nlp import get_nlp
+
+            self._nlp = get_nlp()
+        return self._nlp
+
+    # -- public ------------------------------------------------------------------------
+
+    def extract(self, article: Article) -> list[Event]:
+        """The events an alert should carry, strongest first; [] when there are none."""
+        article = replace(
+            article,
+            text=normalise_paragraphs(article.text),
+            title=" ".join(article.title.split()),
+        )
+        start = time.perf_counter()
+        sentences = self._sentences(article)
+        context = self._context(article, sentences)
+        placed = time.perf_counter()
+        candidates = self._candidates(sentences, context)
+        events = self._group(candidates, context)
+        self.timings["places"] += placed - start
+        self.timings["triggers+parse"] += time.perf_counter() - placed
+        return events
+
+    # -- sentences and context ---------------------------------------------------------
+
+    @staticmethod
+    def _sentences(article: Article) -> list[Sentence]:
+        # Title pieces keep offsets into the title (paragraph -1); a semicolon or a colon
+        # joins separate headlines: "Militants seize X; thousands flee toward Y".
+        out: list[Sentence] = []
+        for m in re.finditer(r"[^;:|]+", article.title):
+            piece = m.group(0)
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                start = m.start() + lead
+                out.append(Sentence(piece.strip(), start, start + len(piece.strip()), -1))
+        out.extend(split_sentences(article.text))
+        return out
+
+    def _context(self, article: Article, sentences: list[Sentence]) -> _Context:
+        gaz = self.gazetteer
+        title_mentions = gaz.find_mentions(article.title) if article.title else []
+        body_mentions = gaz.find_mentions(article.text)
+        resolved = gaz.resolve(body_mentions, title_mentions=title_mentions)
+        title_resolved = [m for m in title_mentions if m.place is not None]
+
+        by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for in_title, mentions in ((True, title_resolved), (False, resolved)):
+            index = [(i, s) for i, s in enumerate(sentences) if (s.paragraph == -1) == in_title]
+            j = 0
+            for m in sorted((m for m in mentions if m.place is not None), key=lambda m: m.start):
+                while j < len(index) and index[j][1].end <= m.start:
+                    j += 1
+                if j < len(index) and index[j][1].start <= m.start:
+                    by_sentence[index[j][0]].append(m)
+
+        # Dominant country: where the title and lead place things, by weight.
+        weights: Counter[str] = Counter()
+        for i, s in enumerate(sentences):
+            w = 3.0 if s.paragraph == -1 else 2.0 if s.paragraph < 2 else 1.0
+            for m in by_sentence.get(i, []):
+                if m.place and m.place.country:
+                    after = s.text[m.end - s.start : m.end - s.start + 40]
+                    actorish = m.demonym or bool(ACTOR_AFTER.search(after))
+                    weights[m.place.country] += w * (0.4 if actorish else 1.0)
+        dominant = weights.most_common(1)[0][0] if weights else None
+
+        primary = self._primary_place(sentences, by_sentence, dominant)
+        text = f"{article.title}\n{article.text}"
+        sports = len({m.group(0).lower() for m in SPORTS.finditer(text)}) >= 3
+        business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
+        years = [int(y) for y in YEAR.findall(text)]
+        reference = article.published.year if article.published else (max(years) if years else None)
+        return _Context(article.published, reference, dominant, primary, sports, business,
+                        by_sentence)
+
+    @staticmethod
+    def _primary_place(
+        sentences: list[Sentence], by_sentence: dict[int, list[Mention]], dominant: str | None
+    ) -> Place | None:
+        """The article's main locality: the first below-country place of the title, else the
+        most mentioned one in the lead (earliest on ties), within the dominant country."""
+        scores: Counter[str] = Counter()
+        first: dict[str, tuple[int, Place]] = {}
+        for i, s in enumerate(sentences):
+            if s.paragraph >= 2:
+                break
+            for m in by_sentence.get(i, []):
+                p = m.place
+                if p is None or m.demonym or p.kind in ("country", "region"):
+                    continue
+                if dominant and p.country != dominant:
+                    continue
+                if s.paragraph == -1:
+                    return p
+                scores[p.key] += 1
+                first.setdefault(p.key, (i, p))
+        if not scores:
+            return None
+        best = max(scores, key=lambda k: (scores[k], -first[k][0]))
+        return first[best][1]
+
+    # -- candidates --------------------------------------------------------------------
+
+    def _candidates(self, sentences: list[Sentence], ctx: _Context) -> list[Candidate]:
+        pending: list[tuple[int, list[TriggerHit]]] = []
+        for i, s in enumerate(sentences):
+            if not may_hold_event(s.text):
+                continue
+            previous = sentences[i - 1].text if i > 0 else ""
+            hits = find_triggers(s.text, previous)
+            hits = [h for h in hits if self._passes_text_filters(h, s, ctx)]
+            if hits:
+                pending.append((i, hits))
+        if not pending:
+            return []
+        # NER is half the parse cost; it runs later only on the sentences events keep.
+        docs = list(self.nlp.pipe((sentences[i].text for i, _ in pending), disable=["ner"]))
+        ctx.docs.update((i, doc) for (i, _), doc in zip(pending, docs, strict=True))
+        out: list[Candidate] = []
+        for (i, hits), doc in zip(pending, docs, strict=True):
+            s = sentences[i]
+            for hit in hits:
+                token = _trigger_token(doc, hit)
+                if token is None or not _is_factual(token, hit.trigger.type):
+                    continue
+                located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
+                cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
+                if cand is not None:
+                    out.append(cand)
+        return out
+
+    @staticmethod
+    def _passes_text_filters(hit: TriggerHit, s: Sentence, ctx: _Context) -> bool:
+        t = hit.trigger.type
+        text = s.text
+        if t in ("attack", "capture", "protest", "civilian_harm") and (
+            SPORTS.search(text) or (ctx.sports and not STRONG_ARMED.search(text))
+        ):
+            return False
+        if t in ("capture", "disaster", "attack") and ctx.business and BUSINESS.search(text):
+            return False
+        if HISTORY.search(text) or _mentions_old_year(text, ctx):
+            return False
+        return not HABITUAL.search(text)
+
+    def _candidate(
+        self,
+        hit: TriggerHit,
+        token: Token,
+        doc: Doc,
+        index: int,
+        s: Sentence,
+        located: _Located,
+        sentences: list[Sentence],
+        ctx: _Context,
+    ) -> Candidate | None:
+        t = hit.trigger.type
+        places = list(located.locations)
+        if t == "refugee_policy":
+            # The government that makes the policy is where it happens; the refugees' origin
+            # ("refugees from Sudan") is not.
+            governments = [p for p in located.actors if p.kind == "country"]
+            if governments:
+                ccs = {p.country for p in governments}
+                places = governments + [
+                    p for p in places if p.kind != "country" and p.country in ccs
+                ]
+        places_inferred = False
+        if ANAPHORA.search(s.text) and index > 0:
+            # "fled the town": the town is the one the previous sentence named
+            places = places + [
+                p for p in self._neighbour_places(index - 1, sentences, ctx) if p not in places
+            ]
+        if not places or all(p.kind == "region" for p in places):
+            inferred = self._infer_places(index, sentences, ctx)
+            places_inferred = bool(inferred) and not places
+            places = places + inferred
+        casualties = extract_casualties(s.text)
+        people = extract_people_count(s.text) if t in ("displacement", "protest") else None
+        headline = s.paragraph < 2
+        direct_local = any(p.kind in ("city", "area", "admin1") for p in located.locations)
+        anchored = bool(
+            direct_local or TIME_ANCHOR.search(s.text) or casualties or people or headline
+            or (t == "refugee_policy" and any(p.kind == "country" for p in places))
+        )
+        if not headline and not anchored and hit.trigger.strength < 0.85:
+            return None
+        return Candidate(
+            type=t,
+            strength=hit.trigger.strength,
+            sentence=s,
+            hit=hit,
+            places=places,
+            places_inferred=places_inferred,
+            headline=headline,
+            token=token,
+            casualties=casualties,
+            people=people,
+            anchored=anchored,
+            alleged=bool(ALLEGED.search(s.text)),
+        )
+
+    def _infer_places(self, index: int, sentences: list[Sentence], ctx: _Context) -> list[Place]:
+        """Where a sentence without a place happened: its neighbours, then the article."""
+        s = sentences[index]
+        found: list[list[Place]] = []
+        neighbours = [index - 1] if index > 0 else []
+        if index + 1 < len(sentences) and sentences[index + 1].paragraph == s.paragraph:
+            neighbours.append(index + 1)
+        for n in neighbours:
+            places = self._neighbour_places(n, sentences, ctx)
+            if places:
+                found.append(places)
+        if found:
+            # The previous sentence wins, unless the next one only narrows it down.
+            first = found[0]
+            if len(found) > 1:
+                merged = most_specific(first + found[1])
+                if {p.country for p in merged} == {p.country for p in first}:
+                    return merged
+            return first
+        if ctx.primary is not None:
+            return [ctx.primary]
+        if ctx.dominant_country:
+            return [self.gazetteer.country(ctx.dominant_country)]
+        return []
+
+    def _neighbour_places(
+        self, n: int, sentences: list[Sentence], ctx: _Context
+    ) -> list[Place]:
+        """Below-region places a neighbouring sentence names as locations (parsed lazily)."""
+        mentions = ctx.mentions_by_sentence.get(n, [])
+        if not any(m.place is not None and not m.demonym for m in mentions):
+            return []
+        if n not in ctx.docs:
+            ctx.docs[n] = self.nlp(sentences[n].text, disable=["ner"])
+        located = self._locate(ctx.docs[n], sentences[n], mentions, None)
+        return [p for p in located.locations if p.kind != "region"]
+
+    def _locate(
+        self, doc: Doc, s: Sentence, mentions: list[Mention], trigger: Token | None
+    ) -> _Located:
+        out = _Located()
+        offset = s.start
+        for m in mentions:
+            if m.place is None:
+                continue
+            role = _role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
+            if role == "location":
+                out.locations.append(m.place)
+            elif m.demonym:
+                out.nationalities.append(m.place)
+            elif role == "actor":
+                out.actors.append(m.place)
+        out.locations = _dedupe(out.locations)
+        return out
+
+    def _add_actors(self, kept: list[tuple[Event, list[Candidate]]]) -> None:
+        """Name who acted, from the two strongest sentences of each kept event. NER runs
+        here, batched, on those sentences only."""
+        docs = {id(c.token.doc): c.token.doc for _, cands in kept for c in cands[:2]}
+        todo = [d for d in docs.values() if not d.user_data.get("ner")]
+        for doc in self.nlp.get_pipe("ner").pipe(todo):
+            doc.user_data["ner"] = True
+        for event, cands in kept:
+            for c in cands[:2]:
+                for name in _actors(c.token, c.token.doc):
+                    if name not in event.actors and len(event.actors) < 3:
+                        event.actors.append(name)
+
+    # -- grouping ----------------------------------------------------------------------
+
+    def _group(self, candidates: list[Candidate], ctx: _Context) -> list[Event]:
+        """One event per type and country; places merged, evidence from the strongest."""
+        groups: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
+        for c in candidates:
+            countries = [p.country for p in c.places if p.country]
+            country = countries[0] if countries else ctx.dominant_country
+            groups[(c.type, country)].append(c)
+        kept: list[tuple[Event, list[Candidate]]] = []
+        for (etype, _country), cands in groups.items():
+            event = _merge(etype, cands)
+            if event.confidence >= self.min_confidence:
+                kept.append((event, cands))
+        self._add_actors(kept)
+        events = [event for event, _ in kept]
+        events.sort(
+            key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
+        )
+        return events
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _mentions_old_year(text: str, ctx: _Context) -> bool:
+    """A year well before the article's own news marks background history."""
+    if ctx.reference_year is None:
+        return False
+    month = ctx.published.month if ctx.published else 12
+    for m in YEAR.finditer(text):
+        year = int(m.group(1))
+        if SINCE_YEAR.search(text[: m.start()]):
+            continue
+        if year < ctx.reference_year - 1 or (year == ctx.reference_year - 1 and month > 2):
+            return True
+    return False
+
+
+def _trigger_token(doc: Doc, hit: TriggerHit) -> Token | None:
+    span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    # Prefer the verb or noun that names the event over its modifiers.
+    for tok in span:
+        if tok.pos_ in ("VERB", "NOUN") and tok.lemma_.lower() not in {"air", "fierce", "heavy"}:
+            if tok.head in span and tok.head.pos_ in ("VERB", "NOUN") and tok.dep_ == "compound":
+                continue
+            return tok
+    return span.root
+
+
+def _is_factual(token: Token, etype: str) -> bool:
+    """False when the parse shows the event as hypothetical, denied, prevented or negated."""
+    future_ok = etype in FUTURE_OK_TYPES
+    if (
+        etype == "displacement"
+        and token.dep_ in ("relcl", "acl")
+        and token.head.lemma_.lower() in ("refugee", "migrant", "seeker", "exile", "evacuee")
+    ):
+        return False  # "refugees who fled the war" says who they are, not what happened
+    if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
+        return False
+    path: list[Token] = [token]
+    cur = token
+    while cur.head.i != cur.i:
+        if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON"):
+            break  # the event sits inside a noun phrase: it is presupposed
+        if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            break  # the subject of a clause exists whatever the clause says of it
+        cur = cur.head
+        path.append(cur)
+    through_from = False
+    for i, tok in enumerate(path):
+        lemma = tok.lemma_.lower()
+        if i > 0 and lemma in REPORTING_HEADS:
+            break
+        for child in tok.children:
+            if child.dep_ == "neg":
+                return False
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in MODALS:
+                if future_ok and child.lower_ in ("will", "would", "'ll", "shall"):
+                    continue
+                return False
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                return False
+        if tok.lower_ == "from":
+            through_from = True
+        if lemma == "without" or (tok.dep_ == "prep" and tok.lower_ == "without"):
+            return False
+        if i == 0:
+            continue
+        if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
+            return _negated_by_failure(tok)
+        if lemma in DENIAL_HEADS or (
+            lemma == "rule" and any(c.lower_ == "out" for c in tok.children)
+        ):
+            return False
+        if lemma in HYPOTHETICAL_HEADS and not (future_ok and lemma in POLICY_HEADS_OK):
+            return False
+    return True
+
+
+def _negated_by_failure(tok: Token) -> bool:
+    """'failed to stop them from taking the town' reports the taking."""
+    for anc in [tok, *tok.ancestors]:
+        if anc.lemma_.lower() in ("fail", "unable", "powerless"):
+            return True
+        if any(c.dep_ == "neg" for c in anc.children):
+            return True
+    return False
+
+
+def _climb_coordination(tok: Token) -> Token:
+    """From 'Herat' in 'Lashkar Gah, Kandahar, and Herat' to the first of the list."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _in_other_clause(place: Token, trigger: Token) -> bool:
+    """The place belongs to another clause than the trigger: a hypothetical one ('might
+    take Goma') or one with its own subject ('…; thousands flee toward Gao')."""
+    trigger_line = {trigger.i, *(a.i for a in trigger.ancestors)}
+    for tok in [place, *place.ancestors]:
+        if tok.i in trigger_line:
+            return False
+        if tok.lemma_.lower() in HYPOTHETICAL_HEADS or any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
+        ):
+            return True
+        if tok.i != place.i and tok.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.i != place.i for c in tok.children
+        ):
+            return True
+    return False
+
+
+def _role(
+    doc: Doc, sentence: str, start: int, end: int, demonym: bool, trigger: Token | None
+) -> str:
+    """How a place name is used in a sentence:
+
+    'location' — where something happens: after a locative preposition, the object or
+    passive subject of an event verb, or the name of a place noun ('the town of X');
+    'actor' — the nationality or voice of someone ('U.S. officials', 'Israel said');
+    'near' — a reference point ('near the Pakistan border', '30 km north of Goma');
+    'other' — anything else (criticised Washington, a hypothetical clause).
+    """
+    if demonym:
+        return "actor"
+    before, after = sentence[max(0, start - 40) : start], sentence[end : end + 40]
+    if NEAR_BEFORE.search(before) or NEAR_AFTER.search(after):
+        return "near"
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return "actor" if ACTOR_AFTER.search(after) else "location"
+    root = span.root
+    if trigger is not None and _in_other_clause(root, trigger):
+        return "other"
+    tok = _climb_coordination(root)
+    # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ in PLACE_NOUNS:
+        return "location"
+    if tok.dep_ in ("compound", "poss", "nmod", "amod"):
+        head = tok.head
+        if head.lemma_.lower() in PLACE_NOUNS or head.lower_ in PLACE_NOUNS:
+            return "location"
+        if head.lower_ in ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON"):
+            return "actor"
+        return "actor" if ACTOR_AFTER.search(after) else "other"
+    head = tok.head
+    if tok.dep_ == "pobj":
+        prep = head.lower_
+        if prep == "by" and head.head.pos_ in ("VERB", "AUX"):
+            return "actor"
+        return "location" if prep in LOCATIVE_PREPS else "other"
+    if tok.dep_ in ("dobj", "obj", "attr", "oprd"):
+        verb = head.lemma_.lower()
+        if verb in TARGET_VERBS or (trigger is not None and head.i == trigger.i):
+            return "location"
+        return "other"
+    if tok.dep_ == "nsubjpass":
+        return "location" if head.lemma_.lower() in TARGET_VERBS else "other"
+    if tok.dep_ in ("nsubj", "csubj", "expl"):
+        if head.lemma_.lower() in PLACE_SUBJECT_VERBS:
+            return "location"
+        return "actor"
+    if tok.dep_ in ("ROOT", "npadvmod", "dep") and sentence[end : end + 2].strip().startswith(":"):
+        return "location"  # a dateline or a headline lead: "Kharkiv: ..."
+    return "other"
+
+
+def _actors(token: Token, doc: Doc) -> list[str]:
+    """Who did it: named groups in the trigger's subject, agent or compound modifiers."""
+    spans: list[Any] = []
+    verb = token if token.pos_ == "VERB" else token.head if token.head.pos_ == "VERB" else None
+    if verb is not None:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "agent"):
+                spans.append(child.subtree)
+            if child.dep_ == "nsubjpass":
+                continue
+    spans.append(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))
+    names: list[str] = []
+    idx: set[int] = set()
+    for sub in spans:
+        for t in sub:
+            idx.add(t.i)
+    for ent in doc.ents:
+        if ent.label_ in ("ORG", "NORP", "PERSON") and any(t.i in idx for t in ent):
+            name = ent.text.strip(" '’\"“”")
+            if name and name not in names and name.lower() not in ("u.n.", "un"):
+                names.append(name)
+    if not names and verb is not None:
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN"):
+                words = [t.text for t in child.subtree if t.dep_ not in ("det", "punct")]
+                if 0 < len(words) <= 4:
+                    names.append(" ".join(words))
+    return names[:3]
+
+
+def _dedupe(places: Iterable[Place]) -> list[Place]:
+    seen: set[str] = set()
+    out: list[Place] = []
+    for p in places:
+        if p.key not in seen:
+            seen.add(p.key)
+            out.append(p)
+    return out
+
+
+def most_specific(places: Sequence[Place]) -> list[Place]:
+    """Drop places that contain another listed place (Afghanistan when Kandahar is there)."""
+    places = _dedupe(places)
+    contained: set[str] = set()
+    for p in places:
+        contained.update(a for a in ancestors(p) if a != p.key)
+    kept = [p for p in places if p.key not in contained]
+    return sorted(kept, key=lambda p: KIND_ORDER.get(p.kind, 5)) if kept else list(places)
+
+
+def _merge(etype: str, cands: list[Candidate]) -> Event:
+    """One event from same-type candidates (sorted strongest first, in place)."""
+    cands.sort(key=lambda c: (c.headline, not c.places_inferred, c.strength), reverse=True)
+    best = cands[0]
+    direct = [p for c in cands if not c.places_inferred for p in c.places]
+    inferred = [p for c in cands if c.places_inferred for p in c.places]
+    if direct:
+        # an inferred place may only narrow a direct one: 'Rondonia' + 'Cabixi, Rondonia'
+        keys = {p.key for p in direct if p.kind not in ("country", "region")}
+        direct += [p for p in inferred if keys & set(ancestors(p)[1:])]
+    places = most_specific(direct or inferred)
+    casualties = _largest_casualties(c.casualties for c in cands)
+    people = max((c.people or 0 for c in cands), default=0) or None
+    headline = any(c.headline for c in cands)
+    confidence = best.strength
+    confidence += 0.1 if headline else 0.0
+    confidence += 0.08 if any(not c.places_inferred for c in cands) else -0.05
+    confidence += 0.05 if any(c.anchored for c in cands) else 0.0
+    confidence += min(0.1, 0.04 * (len({c.sentence.start for c in cands}) - 1))
+    confidence -= 0.05 if all(c.alleged for c in cands) else 0.0
+    event = Event(
+        type=etype,
+        places=places,
+        evidence=best.sentence.text,
+        headline=headline,
+        confidence=max(0.0, min(0.99, confidence)),
+        casualties=casualties,
+    )
+    event.severity = severity_of(event, people)
+    return event
+
+
+def _largest_casualties(items: Iterable[Casualties | None]) -> Casualties | None:
+    best: Casualties | None = None
+    for c in items:
+        if c is not None and (best is None or c.total > best.total):
+            best = c
+    return best
+
+
+def severity_of(event: Event, people: int | None = None) -> str:
+    """low / medium / high / critical from type, casualties, scale and the places hit."""
+    killed = event.casualties.killed or 0 if event.casualties else 0
+    hurt = event.casualties.total if event.casualties else 0
+    capital = any(p.kind == "city" and (p.population >= 1_000_000) for p in event.places)
+    cities = sum(1 for p in event.places if p.kind == "city")
+    t = event.type
+    level = {"attack": 1, "capture": 2, "civilian_harm": 2, "displacement": 1,
+             "refugee_policy": 1, "ceasefire": 1, "protest": 0, "disaster": 1}[t]
+    if t in ("attack", "civilian_harm", "disaster"):
+        if killed >= 100:
+            level = 3
+        elif killed >= 10 or hurt >= 50:
+            level = max(level, 2)
+    if t == "attack" and (capital or cities >= 3):
+        level = max(level, 2)
+    if t == "capture" and capital:
+        level = 3
+    if t == "civilian_harm" and "massacr" in event.evidence.lower():
+        level = max(level, 2)
+    if t == "displacement" and people:
+        level = 3 if people >= 500_000 else 2 if people >= 10_000 else level
+    if t == "protest":
+        if killed:
+            level = 2
+        elif (people and people >= 10_000) or re.search(
+            r"tear ?gas|clash|arrest|riot|injur", event.evidence, re.IGNORECASE
+        ):
+            level = 1
+    if t == "disaster" and re.search(r"magnitude ([6-9](?:\.\d)?)", event.evidence):
+        level = max(level, 2)
+    return ("low", "medium", "high", "critical")[level]
+
+
+__all__ = ["EVENT_TYPES", "Candidate", "EventExtractor", "most_specific", "severity_of"]

@@ -1,0 +1,338 @@
+"""The cheap first pass: a trigger lexicon that finds candidate event sentences.
+
+Each trigger is a regular expression for one event type with a base strength and the
+context it needs in the same sentence (an armed actor, civilians, a policy verb, …).
+Only sentences with a surviving trigger go on to the parser in `bot.events`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+# Context classes: a trigger that names one in `needs` fires only when the sentence
+# (or, for "armed", the sentence before it) contains a match.
+CONTEXT: dict[str, re.Pattern[str]] = {
+    "armed": _words(
+        r"troops?", r"soldiers?", r"(?:security |armed |government |rebel |coalition )?forces",
+        r"army", r"militants?", r"rebels?", r"insurgen\w+", r"fighters", r"militias?",
+        r"militiam[ae]n", r"gunm[ae]n", r"jihadis?t?s?", r"extremists?", r"terroris\w+",
+        r"guerrillas?", r"paramilitar\w+", r"military", r"warplanes?", r"jets?", r"drones?",
+        r"tanks", r"artillery", r"mortars?", r"rockets?", r"missiles?", r"grenades?",
+        r"bombs?", r"bombers?", r"explosives?", r"gunfire", r"guns?", r"weapons", r"armed",
+        r"shot", r"shooting", r"shelling", r"snipers?", r"navy", r"air force", r"commandos?",
+        r"battalions?", r"brigades?", r"offensive",
+    ),
+    "civilian": _words(
+        r"civilians?", r"children", r"child", r"women", r"villagers", r"residents", r"worshipp?ers",
+        r"passengers", r"students", r"pupils", r"farmers?", r"employees?", r"aid workers?",
+        r"journalists?", r"refugees", r"families", r"family members", r"unarmed",
+        r"non-?combatants",
+        r"no combat role", r"m[ae]n", r"wom[ae]n", r"boys?", r"girls?", r"teachers?",
+        r"doctors?", r"nurses?", r"patients", r"shoppers", r"pilgrims", r"protesters",
+        r"demonstrators", r"bystanders", r"elderly", r"babies", r"infants", r"teenagers?",
+    ),
+    "people": _words(
+        r"people", r"civilians", r"residents", r"families", r"villagers", r"thousands",
+        r"hundreds", r"tens of thousands", r"millions?", r"refugees", r"inhabitants", r"citizens",
+        r"population", r"households", r"persons", r"migrants", r"children", r"women",
+        r"[\d,.]+(?:\s*(?:million|thousand))?", r"dozens", r"scores", r"many",
+    ),
+    "refugee": _words(
+        r"refugees?", r"asylum", r"asylum[- ]seekers?", r"resettle\w*", r"deport\w*",
+        r"repatriat\w*", r"migrants?", r"humanitarian visas?", r"refugee camps?",
+        r"displaced (?:people|persons)", r"illegal(?:ly)? (?:immigrants?|living)", r"expel\w*",
+        r"special immigrant visas?",
+    ),
+    "policy": _words(
+        r"announc\w+", r"order(?:ed|s)?", r"decid\w+", r"decision", r"approv\w+", r"resum\w+",
+        r"suspend\w*", r"halt\w*", r"clos(?:e|ed|es|ing|ure)", r"shut", r"take in", r"took in",
+        r"taking in", r"accept\w*", r"admit\w*", r"grant\w*", r"reject\w*", r"cap(?:s|ped)?",
+        r"limit\w*", r"ban(?:s|ned)?", r"deport(?:ed|s|ing)", r"expel\w*", r"introduc\w+",
+        r"adopt\w+", r"passed", r"signed", r"extend\w*", r"lift\w*", r"impos\w+", r"launch\w*",
+        r"pledg\w+", r"agreed", r"scrap\w*", r"end(?:ed|s)", r"moratorium", r"quotas?",
+        r"polic(?:y|ies)", r"law", r"rules?", r"programs?", r"programmes?", r"provide",
+        r"offer\w*", r"evacuat\w+",
+    ),
+    "agreement": _words(
+        r"agree\w*", r"reach\w*", r"sign\w*", r"announc\w+", r"declar\w+", r"broker\w*",
+        r"took effect", r"takes? effect", r"taking effect", r"went into effect", r"in effect",
+        r"collaps\w+", r"broke down", r"breaks? down", r"strengthen\w*", r"extend\w*",
+        r"accept\w*", r"end(?:ed)? (?:all |the )?hostilities", r"violat\w+", r"held", r"holding",
+        r"began", r"begins", r"observ\w+", r"implement\w*", r"unravell?\w*", r"shattered",
+    ),
+    "unrest": _words(
+        r"tear ?gas", r"clash\w*", r"arrest\w*", r"detain\w*", r"riot\w*", r"water cannon",
+        r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"protest\w*",
+        r"demonstrat\w+", r"marched", r"picket\w*", r"barricades?",
+    ),
+    "damage": _words(
+        r"kill\w*", r"dead", r"deaths?", r"died", r"injur\w+", r"destroy\w*", r"damag\w+",
+        r"flatten\w*", r"collaps\w+", r"swept", r"homeless", r"evacuat\w+", r"displac\w+",
+        r"toll", r"victims", r"missing", r"rescue\w*", r"battered", r"devastat\w+", r"hit",
+        r"struck", r"ravag\w+", r"submerg\w+", r"inundat\w+", r"burn\w*", r"relief",
+    ),
+    "place_object": re.compile(
+        r"\b(?:town|city|village|district|province|region|territory|capital|base|airport|port|"
+        r"border crossing|area|areas|stronghold|county|valley|hill|garrison|headquarters|"
+        r"neighbou?rhoods?|suburbs?|oblast|state|island|municipality|outpost|camp)\b|"
+        r"(?:\b[A-Z][\w'’-]+)",  # a capitalised word: a place name, checked later
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One lexical cue for an event type."""
+
+    type: str
+    pattern: re.Pattern[str]
+    strength: float
+    needs: tuple[str, ...] = ()  # context classes that must all be present
+    place_object: bool = False  # a place name or place noun must follow within a few words
+    nominal: bool = False  # a bare noun cue ("fighting"): weaker without a place
+
+
+def _t(
+    type_: str,
+    pattern: str,
+    strength: float,
+    *needs: str,
+    place_object: bool = False,
+    nominal: bool = False,
+) -> Trigger:
+    return Trigger(
+        type_, re.compile(pattern, re.IGNORECASE), strength, needs, place_object, nominal
+    )
+
+
+TRIGGERS: tuple[Trigger, ...] = (
+    # attack
+    _t("attack", r"\battack(?:s|ed|ing)?\b", 0.65, "armed"),
+    _t("attack", r"\b(?:air|drone|missile|rocket|artillery|mortar|naval)[ -]?(?:strikes?|raids?)\b",
+       0.85),
+    _t("attack", r"\bairstrikes?\b", 0.85),
+    _t("attack", r"\bstrikes? (?:on|against)\b", 0.6, "armed"),
+    _t("attack", r"\b(?:bombings?|bombed|car[- ]bombs?|suicide (?:bomb\w*|attack\w*)|"
+       r"truck[- ]bombs?|IEDs?)\b", 0.8),
+    _t("attack", r"\bbombs?\b", 0.6, "detonation"),
+    _t("attack", r"\bshell(?:ed|ing)\b", 0.75),
+    _t("attack", r"\b(?:fired|firing|fires|launched|lobbed)\b(?:\s+\S+){0,4}?\s+"
+       r"(?:rockets?|missiles?|mortars?|shells|artillery|grenades?)\b", 0.8),
+    _t("attack", r"\brockets?\b(?:\s+\S+){0,3}?\s+(?:hit|struck|crashed|landed|slammed|fell|"
+       r"exploded|rained)\b", 0.8),
+    _t("attack", r"\bhit by (?:\S+\s+){0,3}(?:rockets?|missiles?|shells|mortars?|bombs?)\b", 0.8),
+    _t("attack", r"\b(?:rocket|missile|mortar|grenade|terror|terrorist|militant|insurgent|"
+       r"rebel|armed|suicide|gun|knife)\s+attacks?\b", 0.8),
+    _t("attack", r"\b(?:launched|launch|launches|began|mounted|opened) (?:an? |the |its |their )?"
+       r"(?:\w+ )?(?:offensive|assault|invasion|incursion)\b", 0.8),
+    _t("attack", r"\bassault(?:s|ed)? on\b", 0.75),
+    _t("attack", r"\b(?:fierce |heavy |renewed |intense )?(?:fighting|fought|battles?|"
+       r"battled|battling|gun ?battles?|firefights?|skirmish\w*)\b", 0.6, "armed", nominal=True),
+    _t("attack", r"\bgun ?battles?\b", 0.75),
+    _t("attack", r"\bclash(?:es|ed)?\b", 0.55, "armed", nominal=True),
+    _t("attack", r"\b(?:ambush(?:ed|es)?|raid(?:s|ed)?)\b", 0.6, "armed"),
+    _t("attack", r"\binva(?:de|ded|des|ding|sion)\b", 0.7, "armed"),
+    _t("attack", r"\b(?:besieg\w+|siege of)\b", 0.7),
+    _t("attack", r"\b(?:stormed|storming)\b", 0.6, "armed"),
+    # capture
+    _t("capture", r"\b(?:re)?captur(?:e|ed|es|ing)\b", 0.85, place_object=True),
+    _t("capture", r"\bseiz(?:e|ed|es|ing)\b", 0.8, place_object=True),
+    _t("capture", r"\b(?:took|taken|taking|take|takes|gained|gaining|seized|seizing|wrested|"
+       r"wresting|assumed|assuming|seize)\s+(?:full |complete |effective )?control\b", 0.85),
+    _t("capture", r"\b(?:overr(?:an|un|unning|uns))\b", 0.85),
+    _t("capture", r"\b(?:fell|fallen|falls|falling) (?:to|into the hands of)\b", 0.75, "armed"),
+    _t("capture", r"\bfall of\b", 0.7, "armed", place_object=True),
+    _t("capture", r"\b(?:liberat(?:ed|ion of)|retook|retaken|retake)\b", 0.75, place_object=True),
+    _t("capture", r"\b(?:took|taken)\b", 0.6, "armed", place_object=True),
+    _t("capture", r"\b(?:under (?:the )?(?:\w+ )?control of|in control of)\b", 0.55, "armed"),
+    # civilian harm
+    _t("civilian_harm", r"\bmassacr(?:e|es|ed|ing)\b", 0.9),
+    _t("civilian_harm", r"\b(?:killed|killing|kills|kill|slain|slaughter\w*|murder(?:ed|ing|s)?|"
+       r"executed|executions?|shot dead|gunned down|dead|died|deaths)\b", 0.6, "civilian"),
+    _t("civilian_harm", r"\b(?:beat(?:en|ing)?|hacked|stabbed|burn(?:ed|t)|stoned|bludgeoned|"
+       r"clubbed) (?:\w+ ){0,4}?to death\b", 0.85),
+    _t("civilian_harm", r"\b(?:lynch\w*|mob killings?|revenge killings?|extrajudicial killings?|"
+       r"summary executions?|ethnic cleansing|mass graves?|mass killings?)\b", 0.85),
+    _t("civilian_harm", r"\b(?:war crimes?|atrocit(?:y|ies)|crimes against humanity)\b", 0.7),
+    # displacement
+    _t("displacement", r"\bfle(?:e|d|es|eing)\b", 0.75, "people"),
+    _t("displacement", r"\bdisplac(?:ed|ing|ement|es|e)\b", 0.85),
+    _t("displacement", r"\bevacuat(?:ed|ing|ion|ions|e|es)\b", 0.7, "people"),
+    _t("displacement", r"\b(?:driven|forced|chased|expelled|uprooted) (?:\w+ )?(?:from|out of) "
+       r"(?:their )?homes?\b", 0.85),
+    _t("displacement", r"\b(?:sought|seek|seeking|taken|took|taking|find|found) (?:\w+ )?refuge\b",
+       0.65, "people"),
+    _t("displacement", r"\b(?:exodus|refugee (?:flows?|influx|crisis)|influx of refugees)\b", 0.8),
+    _t("displacement",
+       r"\brefugees? (?:poured|streamed|crossed|arrived|flooded|fled|are fleeing)\b", 0.8),
+    # refugee policy
+    _t("refugee_policy", r"\bdeport(?:ed|s|ing|ations?)\b", 0.7, "policy"),
+    _t("refugee_policy", r"\b(?:refugees?|asylum|resettle\w*|repatriat\w*|humanitarian visas?|"
+       r"special immigrant visas?|refugee camps?)\b", 0.6, "policy", "refugee"),
+    _t("refugee_policy", r"\b(?:clos(?:e|ed|es|ing|ure of)|shut) (?:\w+ ){0,3}borders?\b", 0.6,
+       "refugee"),
+    # ceasefire
+    _t("ceasefire", r"\b(?:cease-?fires?|truces?|armistice|peace (?:deal|agreement|accord|pact|"
+       r"treaty)|end (?:to )?(?:all |the )?hostilities)\b", 0.75, "agreement"),
+    # protest
+    _t("protest", r"\bprotest(?:s|ed|ers|ors|ing)?\b", 0.7),
+    _t("protest", r"\bdemonstrat(?:ions?|ors|ed|ing)\b", 0.7, "unrest"),
+    _t("protest", r"\b(?:marched|marchers|marching)\b", 0.55, "people"),
+    _t("protest", r"\b(?:riots?|rioted|rioting|rioters)\b", 0.75),
+    _t("protest", r"\b(?:sit-ins?|tear ?gas|water cannons?|rubber bullets)\b", 0.7),
+    _t("protest", r"\bclash(?:ed|es)? with (?:riot )?police\b", 0.8),
+    _t("protest", r"\b(?:uprising|unrest)\b", 0.55, "unrest"),
+    _t("protest", r"\b(?:general )?strikes?\b", 0.5, "unrest", nominal=True),
+    _t("protest", r"\brall(?:y|ies|ied)\b (?:against|to protest|to demand|in protest)\b", 0.6),
+    # disaster
+    _t("disaster", r"\b(?:earthquakes?|quakes?|tremors?|aftershocks?)\b", 0.85),
+    _t("disaster", r"\btsunamis?\b", 0.9),
+    _t("disaster", r"\bflood(?:s|ing|ed|waters)?\b", 0.7, "damage"),
+    _t("disaster", r"\b(?:cyclones?|hurricanes?|typhoons?|tornado(?:e?s)?|tropical storms?|"
+       r"storm surges?|blizzards?)\b", 0.85),
+    _t("disaster", r"\b(?:severe|tropical|winter|heavy|violent|deadly|powerful|massive) storms?\b",
+       0.65, "damage"),
+    _t("disaster", r"\b(?:wildfires?|bush ?fires?|forest fires?|brush ?fires?|wild fires?)\b",
+       0.85),
+    _t("disaster", r"\b(?:landslides?|mudslides?|avalanches?)\b", 0.8),
+    _t("disaster", r"\bdroughts?\b", 0.75),
+    _t("disaster", r"\b(?:volcan\w+ erupt\w+|eruptions?|erupted)\b", 0.75, "damage"),
+    _t("disaster", r"\b(?:heat ?waves?)\b", 0.6, "damage"),
+    _t("disaster", r"\b(?:explosions?|blasts?|fires?|collapse[ds]?|leaks?)\b(?:\s+\S+){0,3}?\s+"
+       r"(?:at|in|ripped through|tore through)\s+(?:an? |the )?(?:\w+ )?(?:factory|plant|mine|"
+       r"refinery|warehouse|chemical|dam|pipeline|port|depot)\b", 0.75, "damage"),
+    _t("disaster", r"\b(?:mine|dam|building|bridge) (?:collapse[ds]?|disaster|burst)\b", 0.75,
+       "damage"),
+)
+
+# Phrases whose words look like triggers but are not events. A trigger hit that overlaps
+# one of these is dropped.
+FALSE_FRIENDS: re.Pattern[str] = re.compile(
+    r"\b(?:"
+    r"attack (?:submarines?|helicopters?|aircraft|dogs?|ads?|advertising)|"
+    r"(?:heart|panic|asthma|cyber|verbal|personal|ad hominem|anxiety|shark|dog) ?attacks?|"
+    r"attacking (?:midfielder|player|football|play|third|half)|"
+    r"riot (?:police|gear|squad|shields?|control|act|officers?|units?)|"
+    r"landslide (?:victory|win|election|majority|defeat|re-?election|vote)|"
+    r"(?:won|win|wins|winning) (?:by )?(?:in )?a landslide|"
+    r"flood(?:ed|ing|s)? (?:of|with)|flood(?:ed|ing)? the market|"
+    r"(?:political|electoral|diplomatic|media|financial) (?:earthquakes?|storms?|firestorms?)|"
+    r"storms? of (?:criticism|protest|controversy)|"
+    r"(?:bomb|mine) (?:squad|disposal|threat|scare)|"
+    r"captur(?:ed?|ing) (?:on|the) (?:camera|video|film|imagination|attention|hearts?|market|"
+    r"share|title|trophy|crown|gold|record|award|championship|moment|mood)|"
+    r"(?:carbon|data|motion|screen) capture|"
+    r"(?:hostile|corporate) takeover|"
+    r"fire (?:sale|alarm|drill|department|brigade|fighters?|service|station|escape)|"
+    r"protest votes?|marching (?:band|orders)|hunger strikes?|"
+    r"strike (?:price|zone|rate)|lucky strike|(?:first|pre-?emptive) strike capability|"
+    r"peace (?:prize|talks|process|negotiations|conference|envoy|summit|corps|keeping|keepers?)|"
+    r"peacekeep\w+|"
+    r"(?:shares?|stocks?|prices?|index|markets?|profits?|sales) (?:fell|fall|plunged|crashed|"
+    r"tumbled|collapsed|soared)|"
+    r"brain ?storm\w*|fire(?:d|s)? (?:the|his|her|their) (?:coach|manager|ceo|chief|staff)|"
+    r"took (?:control of )?(?:the )?(?:lead|stage|office|power|charge|part|place|time)|"
+    r"take (?:part|place|office|time|care|charge|the lead)|taken (?:place|part|care|office)|"
+    r"seiz(?:e|ed|ing) (?:the )?(?:opportunity|moment|initiative|chance|drugs|cocaine|heroin|"
+    r"assets|property|documents|weapons|arms|cargo|shipment|goods)|"
+    r"evacuation (?:drills?|plans?|routes?|orders? (?:were|was) lifted)|"
+    r"fled (?:the scene|custody|prison|jail)|"
+    r"(?:emotional|grief|mental|moral) (?:toll|collapse)|"
+    r"economic (?:collapse|crisis|storm|earthquake)|collapse of (?:the )?(?:economy|talks|deal|"
+    r"government|company|bank)|"
+    r"(?:shows?|demonstrated|demonstrates|demonstrating) (?:that|how|its|their|his|her)|"
+    r"demonstrat\w+ (?:of|the) (?:product|technology|software|capabilit\w+)|"
+    r"(?:photo|video|film|music|the|a) shoot|"
+    r"(?:tear|teargas) ducts?|"
+    r"quake[- ]proof|earthquake[- ](?:resistant|proof|drill|preparedness|insurance)"
+    r")\b",
+    re.IGNORECASE,
+)
+
+DETONATION = _words(
+    r"explod\w+", r"went off", r"detonat\w+", r"placed", r"planted", r"kill\w*", r"wound\w*",
+    r"injur\w+", r"blasts?", r"explosions?", r"blew up", r"ripped through", r"tore through",
+    r"dropped",
+)
+DEFUSED = _words(
+    r"defus\w+", r"deactivat\w+", r"disarm\w+", r"disabl\w+", r"found", r"discovered",
+    r"controlled explosion", r"set to explode", r"timed to explode", r"was to explode",
+    r"failed to explode", r"hoax", r"threats?", r"scare",
+)
+
+CONTEXT["detonation"] = DETONATION
+
+# Words marking a sentence about sport or business: triggers there are rarely events.
+SPORTS = _words(
+    r"matches", r"match", r"game", r"games", r"season", r"players?", r"team(?:mates?)?", r"coach",
+    r"league", r"cup", r"tournament", r"bowlers?", r"batsm[ae]n", r"midfielders?", r"strikers?",
+    r"goals?", r"scored", r"innings", r"wickets?", r"referees?", r"NBA", r"NFL", r"FIFA", r"UEFA",
+    r"cricket", r"football", r"basketball", r"baseball", r"rugby", r"tennis", r"olympic\w*",
+    r"championship", r"stadium", r"fans", r"playoffs?", r"test series", r"test match",
+)
+BUSINESS = _words(
+    r"shares", r"stocks?", r"index", r"revenue", r"takeover", r"merger", r"acquisition",
+    r"investors", r"earnings", r"retailer", r"profits?", r"shareholders", r"quarterly",
+    r"stock exchange", r"market share", r"IPO", r"bid for", r"orders",
+)
+
+
+@dataclass(slots=True)
+class TriggerHit:
+    """A trigger matched at [start, end) of a sentence."""
+
+    trigger: Trigger
+    start: int
+    end: int
+    text: str
+    tags: set[str] = field(default_factory=set)
+
+
+def _has_place_object(sentence: str, end: int) -> bool:
+    """A place noun or a capitalised name within six words after a capture verb."""
+    window = " ".join(sentence[end:].split()[:7])
+    return bool(CONTEXT["place_object"].search(window))
+
+
+def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
+    """All trigger hits in one sentence that survive false friends and context needs."""
+    false = [(m.start(), m.end()) for m in FALSE_FRIENDS.finditer(sentence)]
+    present: dict[str, bool] = {}
+
+    def has(ctx: str) -> bool:
+        if ctx not in present:
+            found = bool(CONTEXT[ctx].search(sentence))
+            if not found and ctx == "armed" and previous:
+                found = bool(CONTEXT[ctx].search(previous))
+            present[ctx] = found
+        return present[ctx]
+
+    hits: list[TriggerHit] = []
+    for trig in TRIGGERS:
+        for m in trig.pattern.finditer(sentence):
+            if any(s < m.end() and m.start() < e for s, e in false):
+                continue
+            if not all(has(ctx) for ctx in trig.needs):
+                continue
+            if trig.place_object and not _has_place_object(sentence, m.end()):
+                continue
+            if trig.pattern.pattern == r"\bbombs?\b" and DEFUSED.search(sentence):
+                continue
+            hits.append(TriggerHit(trig, m.start(), m.end(), m.group(0)))
+    return hits
+
+
+_PREFILTER = re.compile(
+    "|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.IGNORECASE
+)
+
+
+def may_hold_event(text: str) -> bool:
+    """A fast yes/no: does any trigger word occur at all?"""
+    return bool(_PREFILTER.search(text))

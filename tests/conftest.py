@@ -1,0 +1,28 @@
+"""Shared fixtures: the real gazetteer and NLP model, loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    from bot.analyze import Analyzer
+    from config.settings import Settings
+
+    a = Analyzer(Settings(_env_file=None))
+    a.warm_up()
+    return a
+
+
+@pytest.fixture(scope="session")
+def dev_cases():
+    import json
+
+    if not SHARED_EVAL.is_file():
+        pytest.skip(f"{SHARED_EVAL} is absent")
+    return [json.loads(line) for line in SHARED_EVAL.read_text().splitlines() if line.strip()]

@@ -1,0 +1,39 @@
+import pytest
+
+from bot.casualties import extract_casualties, extract_people_count, parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("40", 40), ("1,500", 1500), ("1.5 million", 1_500_000), ("eleven", 11), ("scores", 40),
+     ("2004", None), ("many", None)],
+)
+def test_parse_number(text, value):
+    assert parse_number(text) == value
+
+
+def test_killed_and_injured_with_qualifier():
+    c = extract_casualties("The blast killed at least 40 people and wounded 112 others.")
+    assert c is not None
+    assert (c.killed, c.injured, c.qualifier) == (40, 112, "at least")
+
+
+def test_death_toll_phrase():
+    c = extract_casualties("The death toll from the floods has risen to more than 150.")
+    assert c is not None and c.killed == 150 and c.qualifier == "more than"
+
+
+def test_passive_figures_and_word_numbers():
+    c = extract_casualties("Eleven civilians, including ten children, were killed.")
+    assert c is not None and c.killed == 11
+
+
+def test_no_figures_gives_none():
+    assert extract_casualties("Talks resumed in Geneva on Monday.") is None
+    assert extract_casualties("The 1994 war is remembered.") is None
+
+
+def test_people_count():
+    assert extract_people_count("displacing over 200,000 people in the city") == 200_000
+    assert extract_people_count("about 16 families fled") == 16
+    assert extract_people_count("nobody was there") is None

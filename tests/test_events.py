@@ -1,0 +1,125 @@
+"""Event extraction on short articles written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.models import Article
+
+
+def run(analyzer, text: str, title: str = "", published: date | None = date(2024, 3, 10)):
+    return analyzer.extractor.extract(Article(text=text, title=title, published=published))
+
+
+def kinds(events) -> set[str]:
+    return {e.type for e in events}
+
+
+def places(events, etype: str) -> set[str]:
+    return {p.name for e in events if e.type == etype for p in e.places}
+
+
+def countries(events, etype: str) -> set[str | None]:
+    return {p.country for e in events if e.type == etype for p in e.places}
+
+
+def test_attack_and_capture_located_at_the_towns_not_the_actors_country(analyzer):
+    events = run(
+        analyzer,
+        "Russian forces shelled Kharkiv overnight, regional officials said on Monday. "
+        "U.S. officials condemned the strikes.\n\n"
+        "Ukrainian troops recaptured the village of Robotyne after days of fighting.",
+        "Russia shells Kharkiv as Ukraine retakes village",
+    )
+    assert {"attack", "capture"} <= kinds(events)
+    assert "Kharkiv" in places(events, "attack")
+    assert countries(events, "attack") == {"UA"}
+    assert "US" not in countries(events, "attack")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials warned that rebels could attack the city of Goma within days.",
+        "The army denied that its forces shelled the town of Kidal.",
+        "The general threatened to capture the capital if talks failed.",
+        "Troops prevented an attack on the airport in Mogadishu, police said.",
+        "Forecasters expect a severe drought across the Sahel next year.",
+        "The attacking midfielder scored twice as the team stormed back to win the match.",
+        "The company announced a hostile takeover and a flood of orders for its new phone.",
+        "Survivors gathered to mark 30 years since the 1994 massacre in the village.",
+        "Police defused a bomb found near the central station in Lyon.",
+    ],
+)
+def test_non_events_raise_no_alert(analyzer, text):
+    assert run(analyzer, text, published=date(2024, 4, 7)) == []
+
+
+def test_civilian_harm_needs_civilians_and_keeps_casualty_figures(analyzer):
+    events = run(
+        analyzer,
+        "An air strike on a market in Saada killed at least 12 civilians, including "
+        "four children, health officials said on Tuesday.",
+    )
+    harm = [e for e in events if e.type == "civilian_harm"]
+    assert harm and harm[0].casualties is not None
+    assert harm[0].casualties.killed == 12 and harm[0].casualties.qualifier == "at least"
+    assert "attack" in kinds(events)
+    assert countries(events, "civilian_harm") == {"YE"}
+
+
+def test_displacement_disaster_and_headline_flag(analyzer):
+    events = run(
+        analyzer,
+        "Flash floods swept through villages in Sindh province on Sunday, killing 30 people.\n\n"
+        "Officials said the water was receding.\n\n"
+        "More than 50,000 people have been displaced, the provincial government said.",
+        "Floods kill 30 in Pakistan",
+    )
+    by_type = {e.type: e for e in events}
+    assert by_type["disaster"].headline is True
+    assert by_type["displacement"].headline is False
+    assert countries(events, "disaster") == {"PK"}
+
+
+def test_refugee_policy_is_placed_at_the_government_not_the_refugees_origin(analyzer):
+    events = run(
+        analyzer,
+        "Germany announced on Thursday that it would suspend deportations of Afghan "
+        "asylum seekers until the end of the year.",
+        "Germany suspends deportations to Afghanistan",
+    )
+    assert countries(events, "refugee_policy") == {"DE"}
+
+
+def test_ceasefire_protest_and_strained_truce(analyzer):
+    events = run(
+        analyzer,
+        "The warring parties agreed to a ceasefire in Khartoum on Saturday.\n\n"
+        "In Nairobi, riot police fired tear gas at thousands of protesters on Friday.",
+    )
+    assert {"ceasefire", "protest"} <= kinds(events)
+    assert "Nairobi" in places(events, "protest")
+    strained = run(analyzer, "Rocket fire put further strain on the fragile truce, "
+                             "which both sides accuse each other of breaking.")
+    assert "ceasefire" not in kinds(strained)
+
+
+def test_old_events_are_history(analyzer):
+    text = "The court heard evidence about the shelling of the town in 1995."
+    assert run(analyzer, text, published=date(2024, 1, 5)) == []
+
+
+def test_severity_and_alert_text(analyzer):
+    analysis = analyzer.analyze_text(
+        "Gunmen killed more than 100 villagers in an attack on Kukawa in Borno state, "
+        "local officials said on Wednesday.",
+        title="Gunmen kill over 100 in Nigerian village",
+    )
+    harm = next(e for e in analysis.events if e.type == "civilian_harm")
+    assert harm.severity == "critical"
+    assert harm.alert.startswith("🔴 CIVILIAN HARM · ")
+    assert "Nigeria" in harm.alert
+    assert analysis.events[0].severity == "critical"  # strongest first

@@ -1,0 +1,29 @@
+from bot.text import normalise_paragraphs, split_sentences
+
+
+def test_splits_on_sentence_ends_and_keeps_offsets():
+    text = "Rebels took the town. Thousands fled!\nA new paragraph? Yes."
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "Rebels took the town.", "Thousands fled!", "A new paragraph?", "Yes."
+    ]
+    assert [s.paragraph for s in sents] == [0, 0, 1, 1]
+    for s in sents:
+        assert text[s.start : s.end] == s.text
+
+
+def test_abbreviations_and_initials_do_not_split():
+    text = "U.S. President George W. Bush met Mr. Smith in St. Louis. The U.N. said so."
+    assert [s.text for s in split_sentences(text)] == [
+        "U.S. President George W. Bush met Mr. Smith in St. Louis.",
+        "The U.N. said so.",
+    ]
+
+
+def test_closing_quote_stays_with_its_sentence():
+    sents = split_sentences('He said "Stop." Then he left.')
+    assert [s.text for s in sents] == ['He said "Stop."', "Then he left."]
+
+
+def test_normalise_paragraphs_folds_space_and_drops_blank_lines():
+    assert normalise_paragraphs("  a  b \n\n\t c\u00a0d ") == "a b\nc d"

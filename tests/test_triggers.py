@@ -1,0 +1,55 @@
+import pytest
+
+from bot.triggers import find_triggers, may_hold_event
+
+
+def types(sentence: str, previous: str = "") -> set[str]:
+    return {h.trigger.type for h in find_triggers(sentence, previous)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Gunmen attacked a police post in the north of the province.", {"attack"}),
+        ("An air strike hit a market on Sunday.", {"attack"}),
+        ("Rebels captured the town of Bardai after a day of fighting.", {"capture", "attack"}),
+        ("The army took control of the airport.", {"capture"}),
+        ("The militia massacred dozens of villagers.", {"civilian_harm"}),
+        ("Thousands of residents fled the city.", {"displacement"}),
+        ("The floods displaced 40,000 people.", {"displacement", "disaster"}),
+        ("The government announced it would resettle 5,000 refugees.", {"refugee_policy"}),
+        ("The two sides agreed a ceasefire on Friday.", {"ceasefire"}),
+        ("Police fired tear gas at protesters in the capital.", {"protest"}),
+        ("A magnitude 6.1 earthquake struck the coast.", {"disaster"}),
+    ],
+)
+def test_trigger_types(sentence, expected):
+    assert expected <= types(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The attacking midfielder scored twice.",
+        "The group launched a hostile takeover of its rival.",
+        "The company reported a flood of orders.",
+        "She won in a landslide victory.",
+        "Riot police stood by as fans sang.",
+        "The Navy showed off its new attack submarine.",
+        "He died of a heart attack at home.",
+        "The peace prize was awarded on Friday.",
+        "A bomb squad defused the device found near the station.",
+    ],
+)
+def test_false_friends_are_not_triggers(sentence):
+    assert types(sentence) == set()
+
+
+def test_attack_needs_an_armed_context_in_this_or_the_previous_sentence():
+    assert types("They were attacked on the road.") == set()
+    assert types("They were attacked on the road.", "Militants set up a roadblock.") == {"attack"}
+
+
+def test_prefilter():
+    assert may_hold_event("Rebels captured the town")
+    assert not may_hold_event("The committee met on Tuesday to discuss the budget.")
