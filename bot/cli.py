@@ -1,0 +1,301 @@
+"""The `newsbot` command line: analyze, eval, demo.
+
+Exit codes: 0 success; 1 the input could not be read or fetched (message on stderr);
+2 wrong usage (bad option or missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"newsbot: {message}", file=sys.stderr)
+    return code
+
+
+def _parse_date(value: Any) -> date | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+# --- analyze --------------------------------------------------------------------------
+
+
+def _print_human(result: dict[str, Any], out: IO[str]) -> None:
+    if result.get("title"):
+        out.write(f"{result['title']}\n")
+    if result.get("url"):
+        out.write(f"{result['url']}\n")
+    out.write("\n")
+    events = result["events"]
+    if not events:
+        out.write("No alertable events found.\n")
+    for e in events:
+        out.write(f"{e['alert']}   (confidence {e['confidence']:.2f}"
+                  f"{', headline' if e['headline'] else ''})\n")
+        if e["actors"]:
+            out.write(f"    actors: {', '.join(e['actors'])}\n")
+        out.write(f"    evidence: {e['evidence']}\n")
+    if result.get("summary"):
+        out.write(f"\nSummary: {result['summary']}\n")
+
+
+def _analyze_one(args: argparse.Namespace) -> int:
+    from bot.analyze import Analyzer
+
+    source: str = args.source
+    analyzer = Analyzer()
+    if source.startswith(("http://", "https://")) or "://" in source:
+        analysis = asyncio.run(analyzer.analyze_url(source))
+    elif source == "-":
+        analysis = analyzer.analyze_document(sys.stdin.buffer.read())
+    else:
+        path = Path(source)
+        if not path.is_file():
+            return _fail(f"{source}: no such file; give a URL, a file path or - for stdin")
+        analysis = analyzer.analyze_document(path.read_bytes(), id=path.stem)
+    result = analysis.to_json()
+    if analysis.error:
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        return _fail(analysis.error, EXIT_INPUT)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_human(result, sys.stdout)
+    return EXIT_OK
+
+
+def _jsonl_lines(source: str) -> Iterator[str]:
+    if source == "-":
+        yield from sys.stdin
+    else:
+        with open(source, encoding="utf-8", errors="replace") as fh:
+            yield from fh
+
+
+def _analyze_record(analyzer: Any, record: Any) -> Any:
+    from bot.models import Analysis
+
+    if not isinstance(record, dict):
+        return Analysis.failed(None, "each line must be a JSON object")
+    rid = record.get("id")
+    rid = None if rid is None else str(rid)
+    published = _parse_date(record.get("published"))
+    if isinstance(record.get("text"), str):
+        analysis = analyzer.analyze_text(
+            record["text"], title=record.get("title") or "", id=rid, url=record.get("url"),
+            published=published,
+        )
+    elif isinstance(record.get("html"), str):
+        analysis = analyzer.analyze_document(
+            record["html"], id=rid, url=record.get("url"), content_type="text/html",
+            title=record.get("title"),
+        )
+    elif isinstance(record.get("url"), str):
+        analysis = asyncio.run(analyzer.analyze_url(record["url"], id=rid))
+    else:
+        return Analysis.failed(rid, "the object needs a 'text', 'html' or 'url' field")
+    if published and analysis.published is None and not analysis.error:
+        analysis.published = published
+    return analysis
+
+
+def _analyze_batch(args: argparse.Namespace) -> int:
+    from bot.analyze import Analyzer
+    from bot.models import Analysis
+
+    if args.jsonl != "-" and not Path(args.jsonl).is_file():
+        return _fail(f"{args.jsonl}: no such file; give a JSONL file or - for stdin")
+    analyzer = Analyzer()
+    analyzer.warm_up()
+    done = failed = 0
+    started = time.perf_counter()
+    for n, line in enumerate(_jsonl_lines(args.jsonl), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            analysis = Analysis.failed(None, f"line {n} is not valid JSON: {exc.msg}")
+        else:
+            analysis = _analyze_record(analyzer, record)
+        print(json.dumps(analysis.to_json(), ensure_ascii=False), flush=True)
+        done += 1
+        failed += analysis.error is not None
+        if done % 25 == 0:
+            print(f"newsbot: {done} analysed…", file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    print(
+        f"newsbot: {done} analysed, {failed} could not be read, in {elapsed:.1f} s",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    if args.jsonl is not None:
+        if args.source is not None:
+            return _fail("give either SOURCE or --jsonl FILE, not both")
+        return _analyze_batch(args)
+    if args.source is None:
+        return _fail("missing SOURCE: a URL, a file, or - for stdin (see newsbot analyze -h)")
+    return _analyze_one(args)
+
+
+# --- eval -----------------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.analyze import Analyzer
+    from bot.evaluate import Report, format_report, load_cases, score_case
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{args.file}: no such file; give a labelled JSONL file")
+    try:
+        cases = load_cases(path.read_text(encoding="utf-8").splitlines())
+    except ValueError as exc:
+        return _fail(f"{args.file}: {exc}")
+    analyzer = Analyzer()
+    analyzer.warm_up()
+    report = Report()
+    for i, case in enumerate(cases, 1):
+        analysis = _analyze_record(analyzer, case)
+        score_case(report, case, analysis)
+        if sys.stderr.isatty():
+            print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(format_report(report, verbose=not args.quiet))
+    return EXIT_OK
+
+
+# --- demo -----------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.alerts import build_alert
+    from bot.analyze import Analyzer
+    from config import DATA_DIR
+
+    samples = sorted((DATA_DIR / "samples").glob("*.txt"))
+    if not samples:
+        return _fail("no sample articles found in the installed package", EXIT_INPUT)
+    started = time.perf_counter()
+    print("Loading models and the gazetteer…", file=sys.stderr)
+    analyzer = Analyzer()
+    analyzer.warm_up()
+    for path in samples:
+        title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        analysis = analyzer.analyze_text(body, title=title.strip(), id=path.stem)
+        print("=" * 72)
+        print(f"{analysis.title}   [{path.name}, a sample written for this demo]")
+        print("-" * 72)
+        if analysis.error:
+            print(f"could not read: {analysis.error}")
+            continue
+        if not analysis.events:
+            print("No alert: nothing here is a headline event.")
+            print(f"Summary: {analysis.summary}")
+            continue
+        alert = build_alert(
+            analysis.events, analysis.summary, url=f"https://example.org/{path.stem}",
+            published=analysis.published, site_name="newsbot demo",
+            country_name=analyzer.extractor.gazetteer.country_name,
+        )
+        print(alert.to_text())
+    print("=" * 72)
+    print(f"{len(samples)} sample articles in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+# --- parser ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Finds headline events in news articles and says where they happened.",
+        epilog="example:\n  newsbot analyze https://example.org/news/story.html\n\n"
+        "exit codes: 0 ok, 1 input could not be read, 2 wrong usage",
+        formatter_class=fmt,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "analyze",
+        help="find the events of one article, or of a JSONL batch",
+        description="Analyse an article: a URL, an HTML or text file, or - for stdin.\n"
+        "With --jsonl, read one JSON object a line ({id, title, text} or {id, html} or\n"
+        "{id, url}) and write one result a line, in input order.",
+        epilog="examples:\n  newsbot analyze story.html\n"
+        "  newsbot analyze --json https://example.org/news/story.html\n"
+        "  cat story.txt | newsbot analyze -\n  newsbot analyze --jsonl articles.jsonl > out.jsonl",
+        formatter_class=fmt,
+    )
+    p.add_argument("source", nargs="?", help="URL, file path, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--jsonl", metavar="FILE", help="batch mode: JSONL file, or - for stdin")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser(
+        "eval",
+        help="score the bot on a labelled JSONL file",
+        description="Score event types, places and false alarms against labelled articles\n"
+        "(format: ../shared/eval/README.md).",
+        epilog="example:\n  newsbot eval ../shared/eval/dev.jsonl",
+        formatter_class=fmt,
+    )
+    p.add_argument("file", help="labelled JSONL file")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--quiet", action="store_true", help="leave out the per-case differences")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser(
+        "demo",
+        help="analyse the sample articles shipped with newsbot (offline)",
+        description="Print the alerts and summaries newsbot makes for its sample articles.",
+        epilog="example:\n  newsbot demo",
+        formatter_class=fmt,
+    )
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

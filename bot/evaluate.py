@@ -1,0 +1,229 @@
+"""Scoring against hand-labelled articles (`newsbot eval`), as ../shared/eval/README.md defines.
+
+Per case, the set of gold event types is compared with the set of predicted types.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.models import EVENT_TYPES, Analysis
+
+
+def normalise_name(name: str) -> str:
+    """Case- and accent-insensitive form of a place name, punctuation folded."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def names_match(gold: str, predicted: str) -> bool:
+    """'Baghlan' matches 'Baghlan-e-Markazi'; 'Gaza' matches 'Gaza Strip'."""
+    g, p = normalise_name(gold), normalise_name(predicted)
+    if not g or not p:
+        return False
+    if g == p:
+        return True
+    short, long_ = (g, p) if len(g) <= len(p) else (p, g)
+    return long_.startswith(short + " ") or (" " + short + " ") in (" " + long_ + " ")
+
+
+@dataclass
+class TypeCounts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class CaseResult:
+    id: str
+    gold: set[str]
+    predicted: set[str]
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Everything `newsbot eval` prints."""
+
+    cases: int = 0
+    total: TypeCounts = field(default_factory=TypeCounts)
+    per_type: dict[str, TypeCounts] = field(default_factory=lambda: defaultdict(TypeCounts))
+    headline_gold: int = 0
+    headline_found: int = 0
+    negatives: int = 0
+    false_alarms: int = 0
+    country_pairs: int = 0
+    country_correct: int = 0
+    gold_places: int = 0
+    places_found: int = 0
+    errors: int = 0
+    results: list[CaseResult] = field(default_factory=list)
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.negatives if self.negatives else 0.0
+
+    @property
+    def headline_recall(self) -> float:
+        return self.headline_found / self.headline_gold if self.headline_gold else 0.0
+
+    @property
+    def country_accuracy(self) -> float:
+        return self.country_correct / self.country_pairs if self.country_pairs else 0.0
+
+    @property
+    def place_recall(self) -> float:
+        return self.places_found / self.gold_places if self.gold_places else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "precision": round(self.total.precision, 4),
+            "recall": round(self.total.recall, 4),
+            "f1": round(self.total.f1, 4),
+            "headline_recall": round(self.headline_recall, 4),
+            "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "country_accuracy": round(self.country_accuracy, 4),
+            "place_recall": round(self.place_recall, 4),
+            "errors": self.errors,
+            "per_type": {
+                t: {"tp": c.tp, "fp": c.fp, "fn": c.fn, "precision": round(c.precision, 4),
+                    "recall": round(c.recall, 4), "f1": round(c.f1, 4)}
+                for t, c in sorted(self.per_type.items())
+            },
+            "cases_detail": [
+                {"id": r.id, "gold": sorted(r.gold), "predicted": sorted(r.predicted),
+                 "error": r.error, "notes": r.notes}
+                for r in self.results
+            ],
+        }
+
+
+def _is_local(place: dict[str, Any]) -> bool:
+    return place.get("kind") not in ("country", "region")
+
+
+def score_case(report: Report, gold_case: dict[str, Any], analysis: Analysis) -> None:
+    """Add one labelled case and its analysis to the report."""
+    gold_events: Sequence[dict[str, Any]] = gold_case.get("events") or []
+    gold_types = {e["type"] for e in gold_events}
+    predicted_types = {e.type for e in analysis.events}
+    result = CaseResult(str(gold_case.get("id")), gold_types, predicted_types, analysis.error)
+    report.cases += 1
+    report.errors += analysis.error is not None
+    for t in predicted_types | gold_types:
+        counts = report.per_type[t]
+        if t in predicted_types and t in gold_types:
+            counts.tp += 1
+            report.total.tp += 1
+        elif t in predicted_types:
+            counts.fp += 1
+            report.total.fp += 1
+            result.notes.append(f"false {t}")
+        else:
+            counts.fn += 1
+            report.total.fn += 1
+            result.notes.append(f"missed {t}")
+    for e in gold_events:
+        if e.get("headline"):
+            report.headline_gold += 1
+            report.headline_found += e["type"] in predicted_types
+    if not gold_types:
+        report.negatives += 1
+        report.false_alarms += bool(predicted_types)
+
+    for t in gold_types & predicted_types:
+        gold_places = [p for e in gold_events if e["type"] == t for p in e.get("places", [])]
+        predicted_places = [p for e in analysis.events if e.type == t for p in e.places]
+        gold_countries = {p.get("country") for p in gold_places if p.get("country")}
+        report.country_pairs += 1
+        if any(p.country in gold_countries for p in predicted_places):
+            report.country_correct += 1
+        else:
+            got = sorted({p.country or "?" for p in predicted_places})
+            result.notes.append(f"{t}: country {got} not in {sorted(gold_countries)}")
+        seen: set[str] = set()
+        for gp in gold_places:
+            if not _is_local(gp) or normalise_name(gp["name"]) in seen:
+                continue
+            seen.add(normalise_name(gp["name"]))
+            report.gold_places += 1
+            if any(names_match(gp["name"], pp.name) for pp in predicted_places):
+                report.places_found += 1
+            else:
+                names = [pp.name for pp in predicted_places]
+                result.notes.append(f"{t}: place {gp['name']!r} not in {names}")
+    report.results.append(result)
+
+
+def format_report(report: Report, *, verbose: bool = True) -> str:
+    """A plain-text report: headline figures, the per-type table, per-case misses."""
+    lines = [
+        f"cases            {report.cases}  (errors: {report.errors})",
+        f"precision        {report.total.precision:.3f}",
+        f"recall           {report.total.recall:.3f}",
+        f"F1               {report.total.f1:.3f}",
+        f"headline recall  {report.headline_recall:.3f}",
+        f"false alarm      {report.false_alarm_rate:.3f}  "
+        f"({report.false_alarms} of {report.negatives} cases without events)",
+        f"country accuracy {report.country_accuracy:.3f}  "
+        f"({report.country_correct}/{report.country_pairs})",
+        f"place recall     {report.place_recall:.3f}  "
+        f"({report.places_found}/{report.gold_places})",
+        "",
+        f"{'type':<16}{'tp':>4}{'fp':>4}{'fn':>4}{'P':>7}{'R':>7}{'F1':>7}",
+    ]
+    for t in EVENT_TYPES:
+        c = report.per_type.get(t)
+        if c is None:
+            continue
+        lines.append(
+            f"{t:<16}{c.tp:>4}{c.fp:>4}{c.fn:>4}{c.precision:>7.2f}{c.recall:>7.2f}{c.f1:>7.2f}"
+        )
+    if verbose:
+        flagged = [r for r in report.results if r.notes or r.error]
+        if flagged:
+            lines += ["", "cases with differences:"]
+            for r in flagged:
+                detail = "; ".join(([f"error: {r.error}"] if r.error else []) + r.notes)
+                lines.append(f"  {r.id}: {detail}")
+    return "\n".join(lines)
+
+
+def load_cases(lines: Iterable[str]) -> list[dict[str, Any]]:
+    """Parse a labelled JSONL file; a broken line raises ValueError naming its number."""
+    import json
+
+    cases = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {n} is not valid JSON: {exc.msg}") from exc
+        if not isinstance(case, dict) or "text" not in case:
+            raise ValueError(f"line {n} has no 'text' field")
+        cases.append(case)
+    return cases

@@ -1,0 +1,129 @@
+"""The `newsbot` command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ARTICLE = (
+    "Rebels attack Bunia as thousands flee\n\n"
+    "Rebel fighters attacked the town of Bunia in Ituri province on Sunday, killing at "
+    "least nine civilians, local officials said.\n\n"
+    "Thousands of residents fled toward the border with Uganda, aid workers said.\n"
+)
+
+
+def newsbot(*args: str, stdin: str | bytes | None = None, env=None):
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], input=data, capture_output=True, timeout=120,
+        env=env,
+    )
+
+
+def test_help_has_examples():
+    for cmd in (["--help"], ["analyze", "--help"], ["eval", "--help"], ["demo", "--help"]):
+        out = newsbot(*cmd)
+        assert out.returncode == 0
+        assert b"example" in out.stdout
+
+
+def test_analyze_file_json(tmp_path: Path):
+    f = tmp_path / "story.txt"
+    f.write_text(ARTICLE.split("\n\n", 1)[1])
+    out = newsbot("analyze", "--json", str(f))
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert set(result) == {"id", "title", "url", "published", "summary", "events", "error"}
+    types = {e["type"] for e in result["events"]}
+    assert {"attack", "civilian_harm", "displacement"} <= types
+    attack = next(e for e in result["events"] if e["type"] == "attack")
+    assert attack["places"][0]["country"] == "CD"
+    assert set(attack["places"][0]) == {"name", "country", "admin1", "kind", "lat", "lon"}
+    assert attack["alert"].split(" ", 1)[1].startswith("ATTACK · ")
+
+
+def test_analyze_stdin_html_human_output():
+    html = "<html><head><title>Quake hits Van</title></head><body><article>" + "".join(
+        f"<p>{p}</p>" for p in [
+            "A magnitude 6.8 earthquake struck the eastern Turkish province of Van on "
+            "Monday, killing at least 40 people and destroying hundreds of buildings.",
+            "Rescuers searched the rubble through the night, officials said.",
+        ]) + "</article></body></html>"
+    out = newsbot("analyze", "-", stdin=html)
+    assert out.returncode == 0, out.stderr
+    assert "DISASTER · " in out.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "message"),
+    [
+        (["analyze", "-"], "", 1, b"empty"),
+        (["analyze", "-"], b"\x00\x01\x02binary\xff" * 50, 1, b"binary"),
+        (["analyze", "http://127.0.0.1:9/x"], None, 1, b"loopback"),
+        (["analyze", "ftp://example.org/x"], None, 1, b"http"),
+        (["analyze", "/no/such/file.html"], None, 2, b"no such file"),
+        (["analyze"], None, 2, b"missing source"),
+        (["eval", "/no/such.jsonl"], None, 2, b"no such file"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_exit_code(args, stdin, code, message):
+    out = newsbot(*args, stdin=stdin)
+    assert out.returncode == code
+    assert message in out.stderr.lower()
+
+
+def test_jsonl_batch_keeps_order_and_reports_errors_per_line():
+    lines = [
+        json.dumps({"id": "a", "title": "Rebels attack Bunia", "text": ARTICLE}),
+        "{not json",
+        json.dumps({"id": "b", "text": ""}),
+        json.dumps({"id": "c", "html": "<html><body><p>Le gouvernement a annoncé lundi une "
+                    "nouvelle loi sur les retraites et les syndicats ont appelé à la grève "
+                    "dans tout le pays pour la semaine prochaine.</p></body></html>"}),
+        json.dumps({"id": "d", "url": "http://localhost:1/story"}),
+        json.dumps({"id": "e", "title": "Budget", "text": "The council approved the budget "
+                    "for the new library on Tuesday after a short debate among members."}),
+    ]
+    out = newsbot("analyze", "--jsonl", "-", stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    results = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert [r["id"] for r in results] == ["a", None, "b", "c", "d", "e"]
+    assert results[0]["error"] is None and results[0]["events"]
+    assert "not valid JSON" in results[1]["error"]
+    assert results[2]["error"] and results[2]["events"] == []
+    assert "French" in results[3]["error"]
+    assert "loopback" in results[4]["error"]
+    assert results[5]["error"] is None and results[5]["events"] == []
+    assert b"6 analysed" in out.stderr
+
+
+def test_eval_on_a_small_labelled_file(tmp_path: Path):
+    f = tmp_path / "gold.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": "p", "title": "", "text": ARTICLE, "events": [
+            {"type": "attack", "headline": True, "places": [{"name": "Bunia", "country": "CD"}]},
+            {"type": "ceasefire", "headline": False, "places": [{"name": "Goma", "country": "CD"}]},
+        ]}),
+        json.dumps({"id": "n", "title": "", "text": "The central bank kept rates unchanged "
+                    "on Thursday, citing steady inflation and a strong labour market.",
+                    "events": []}),
+    ]))
+    out = newsbot("eval", "--json", str(f))
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["per_type"]["attack"]["tp"] == 1
+    assert report["per_type"]["ceasefire"]["fn"] == 1
+    assert report["false_alarm_rate"] == 0.0
+    assert report["place_recall"] == 1.0
+
+
+def test_demo_runs_offline_and_prints_alerts():
+    out = newsbot("demo")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    assert "CAPTURE · " in text and "No alert" in text

@@ -1,0 +1,58 @@
+from bot.evaluate import Report, format_report, load_cases, names_match, score_case
+from bot.models import Analysis, Event, Place
+
+KABUL = Place("geonames:1", "Kabul", "city", "AF")
+QUETTA = Place("geonames:2", "Quetta", "city", "PK")
+
+
+def analysis(*events: Event) -> Analysis:
+    return Analysis(id="x", title="", url=None, published=None, summary="", events=list(events))
+
+
+def test_names_match_is_accent_and_prefix_insensitive():
+    assert names_match("Baghlan", "Baghlan-e-Markazi")
+    assert names_match("Lashkar Gah", "Lashkar Gāh")
+    assert names_match("gaza", "Gaza Strip")
+    assert not names_match("Gaza", "Gazan")
+    assert not names_match("Herat", "Kandahar")
+
+
+def test_scores_types_countries_and_places():
+    report = Report()
+    gold = {"id": "a", "text": "…", "events": [
+        {"type": "attack", "headline": True, "places": [{"name": "Kabul", "country": "AF"}]},
+        {"type": "displacement", "headline": False,
+         "places": [{"name": "Afghanistan", "country": "AF", "kind": "country"}]},
+    ]}
+    score_case(report, gold, analysis(
+        Event("attack", [KABUL], "e"), Event("protest", [QUETTA], "e")))
+    neg = {"id": "b", "text": "…", "events": []}
+    score_case(report, neg, analysis(Event("disaster", [KABUL], "e")))
+    score_case(report, {"id": "c", "text": "…", "events": []}, analysis())
+
+    assert (report.total.tp, report.total.fp, report.total.fn) == (1, 2, 1)
+    assert report.headline_recall == 1.0
+    assert report.false_alarm_rate == 0.5
+    assert report.country_accuracy == 1.0
+    assert report.place_recall == 1.0  # the country-level gold place is not counted
+    text = format_report(report)
+    assert "false alarm      0.500" in text and "missed displacement" in text
+
+
+def test_wrong_country_and_missing_place_are_reported():
+    report = Report()
+    gold = {"id": "a", "text": "…", "events": [
+        {"type": "attack", "places": [{"name": "Kabul", "country": "AF"}]}]}
+    score_case(report, gold, analysis(Event("attack", [QUETTA], "e")))
+    assert report.country_accuracy == 0.0
+    assert report.place_recall == 0.0
+    assert any("country" in n for n in report.results[0].notes)
+
+
+def test_load_cases_names_the_broken_line():
+    try:
+        load_cases(['{"id": 1, "text": "a"}', "{oops"])
+    except ValueError as exc:
+        assert "line 2" in str(exc)
+    else:
+        raise AssertionError("a broken line must raise")
