@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.models import Event, Place
@@ -116,6 +117,30 @@ class Alert:
         if self.also_reported_by:
             parts.append(f"+{len(self.also_reported_by)} sources")
         return " · ".join(parts)
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-safe dict for the outbox; ``Alert.from_payload`` reads it back."""
+        return {
+            "events": [e.to_record() for e in self.events],
+            "lines": list(self.lines),
+            "summary": self.summary,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "also_reported_by": list(self.also_reported_by),
+        }
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Alert:
+        return cls(
+            events=tuple(Event.from_record(e) for e in data["events"]),
+            lines=tuple(data["lines"]),
+            summary=data["summary"],
+            source=data["source"],
+            url=data["url"],
+            published=date.fromisoformat(data["published"]) if data["published"] else None,
+            also_reported_by=tuple(data.get("also_reported_by", ())),
+        )
 
     def to_text(self) -> str:
         """Plain text for consoles and fallbacks."""

@@ -43,6 +43,18 @@ class Place:
     lon: float | None = None
     population: int = 0
 
+    def to_record(self) -> dict[str, Any]:
+        """Everything, for storage and queues (``to_json`` is the public contract)."""
+        return {
+            "key": self.key, "name": self.name, "kind": self.kind, "country": self.country,
+            "admin1": self.admin1, "lat": self.lat, "lon": self.lon,
+            "population": self.population,
+        }
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Place:
+        return cls(**data)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -84,6 +96,10 @@ class Casualties:
     def total(self) -> int:
         return (self.killed or 0) + (self.injured or 0)
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Casualties | None:
+        return None if data is None else cls(**data)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "killed": self.killed,
@@ -106,6 +122,26 @@ class Event:
     actors: list[str] = field(default_factory=list)
     casualties: Casualties | None = None
     alert: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        """Like ``to_json`` but places keep their keys, so a record round-trips."""
+        data = self.to_json()
+        data["places"] = [p.to_record() for p in self.places]
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            type=data["type"],
+            places=[Place.from_record(p) for p in data["places"]],
+            evidence=data["evidence"],
+            headline=data["headline"],
+            severity=data["severity"],
+            confidence=data["confidence"],
+            actors=list(data["actors"]),
+            casualties=Casualties.from_json(data["casualties"]),
+            alert=data["alert"],
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

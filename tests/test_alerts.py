@@ -41,3 +41,18 @@ def test_source_name_and_alert_text():
     assert "Two sentences. Here." in text
     assert text.splitlines()[-1] == "example.org · 2024-05-01 — https://example.org/x"
     assert alert.colour == 0xD0021B and events[1].alert.startswith("🟡 DISPLACEMENT")
+
+
+def test_alert_payload_round_trips():
+    events = [Event("attack", [KANDAHAR, LASHKAR], "ev", headline=True, severity="high",
+                    confidence=0.91, actors=["Taliban"],
+                    casualties=Casualties(killed=3, injured=None, qualifier=None, text="3"))]
+    alert = build_alert(events, "S.", url="https://example.org/x", published=date(2024, 5, 1),
+                        site_name="Example", country_name=NAMES)
+    import json
+
+    from bot.alerts import Alert
+
+    again = Alert.from_payload(json.loads(json.dumps(alert.to_payload())))
+    assert again == alert
+    assert again.events[0].places[0].key == "g:2"
