@@ -5,21 +5,13 @@ Per case, the set of gold event types is compared with the set of predicted type
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.models import EVENT_TYPES, Analysis
-
-
-def normalise_name(name: str) -> str:
-    """Case- and accent-insensitive form of a place name, punctuation folded."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+from bot.text import normalise_name
 
 
 def names_match(gold: str, predicted: str) -> bool:

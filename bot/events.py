@@ -20,7 +20,7 @@ from bot.casualties import extract_casualties, extract_people_count
 from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
 from bot.places import Gazetteer, Mention, get_gazetteer
 from bot.regions import ancestors
-from bot.text import Sentence, normalise_paragraphs, split_sentences
+from bot.text import Sentence, normalise_name, normalise_paragraphs, split_sentences
 from bot.triggers import BUSINESS, SPORTS, TriggerHit, find_triggers, may_hold_event
 
 if TYPE_CHECKING:
@@ -40,10 +40,13 @@ HYPOTHETICAL_HEADS = {
     "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
     "exercise", "simulation", "rehearse",
 }
-POLICY_HEADS_OK = {"decide", "plan", "pledge", "promise", "seek", "vow", "agree", "announce",
-                   "prepare", "set", "intend", "aim", "call"}
+FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
+    "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
+                       "prepare", "set", "intend", "call"},
+    "ceasefire": {"agree", "announce", "declare", "sign", "decide"},
+}
 PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
-                    "repel", "repulse"}
+                    "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
 DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove"}
 REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
                    "add", "allege", "according", "quote", "note", "insist", "acknowledge",
@@ -89,7 +92,8 @@ HISTORY = re.compile(
 )
 HABITUAL = re.compile(
     r"\b(?:often|usually|frequently|regularly|routinely|typically|tends? to|has a history|"
-    r"known to|tactics?|generally|commonly|sometimes|occasionally|traditionally)\b",
+    r"known to|tactics?|generally|commonly|sometimes|occasionally|traditionally|"
+    r"in recent years|over the years|for (?:years|decades)|repeatedly)\b",
     re.IGNORECASE,
 )
 TIME_ANCHOR = re.compile(
@@ -101,13 +105,37 @@ TIME_ANCHOR = re.compile(
     r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|recent)",
     re.IGNORECASE,
 )
+RETURNS = re.compile(
+    r"\b(?:return(?:ed|ing|s|ees)?|walk(?:ed|ing)? back|went back|go(?:ing)? back|"
+    r"head(?:ed|ing)? (?:back|home)|repatriat\w+|came back|coming back)\b",
+    re.IGNORECASE,
+)
 ANAPHORA = re.compile(
     r"\b(?:the|that) (?:town|city|village|area|district|province|region|camp|settlement)\b"
     r"(?! of\b)|\bthere\b",
     re.IGNORECASE,
 )
 ALLEGED = re.compile(r"\b(?:alleged\w*|accus\w+|reportedly|suspected|claimed)\b", re.IGNORECASE)
-YEAR = re.compile(r"(?<![\w$£€-])((?:1[5-9]|20)\d\d)(?![\w-])")
+YEAR = re.compile(r"(?<![\w$£€])((?:1[5-9]|20)\d\d)(?![\w])")  # "2020-2023" too
+MONTH_REF = re.compile(
+    r"\b(?:in|since|from|until|by|during|early|late|mid-?)\s+(?:early |late |mid-)?"
+    r"(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b(?!\s+\d)",
+    re.IGNORECASE,
+)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+SIMULATION = re.compile(
+    r"\b(?:mock|simulated|simulation|drills?|exercises?|war ?games?|rehearsals?|training "
+    r"(?:mission|operation)|staged)\b",
+    re.IGNORECASE,
+)
+RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not news of it
+    r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
+    r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
+    r"retrospective|history)\b",
+    re.IGNORECASE,
+)
 SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event
     r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most|record|"
     r"unprecedented|never)\b[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
@@ -184,6 +212,8 @@ class _Context:
     business: bool
     mentions_by_sentence: dict[int, list[Mention]]
     docs: dict[int, Doc] = field(default_factory=dict)  # parsed sentences by index
+    retrospective: bool = False  # a trial, an anniversary, a film: the past, not news
+    simulation: bool = False  # drills and exercises
 
 
 class EventExtractor:
@@ -255,6 +285,10 @@ class EventExtractor:
         body_mentions = gaz.find_mentions(article.text)
         resolved = gaz.resolve(body_mentions, title_mentions=title_mentions)
         title_resolved = [m for m in title_mentions if m.place is not None]
+        for m in (*resolved, *title_resolved):
+            if m.place is not None and m.place.kind == "city" and m.cue in (None, "prep"):
+                # the article's own spelling: "Hpakant", not the gazetteer's "Hpakan"
+                m.place = replace(m.place, name=" ".join(m.text.split()))
 
         by_sentence: dict[int, list[Mention]] = defaultdict(list)
         for in_title, mentions in ((True, title_resolved), (False, resolved)):
@@ -277,14 +311,22 @@ class EventExtractor:
                     weights[m.place.country] += w * (0.4 if actorish else 1.0)
         dominant = weights.most_common(1)[0][0] if weights else None
 
+        for i, s in enumerate(sentences):
+            text = article.title if s.paragraph == -1 else article.text
+            extra = _pattern_mentions(text, s, by_sentence.get(i, []), dominant)
+            if extra:
+                by_sentence[i] = sorted([*by_sentence.get(i, []), *extra], key=lambda m: m.start)
         primary = self._primary_place(sentences, by_sentence, dominant)
         text = f"{article.title}\n{article.text}"
+        lead = " ".join(s.text for s in sentences[:2])
+        retrospective = bool(RETROSPECTIVE.search(article.title) or RETROSPECTIVE.search(lead))
         sports = len({m.group(0).lower() for m in SPORTS.finditer(text)}) >= 3
         business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
         years = [int(y) for y in YEAR.findall(text)]
         reference = article.published.year if article.published else (max(years) if years else None)
         return _Context(article.published, reference, dominant, primary, sports, business,
-                        by_sentence)
+                        by_sentence, retrospective=retrospective,
+                        simulation=bool(SIMULATION.search(article.title)))
 
     @staticmethod
     def _primary_place(
@@ -354,6 +396,14 @@ class EventExtractor:
             return False
         if HISTORY.search(text) or _mentions_old_year(text, ctx):
             return False
+        if t in ("attack", "capture", "civilian_harm") and (
+            ctx.simulation or SIMULATION.search(text)
+        ):
+            return False
+        if t == "displacement" and RETURNS.search(text):
+            return False  # people going home, not fleeing
+        if ctx.retrospective and not (TIME_ANCHOR.search(text) and s.paragraph < 2):
+            return False  # in a story about the past only fresh, dated news counts
         return not HABITUAL.search(text)
 
     def _candidate(
@@ -506,8 +556,76 @@ class EventExtractor:
 # --- helpers --------------------------------------------------------------------------
 
 
+_NAME = (
+    r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|de|du|des|la|le|del|di|da|"
+    r"do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
+)
+_SETTLEMENT_NOUNS = (r"town|village|city|camp|settlement|hamlet|locality|commune|township|port|"
+                     r"neighbou?rhood|suburb|refugee camps?|camps")
+_AREA_NOUNS = (r"district|municipality|region|county|province|state|governorate|zone|area|"
+               r"valley|island|department|prefecture|oblast|sub-?county|division|territory")
+_PATTERN_PLACES = (
+    re.compile(rf"\b(?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of (?P<name>{_NAME})"),
+    re.compile(rf"(?P<name>{_NAME})(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS})\b"),
+)
+_NOT_NAMES = {
+    "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one", "each",
+    "every", "northern", "southern", "eastern", "western", "central", "capital", "federal",
+    "special", "autonomous", "tribal", "new", "old", "border", "national", "regional", "local",
+    "same", "whole", "entire", "another", "other", "nearby", "neighbouring", "neighboring",
+    "industrial", "residential", "rural", "urban", "coastal", "remote", "mining", "disputed",
+    "restive", "occupied", "separatist", "breakaway", "semi-autonomous", "red", "green",
+    "under", "in", "at", "on", "from", "after", "before", "when", "while", "as", "but", "and",
+    "some", "many", "several", "most", "all", "both", "which", "where", "since",
+}
+
+
+def _pattern_mentions(
+    text: str, s: Sentence, known: list[Mention], dominant: str | None
+) -> list[Mention]:
+    """Places the gazetteer lacks, named by a place noun: 'the town of Dansadau',
+    'Hays district', 'the Jabal al-Zawiya area'. They take the country the sentence
+    names, else the article's."""
+    sentence = text[s.start : s.end]
+    taken = [(m.start - s.start, m.end - s.start) for m in known]
+    countries = [(m.start - s.start, m.place.country) for m in known
+                 if m.place is not None and m.place.country and not m.demonym]
+    out: list[Mention] = []
+    for pattern in _PATTERN_PLACES:
+        for m in pattern.finditer(sentence):
+            start, end = m.span("name")
+            words = m.group("name").split()
+            while words and words[0].lower() in _NOT_NAMES:
+                start += len(words[0]) + 1
+                words = words[1:]
+            if not words or any(a < end and start < b for a, b in taken):
+                continue
+            name = " ".join(words)
+            before = [cc for pos, cc in countries if pos < start]
+            country = before[-1] if before else (countries[0][1] if countries else dominant)
+            if country is None:
+                continue
+            settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
+            place = Place(
+                key=f"text:{country}:{_normal_key(name)}",
+                name=name,
+                kind="city" if settlement else "area",
+                country=country,
+            )
+            mention = Mention(s.start + start, s.start + end, name, [place])
+            mention.place = place
+            out.append(mention)
+            taken.append((start, end))
+    return out
+
+
+def _normal_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def _mentions_old_year(text: str, ctx: _Context) -> bool:
-    """A year well before the article's own news marks background history."""
+    """A year, or a month named without a day, well before the article's own news marks
+    background history ("the 2020-2023 drought", "fell to the rebels in August")."""
     if ctx.reference_year is None:
         return False
     month = ctx.published.month if ctx.published else 12
@@ -517,6 +635,11 @@ def _mentions_old_year(text: str, ctx: _Context) -> bool:
             continue
         if year < ctx.reference_year - 1 or (year == ctx.reference_year - 1 and month > 2):
             return True
+    if ctx.published is not None:
+        for m in MONTH_REF.finditer(text):
+            named = MONTHS.index(m.group(1).lower()) + 1
+            if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
+                return True
     return False
 
 
@@ -544,6 +667,11 @@ def _is_factual(token: Token, etype: str) -> bool:
         return False  # "refugees who fled the war" says who they are, not what happened
     if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
         return False
+    if etype == "ceasefire" and token.pos_ in ("NOUN", "PROPN"):
+        # "the ceasefire could collapse": what happens to a truce is said by its verb
+        verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is not None:
+            token = verb
     path: list[Token] = [token]
     cur = token
     while cur.head.i != cur.i:
@@ -579,7 +707,7 @@ def _is_factual(token: Token, etype: str) -> bool:
             lemma == "rule" and any(c.lower_ == "out" for c in tok.children)
         ):
             return False
-        if lemma in HYPOTHETICAL_HEADS and not (future_ok and lemma in POLICY_HEADS_OK):
+        if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
             return False
     return True
 
@@ -715,12 +843,20 @@ def _dedupe(places: Iterable[Place]) -> list[Place]:
 
 
 def most_specific(places: Sequence[Place]) -> list[Place]:
-    """Drop places that contain another listed place (Afghanistan when Kandahar is there)."""
+    """Drop countries and regions that contain another listed place (Afghanistan when
+    Kandahar is there). Provinces and areas stay — "Pütürge, Malatya" says more than
+    "Pütürge" — unless they share a listed town's name (Kandahar province and city)."""
     places = _dedupe(places)
     contained: set[str] = set()
     for p in places:
         contained.update(a for a in ancestors(p) if a != p.key)
-    kept = [p for p in places if p.key not in contained]
+    town_names = {normalise_name(p.name) for p in places if p.kind == "city"}
+    kept = [
+        p for p in places
+        if not (p.key in contained and (
+            p.kind in ("country", "region") or normalise_name(p.name) in town_names
+        ))
+    ]
     return sorted(kept, key=lambda p: KIND_ORDER.get(p.kind, 5)) if kept else list(places)
 
 

@@ -121,7 +121,8 @@ def ancestors(place: Place) -> list[str]:
             out.append(area)
     countries: list[str] = []
     if place.kind == "area":
-        countries = gaz.area_countries(place.key)
+        # a named area the gazetteer lacks ("Hays district") still sits in its country
+        countries = gaz.area_countries(place.key) or ([place.country] if place.country else [])
     elif place.country:
         countries = [place.country]
     for cc in countries:

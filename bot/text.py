@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -75,3 +76,10 @@ def normalise_paragraphs(text: str) -> str:
     """One paragraph a line, inner whitespace folded, blank lines dropped."""
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def normalise_name(name: str) -> str:
+    """Case- and accent-insensitive form of a place name, punctuation folded."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())

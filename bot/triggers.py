@@ -47,7 +47,7 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"refugees?", r"asylum", r"asylum[- ]seekers?", r"resettle\w*", r"deport\w*",
         r"repatriat\w*", r"migrants?", r"humanitarian visas?", r"refugee camps?",
         r"displaced (?:people|persons)", r"illegal(?:ly)? (?:immigrants?|living)", r"expel\w*",
-        r"special immigrant visas?",
+        r"special immigrant visas?", r"new arrivals", r"(?:those|people) fleeing",
     ),
     "policy": _words(
         r"announc\w+", r"order(?:ed|s)?", r"decid\w+", r"decision", r"approv\w+", r"resum\w+",
@@ -76,6 +76,15 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"flatten\w*", r"collaps\w+", r"swept", r"homeless", r"evacuat\w+", r"displac\w+",
         r"toll", r"victims", r"missing", r"rescue\w*", r"battered", r"devastat\w+", r"hit",
         r"struck", r"ravag\w+", r"submerg\w+", r"inundat\w+", r"burn\w*", r"relief",
+    ),
+    "violence": _words(
+        r"attack\w*", r"strikes?", r"raids?", r"shell\w*", r"bomb\w*", r"gunm[ae]n", r"mobs?",
+        r"militants?", r"rebels?", r"insurgents?", r"troops", r"soldiers", r"forces", r"police",
+        r"militias?", r"fighters", r"armed", r"shot", r"shooting", r"gunfire", r"stabb\w+",
+        r"beat(?:en|ing)?", r"massacr\w+", r"violence", r"offensive", r"fighting", r"war",
+        r"combat\w*", r"executed", r"murder\w*", r"assassinat\w+", r"terror\w*", r"missiles?",
+        r"rockets?", r"drones?", r"artillery", r"grenades?", r"explosives?", r"gangs?",
+        r"kidnap\w*", r"hostages?", r"torture\w*", r"lynch\w*", r"crackdown", r"genocide",
     ),
     "place_object": re.compile(
         r"\b(?:town|city|village|district|province|region|territory|capital|base|airport|port|"
@@ -154,7 +163,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # civilian harm
     _t("civilian_harm", r"\bmassacr(?:e|es|ed|ing)\b", 0.9),
     _t("civilian_harm", r"\b(?:killed|killing|kills|kill|slain|slaughter\w*|murder(?:ed|ing|s)?|"
-       r"executed|executions?|shot dead|gunned down|dead|died|deaths)\b", 0.6, "civilian"),
+       r"executed|executions?|shot dead|gunned down|dead|died|deaths)\b", 0.6, "civilian",
+       "violence"),
     _t("civilian_harm", r"\b(?:beat(?:en|ing)?|hacked|stabbed|burn(?:ed|t)|stoned|bludgeoned|"
        r"clubbed) (?:\w+ ){0,4}?to death\b", 0.85),
     _t("civilian_harm", r"\b(?:lynch\w*|mob killings?|revenge killings?|extrajudicial killings?|"
@@ -177,6 +187,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"special immigrant visas?|refugee camps?)\b", 0.6, "policy", "refugee"),
     _t("refugee_policy", r"\b(?:clos(?:e|ed|es|ing|ure of)|shut) (?:\w+ ){0,3}borders?\b", 0.6,
        "refugee"),
+    _t("refugee_policy", r"\bborder(?: \w+){0,3}? (?:(?:would|will) )?(?:remain |be |was |were "
+       r"|is |are )?(?:closed|shut|sealed)\b", 0.6, "refugee"),
     # ceasefire
     _t("ceasefire", r"\b(?:cease-?fires?|truces?|armistice|peace (?:deal|agreement|accord|pact|"
        r"treaty)|end (?:to )?(?:all |the )?hostilities)\b", 0.75, "agreement"),
@@ -250,7 +262,8 @@ FALSE_FRIENDS: re.Pattern[str] = re.compile(
     r"demonstrat\w+ (?:of|the) (?:product|technology|software|capabilit\w+)|"
     r"(?:photo|video|film|music|the|a) shoot|"
     r"(?:tear|teargas) ducts?|"
-    r"quake[- ]proof|earthquake[- ](?:resistant|proof|drill|preparedness|insurance)"
+    r"quake[- ]proof|earthquake[- ](?:resistant|proof|drill|preparedness|insurance)|"
+    r"volcanic (?:earthquakes?|tremors?|quakes?)"
     r")\b",
     re.IGNORECASE,
 )
