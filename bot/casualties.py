@@ -58,7 +58,7 @@ def parse_number(text: str) -> int | None:
     if not m:
         return None
     digits = m.group(1).replace(",", "")
-    if _NOT_PEOPLE.match(digits) and not m.group(2):
+    if _NOT_PEOPLE.match(m.group(1)) and not m.group(2):
         return None  # a year, not a head count
     try:
         value = float(digits)

@@ -378,6 +378,8 @@ class EventExtractor:
                 token = _trigger_token(doc, hit)
                 if token is None or not _is_factual(token, hit.trigger.type):
                     continue
+                if _dated_in_the_past(doc, token, ctx):
+                    continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
                 if cand is not None:
@@ -394,7 +396,7 @@ class EventExtractor:
             return False
         if t in ("capture", "disaster", "attack") and ctx.business and BUSINESS.search(text):
             return False
-        if HISTORY.search(text) or _mentions_old_year(text, ctx):
+        if HISTORY.search(text):
             return False
         if t in ("attack", "capture", "civilian_harm") and (
             ctx.simulation or SIMULATION.search(text)
@@ -623,23 +625,57 @@ def _normal_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def _mentions_old_year(text: str, ctx: _Context) -> bool:
-    """A year, or a month named without a day, well before the article's own news marks
-    background history ("the 2020-2023 drought", "fell to the rebels in August")."""
+def _clause_head(tok: Token) -> Token:
+    for t in (tok, *tok.ancestors):
+        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
+            return t
+    return tok
+
+
+def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
+    """The noun is, or sits inside, the subject of one of the given clauses."""
+    for t in (noun, *noun.ancestors):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in clause_ids:
+            return True
+        if t.i in clause_ids:
+            return False
+    return False
+
+
+def _dated_in_the_past(doc: Doc, trigger: Token, ctx: _Context) -> bool:
+    """A year, or a month named without a day, well before the article's own news, in the
+    trigger's own clause marks background ("the 2020-2023 drought displaced …", "the city
+    fell in August"); a date inside a clause about someone ("fighters who signed the 2016
+    deal") does not."""
     if ctx.reference_year is None:
         return False
+    text = doc.text
     month = ctx.published.month if ctx.published else 12
+    old: list[int] = []
     for m in YEAR.finditer(text):
         year = int(m.group(1))
         if SINCE_YEAR.search(text[: m.start()]):
             continue
         if year < ctx.reference_year - 1 or (year == ctx.reference_year - 1 and month > 2):
-            return True
+            old.append(m.start())
     if ctx.published is not None:
         for m in MONTH_REF.finditer(text):
             named = MONTHS.index(m.group(1).lower()) + 1
             if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
-                return True
+                old.append(m.start(1))
+    if not old:
+        return False
+    home = _clause_head(trigger)
+    home_line = {home.i, *(a.i for a in home.ancestors)}
+    for start in old:
+        span = doc.char_span(start, start + 1, alignment_mode="expand")
+        if span is None:
+            return True
+        clause = _clause_head(span.root)
+        if clause.i in home_line:
+            return True  # the date governs the trigger's clause or one above it
+        if clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line):
+            return True  # "a war that began in 2013 killed …": it dates the subject
     return False
 
 

@@ -214,7 +214,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        0.85),
     _t("disaster", r"\b(?:landslides?|mudslides?|avalanches?)\b", 0.8),
     _t("disaster", r"\bdroughts?\b", 0.75),
-    _t("disaster", r"\b(?:volcan\w+ erupt\w+|eruptions?|erupted)\b", 0.75, "damage"),
+    _t("disaster", r"\bvolcan\w*\b[^.]{0,60}?\berupt\w*|\berupt\w*\b[^.]{0,30}?\bvolcan\w*|"
+       r"\b(?:volcanic )?eruptions?\b", 0.75, "damage"),
     _t("disaster", r"\b(?:heat ?waves?)\b", 0.6, "damage"),
     _t("disaster", r"\b(?:explosions?|blasts?|fires?|collapse[ds]?|leaks?)\b(?:\s+\S+){0,3}?\s+"
        r"(?:at|in|ripped through|tore through)\s+(?:an? |the )?(?:\w+ )?(?:factory|plant|mine|"
@@ -250,6 +251,7 @@ FALSE_FRIENDS: re.Pattern[str] = re.compile(
     r"tumbled|collapsed|soared)|"
     r"brain ?storm\w*|fire(?:d|s)? (?:the|his|her|their) (?:coach|manager|ceo|chief|staff)|"
     r"took (?:control of )?(?:the )?(?:lead|stage|office|power|charge|part|place|time)|"
+    r"t(?:ook|ake|akes|aking|aken) effect|"
     r"take (?:part|place|office|time|care|charge|the lead)|taken (?:place|part|care|office)|"
     r"seiz(?:e|ed|ing) (?:the )?(?:opportunity|moment|initiative|chance|drugs|cocaine|heroin|"
     r"assets|property|documents|weapons|arms|cargo|shipment|goods)|"
