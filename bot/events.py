@@ -40,6 +40,7 @@ HYPOTHETICAL_HEADS = {
     "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
     "exercise", "simulation", "rehearse",
 }
+ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
 FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
     "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
                        "prepare", "set", "intend", "call"},
@@ -123,6 +124,8 @@ MONTH_REF = re.compile(
     r"december)\b(?!\s+\d)",
     re.IGNORECASE,
 )
+LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b",
+                       re.IGNORECASE)
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
 SIMULATION = re.compile(
@@ -313,7 +316,7 @@ class EventExtractor:
 
         for i, s in enumerate(sentences):
             text = article.title if s.paragraph == -1 else article.text
-            extra = _pattern_mentions(text, s, by_sentence.get(i, []), dominant)
+            extra = _pattern_mentions(text, s, by_sentence[i], dominant)
             if extra:
                 by_sentence[i] = sorted([*by_sentence.get(i, []), *extra], key=lambda m: m.start)
         primary = self._primary_place(sentences, by_sentence, dominant)
@@ -515,6 +518,8 @@ class EventExtractor:
                 out.locations.append(m.place)
             elif m.demonym:
                 out.nationalities.append(m.place)
+                if _governs(doc, s.text, m.start - offset, m.end - offset):
+                    out.actors.append(m.place)  # "the Turkish interior ministry said"
             elif role == "actor":
                 out.actors.append(m.place)
         out.locations = _dedupe(out.locations)
@@ -593,18 +598,35 @@ def _pattern_mentions(
     countries = [(m.start - s.start, m.place.country) for m in known
                  if m.place is not None and m.place.country and not m.demonym]
     out: list[Mention] = []
+    superseded: list[Mention] = []
     for pattern in _PATTERN_PLACES:
         for m in pattern.finditer(sentence):
             start, end = m.span("name")
             words = m.group("name").split()
-            while words and words[0].lower() in _NOT_NAMES:
+            while words and (
+                words[0].lower() in _NOT_NAMES or any(w.endswith(("'s", "’s")) for w in words)
+            ):
                 start += len(words[0]) + 1
                 words = words[1:]
-            if not words or any(a < end and start < b for a, b in taken):
+            if not words:
+                continue
+            reach = max(end, m.end())  # "Abu Salim district" may hold a known "Salim district"
+            inside = [k for k in known if start <= k.start - s.start and k.end - s.start <= reach]
+            if (
+                inside
+                and len(words) > 1
+                and all(not k.demonym and k.start - s.start > start for k in inside)
+            ):
+                # "Abu Salim district": the whole name, not the "Salim" the gazetteer saw
+                superseded.extend(inside)
+                taken = [(a, b) for a, b in taken if not (start <= a and b <= reach)]
+            if any(a < end and start < b for a, b in taken):
                 continue
             name = " ".join(words)
-            before = [cc for pos, cc in countries if pos < start]
-            country = before[-1] if before else (countries[0][1] if countries else dominant)
+            # "Nigeria's northwestern Zamfara state": a country right before it; else the
+            # article's own country (a country named elsewhere in the sentence may be a speaker)
+            near = [cc for pos, cc in countries if 0 <= start - pos <= 40]
+            country = near[-1] if near else dominant
             if country is None:
                 continue
             settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
@@ -618,6 +640,9 @@ def _pattern_mentions(
             mention.place = place
             out.append(mention)
             taken.append((start, end))
+    for k in superseded:
+        if k in known:
+            known.remove(k)
     return out
 
 
@@ -657,6 +682,9 @@ def _dated_in_the_past(doc: Doc, trigger: Token, ctx: _Context) -> bool:
         if SINCE_YEAR.search(text[: m.start()]):
             continue
         if year < ctx.reference_year - 1 or (year == ctx.reference_year - 1 and month > 2):
+            old.append(m.start())
+    for m in LAST_YEAR.finditer(text):
+        if month > 2:
             old.append(m.start())
     if ctx.published is not None:
         for m in MONTH_REF.finditer(text):
@@ -735,8 +763,8 @@ def _is_factual(token: Token, etype: str) -> bool:
             through_from = True
         if lemma == "without" or (tok.dep_ == "prep" and tok.lower_ == "without"):
             return False
-        if i == 0:
-            continue
+        if i == 0 or path[i - 1].dep_ in ("conj", "parataxis"):
+            continue  # a verb beside the event ("blocked the road and clashed") is no frame
         if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
             return _negated_by_failure(tok)
         if lemma in DENIAL_HEADS or (
@@ -758,6 +786,29 @@ def _negated_by_failure(tok: Token) -> bool:
     return False
 
 
+GOVERNMENT_NOUNS = {
+    "government", "ministry", "minister", "authorities", "authority", "officials", "cabinet",
+    "president", "parliament", "administration", "department", "office", "state", "court",
+    "police", "army", "military", "navy", "coastguard", "coast", "border", "interior",
+    "immigration", "premier", "chancellor", "leader", "leaders", "junta", "regime",
+}
+
+
+def _governs(doc: Doc, sentence: str, start: int, end: int) -> bool:
+    """A demonym naming a state actor: 'the Turkish interior ministry', 'Greek police'."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    head = span.root.head
+    for _ in range(3):  # "Turkish interior ministry": interior → ministry
+        if head.lower_ in GOVERNMENT_NOUNS and head.lower_ not in ("border", "coast", "interior"):
+            return True
+        if head.lower_ not in ("border", "coast", "interior", "immigration") or head.head is head:
+            return False
+        head = head.head
+    return False
+
+
 def _climb_coordination(tok: Token) -> Token:
     """From 'Herat' in 'Lashkar Gah, Kandahar, and Herat' to the first of the list."""
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
@@ -772,12 +823,19 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
     for tok in [place, *place.ancestors]:
         if tok.i in trigger_line:
             return False
-        if tok.lemma_.lower() in HYPOTHETICAL_HEADS or any(
+        if tok.lemma_.lower() in (HYPOTHETICAL_HEADS - ATTEMPT_HEADS) or any(
             c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
         ):
             return True
-        if tok.i != place.i and tok.pos_ in ("VERB", "AUX") and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.i != place.i for c in tok.children
+        if (
+            tok.i != place.i
+            and tok.pos_ in ("VERB", "AUX")
+            and tok.dep_ not in ("relcl", "acl")  # "protesters who tried to storm …" is one scene
+            and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.i != place.i
+                and c.lower_ not in ("who", "which", "that")
+                for c in tok.children
+            )
         ):
             return True
     return False

@@ -133,8 +133,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("attack", r"\bshell(?:ed|ing)\b", 0.75),
     _t("attack", r"\b(?:fired|firing|fires|launched|lobbed)\b(?:\s+\S+){0,4}?\s+"
        r"(?:rockets?|missiles?|mortars?|shells|artillery|grenades?)\b", 0.8),
-    _t("attack", r"\brockets?\b(?:\s+\S+){0,3}?\s+(?:hit|struck|crashed|landed|slammed|fell|"
-       r"exploded|rained)\b", 0.8),
+    _t("attack", r"\b(?:rockets?|shells|missiles?|mortars?|bombs|drones?|warplanes?|jets|"
+       r"helicopters?)\b(?:\s+\S+){0,3}?\s+(?:hit|struck|crashed|landed|slammed|fell|exploded|"
+       r"rained|dropped|pounded|targeted|attacked|bombed)\b", 0.8),
+    _t("attack", r"\bdropp(?:ed|ing) (?:\w+ )?(?:bombs|explosives|grenades|barrel bombs)\b", 0.8),
     _t("attack", r"\bhit by (?:\S+\s+){0,3}(?:rockets?|missiles?|shells|mortars?|bombs?)\b", 0.8),
     _t("attack", r"\b(?:rocket|missile|mortar|grenade|terror|terrorist|militant|insurgent|"
        r"rebel|armed|suicide|gun|knife)\s+attacks?\b", 0.8),
@@ -340,7 +342,12 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
             if trig.pattern.pattern == r"\bbombs?\b" and DEFUSED.search(sentence):
                 continue
             hits.append(TriggerHit(trig, m.start(), m.end(), m.group(0)))
-    return hits
+    # "clashed with police" is unrest, not an armed attack
+    protests = [(h.start, h.end) for h in hits if h.trigger.type == "protest"]
+    return [
+        h for h in hits
+        if not (h.trigger.type == "attack" and any(a < h.end and h.start < b for a, b in protests))
+    ]
 
 
 _PREFILTER = re.compile(
