@@ -29,8 +29,8 @@ import ipaddress
 import re
 import socket
 import weakref
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
@@ -109,7 +109,23 @@ class TooLarge(FetchError):
 
 
 class UnsupportedContentType(FetchError):
-    """Not HTML, XHTML or plain text (by header or by sniffing the body)."""
+    """Not an accepted media type (by header or by sniffing the body).
+
+    ``media_type`` is the served type, if any; ``looks_like`` what sniffing found
+    ("a PDF document"), if it was the body that gave it away.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        media_type: str | None = None,
+        looks_like: str | None = None,
+    ) -> None:
+        super().__init__(message, url=url)
+        self.media_type = media_type
+        self.looks_like = looks_like
 
 
 class FetchTimeout(FetchError):
@@ -599,6 +615,23 @@ class FetchedPage:
     charset: str  # the codec the text was decoded with
     text: str
     is_html: bool
+    # Response headers of the final hop, lower-case names (repeated ones joined by ", ").
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    content: bytes = field(default=b"", repr=False, compare=False, hash=False)  # raw body
+    not_modified: bool = False  # 304 to a conditional request: no body, nothing changed
+
+    @property
+    def etag(self) -> str | None:
+        """The ``ETag`` validator, to send back as ``If-None-Match``."""
+        return self.headers.get("etag") or None
+
+    @property
+    def last_modified(self) -> str | None:
+        """The ``Last-Modified`` validator, to send back as ``If-Modified-Since``."""
+        return self.headers.get("last-modified") or None
+
+
+_CONDITIONAL = ("if-none-match", "if-modified-since")
 
 
 def _human_bytes(n: int) -> str:
@@ -631,7 +664,22 @@ async def _read_page(
     resp: httpx.Response,
     settings: Settings,
     content_types: Collection[str],
+    conditional: bool = False,
 ) -> FetchedPage:
+    headers = {k.lower(): v for k, v in resp.headers.items()}
+    if resp.status_code == 304 and conditional:
+        return FetchedPage(
+            url=asked,
+            final_url=current,
+            canonical_url=canonicalize_url(current),
+            status=304,
+            content_type="",
+            charset="",
+            text="",
+            is_html=False,
+            headers=headers,
+            not_modified=True,
+        )
     if not 200 <= resp.status_code < 300:
         raise _status_error(current, resp)
     raw_type = resp.headers.get("content-type", "")
@@ -646,6 +694,7 @@ async def _read_page(
         raise UnsupportedContentType(
             f"{current} is {mime}, not a web page; newsbot reads HTML and plain-text articles only",
             url=asked,
+            media_type=mime,
         )
     cap = settings.fetch_max_bytes
     length = resp.headers.get("content-length", "")
@@ -686,6 +735,8 @@ async def _read_page(
         charset=used,
         text=text,
         is_html=is_html,
+        headers=headers,
+        content=data,
     )
 
 
@@ -697,16 +748,23 @@ def _reject_binary(asked: str, current: str, data: bytes, mime: str, charset: st
             f"{current} looks like {what}{declared}, not a web page; newsbot reads HTML "
             f"and plain-text articles only",
             url=asked,
+            media_type=mime or None,
+            looks_like=what,
         )
 
 
 async def _fetch(
-    url: str, settings: Settings, client: httpx.AsyncClient, content_types: Collection[str]
+    url: str,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    content_types: Collection[str],
+    extra_headers: Mapping[str, str] | None = None,
 ) -> FetchedPage:
     preflight = client not in _GUARDED and not settings.allow_private_networks
     current, previous = url, None
     redirects = 0
-    headers = {"User-Agent": settings.user_agent, "Accept": _ACCEPT}
+    headers = {"User-Agent": settings.user_agent, "Accept": _ACCEPT, **(extra_headers or {})}
+    conditional = any(name.lower() in _CONDITIONAL for name in headers)
     while True:
         target = _check_scheme(current, redirected_from=previous)
         host = target.host
@@ -722,7 +780,9 @@ async def _fetch(
             ) as resp:
                 location = resp.headers.get("location", "").strip()
                 if resp.status_code not in _REDIRECT_STATUSES or not location:
-                    return await _read_page(url, current, resp, settings, content_types)
+                    return await _read_page(
+                        url, current, resp, settings, content_types, conditional
+                    )
         except BlockedAddress as exc:
             raise BlockedAddress(
                 exc.address, exc.reason, url=current, host=host, redirected_from=previous
@@ -764,12 +824,16 @@ async def fetch(
     *,
     client: httpx.AsyncClient | None = None,
     content_types: Collection[str] = DEFAULT_CONTENT_TYPES,
+    headers: Mapping[str, str] | None = None,
 ) -> FetchedPage:
     """Fetch ``url`` (following at most ``settings.fetch_max_redirects`` redirects) and
     decode it. Raises a :class:`FetchError` subclass with a readable message.
 
     ``settings.fetch_timeout`` bounds the whole call, redirects and body included.
     ``content_types`` lists the accepted media types (HTML, XHTML, text by default).
+    ``headers`` are added to (or override) the default request headers on every hop.
+    When they make the request conditional (``If-None-Match``/``If-Modified-Since``),
+    a 304 answer returns a page with ``not_modified`` set and no body instead of an error.
     """
     url = url.strip()
     _check_scheme(url)
@@ -777,7 +841,7 @@ async def fetch(
     http = make_client(settings) if client is None else client
     try:
         async with asyncio.timeout(settings.fetch_timeout):
-            return await _fetch(url, settings, http, content_types)
+            return await _fetch(url, settings, http, content_types, headers)
     except TimeoutError as exc:
         raise FetchTimeout(
             f"gave up on {url} after {settings.fetch_timeout:g} s: the site is too slow or "

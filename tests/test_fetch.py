@@ -55,6 +55,7 @@ def _response(status: str, ctype: str | None, body: bytes, *, extra: str = "") -
 class Server:
     port: int
     hits: list[str] = field(default_factory=list)
+    requests: list[bytes] = field(default_factory=list)  # raw request heads, in order
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -115,6 +116,17 @@ async def _route(server: Server, writer: asyncio.StreamWriter, path: str) -> Non
         writer.write(
             _response("200 OK", None, b"<!doctype html><html><body><p>x</p></body></html>")
         )
+    elif route == "/cached":
+        head = server.requests[-1].lower()
+        validators = 'ETag: "v1"\r\nLast-Modified: Sun, 01 Mar 2026 12:00:00 GMT\r\n'
+        if b'if-none-match: "v1"' in head:
+            writer.write(_response("304 Not Modified", None, b"", extra=validators))
+        else:
+            writer.write(_response("200 OK", "text/plain", b"fresh", extra=validators))
+    elif route == "/always-304":
+        writer.write(_response("304 Not Modified", None, b""))
+    elif route == "/to-cached":
+        writer.write(_response("302 Found", None, b"", extra="Location: /cached\r\n"))
     elif route == "/missing":
         writer.write(_response("404 Not Found", "text/html", b"<h1>nope</h1>"))
     elif route == "/broken":
@@ -134,6 +146,7 @@ async def server() -> AsyncIterator[Server]:
             request = await reader.readuntil(b"\r\n\r\n")
             path = request.split(b" ", 2)[1].decode()
             state.hits.append(path)
+            state.requests.append(request)
             await _route(state, writer, path)
             await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -412,3 +425,38 @@ async def test_unsupported_schemes(url: str) -> None:
 def test_errors_share_a_base() -> None:
     for cls in (BlockedAddress, DNSError, FetchTimeout, HTTPError, TooLarge, UnsupportedScheme):
         assert issubclass(cls, FetchError)
+
+
+async def test_response_validators_and_raw_body_are_exposed(server: Server) -> None:
+    page = await fetch(server.url("/cached"), settings())
+    assert (page.status, page.text, page.content) == (200, "fresh", b"fresh")
+    assert not page.not_modified
+    assert page.etag == '"v1"'
+    assert page.last_modified == "Sun, 01 Mar 2026 12:00:00 GMT"
+    assert page.headers["content-type"] == "text/plain"
+
+
+async def test_extra_headers_go_on_every_hop_and_304_is_not_modified(server: Server) -> None:
+    page = await fetch(
+        server.url("/to-cached"), settings(), headers={"If-None-Match": '"v1"', "X-Probe": "1"}
+    )
+    assert page.not_modified and page.status == 304
+    assert (page.text, page.content, page.etag) == ("", b"", '"v1"')
+    assert page.final_url == server.url("/cached")
+    assert all(b"x-probe: 1" in head.lower() for head in server.requests)
+    assert len(server.requests) == 2
+
+
+async def test_unconditional_304_is_still_an_error(server: Server) -> None:
+    with pytest.raises(HTTPError) as info:
+        await fetch(server.url("/always-304"), settings(), headers={"X-Other": "1"})
+    assert info.value.status == 304
+
+
+async def test_content_type_error_names_the_served_type(server: Server) -> None:
+    with pytest.raises(UnsupportedContentType) as info:
+        await fetch(server.url("/pdf"), settings())
+    assert info.value.media_type == "application/pdf"
+    with pytest.raises(UnsupportedContentType) as info:
+        await fetch(server.url("/png-as-html"), settings())
+    assert (info.value.media_type, info.value.looks_like) == ("text/html", "a PNG image")
