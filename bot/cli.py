@@ -229,6 +229,172 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- service and its commands ---------------------------------------------------------
+
+
+def _channel_ref(name: str | None) -> Any:
+    """A CLI --channel NAME: a channel of the config file, or the console."""
+    from bot.commands import ChannelRef
+    from config.settings import get_settings
+
+    settings = get_settings()
+    if name in (None, "console"):
+        return ChannelRef("console", "console", name="console")
+    for ch in settings.channels:
+        if ch.name == name:
+            url = ch.url.get_secret_value() if ch.url else None
+            return ChannelRef(ch.kind, ch.name, name=ch.name, webhook_url=url)
+    known = ", ".join(["console", *(c.name for c in settings.channels)])
+    raise ValueError(f"no channel named {name!r}; channels: {known} (see newsbot.toml)")
+
+
+async def _with_commands(action: Any) -> Any:
+    from bot.analyze import Analyzer
+    from bot.commands import Commands
+    from bot.store import Store
+    from config.settings import get_settings
+
+    settings = get_settings()
+    store = await Store.open(settings.database_url)
+    try:
+        return await action(Commands(store, Analyzer(settings)))
+    finally:
+        await store.close()
+
+
+def _service_command(args: argparse.Namespace) -> int:
+    """Run one command-layer call and print its reply; 1 when the reply is an error."""
+    try:
+        channel = _channel_ref(getattr(args, "channel", None))
+    except ValueError as exc:
+        return _fail(str(exc))
+
+    async def call(cmd: Any) -> Any:
+        match args.command:
+            case "subscribe":
+                return await cmd.subscribe(channel, " ".join(args.region), args.types,
+                                           args.min, by="cli")
+            case "unsubscribe":
+                return await cmd.unsubscribe(channel, " ".join(args.region))
+            case "subscriptions":
+                return await cmd.subscriptions(channel)
+            case "summary":
+                return await cmd.summary(" ".join(args.target), args.window)
+            case "why":
+                return await cmd.why(channel, args.url)
+            case "feeds":
+                if args.action == "add":
+                    return await cmd.feed_add(args.url or "", backfill=args.backfill, by="cli")
+                if args.action == "remove":
+                    return await cmd.feed_remove(args.url or "")
+                return await cmd.feeds()
+        raise AssertionError(args.command)
+
+    if args.command == "feeds" and args.action in ("add", "remove") and not args.url:
+        return _fail(f"feeds {args.action} needs a URL, e.g. newsbot feeds {args.action} "
+                     "https://example.org/rss")
+    try:
+        reply = asyncio.run(_with_commands(call))
+    except Exception as exc:  # the database is unreachable, a migration failed, …
+        return _fail(f"{exc} (check NEWSBOT_DATABASE_URL)", EXIT_INPUT)
+    stream = sys.stdout if reply.ok else sys.stderr
+    print(reply.text(), file=stream)
+    return EXIT_OK if reply.ok else EXIT_INPUT
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from bot.app import ConfigError, run_service
+    from config.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(run_service(get_settings()))
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.store import upgrade_database
+    from config.settings import get_settings
+
+    url = get_settings().database_url
+    try:
+        asyncio.run(upgrade_database(url))
+    except Exception as exc:
+        return _fail(f"could not upgrade the database: {exc}", EXIT_INPUT)
+    print(f"database at {url.split('@')[-1]} is up to date")
+    return EXIT_OK
+
+
+def _add_service_commands(sub: Any, fmt: type[argparse.HelpFormatter]) -> None:
+    from bot.models import SEVERITIES
+
+    def channel_opt(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--channel", metavar="NAME",
+                       help="a channel named in newsbot.toml (default: console)")
+
+    p = sub.add_parser("run", help="run the service: poll feeds, analyse, deliver alerts",
+                       description="Poll feeds, analyse new articles and deliver alerts until "
+                       "SIGTERM or Ctrl-C.\nReads newsbot.toml (or $NEWSBOT_CONFIG).",
+                       epilog="example:\n  NEWSBOT_CONFIG=newsbot.toml newsbot run",
+                       formatter_class=fmt)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("db", help="database maintenance", formatter_class=fmt,
+                       epilog="example:\n  newsbot db upgrade")
+    p.add_argument("action", choices=["upgrade"])
+    p.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("subscribe", help="subscribe a channel to a region", formatter_class=fmt,
+                       epilog="examples:\n  newsbot subscribe South Asia\n"
+                       "  newsbot subscribe Sahel --types attack capture --min high "
+                       "--channel desk")
+    p.add_argument("region", nargs="+", help="a place or region: Kandahar, Sahel, world, …")
+    p.add_argument("--types", nargs="+", default=[], metavar="TYPE",
+                   help="only these event types")
+    p.add_argument("--min", choices=SEVERITIES, help="lowest severity to alert on")
+    channel_opt(p)
+    p.set_defaults(func=_service_command)
+
+    p = sub.add_parser("unsubscribe", help="unsubscribe a channel from a region (or all)",
+                       formatter_class=fmt, epilog="example:\n  newsbot unsubscribe South Asia")
+    p.add_argument("region", nargs="+")
+    channel_opt(p)
+    p.set_defaults(func=_service_command)
+
+    p = sub.add_parser("subscriptions", help="list a channel's subscriptions",
+                       formatter_class=fmt, epilog="example:\n  newsbot subscriptions")
+    channel_opt(p)
+    p.set_defaults(func=_service_command)
+
+    p = sub.add_parser("summary", help="summarise a link, or a region over a window",
+                       formatter_class=fmt,
+                       epilog="examples:\n  newsbot summary https://example.org/story\n"
+                       "  newsbot summary Middle East --window 48h")
+    p.add_argument("target", nargs="+", help="a URL or a region")
+    p.add_argument("--window", default=None, help="e.g. 6h, 24h (default), 3d, 1w")
+    p.set_defaults(func=_service_command)
+
+    p = sub.add_parser("feeds", help="list, add or remove watched feeds", formatter_class=fmt,
+                       epilog="examples:\n  newsbot feeds\n"
+                       "  newsbot feeds add https://example.org/rss --backfill")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "add", "remove"])
+    p.add_argument("url", nargs="?")
+    p.add_argument("--backfill", action="store_true",
+                   help="alert on the items already in the feed at its first poll")
+    p.set_defaults(func=_service_command)
+
+    p = sub.add_parser("why", help="why a link did or did not alert a channel",
+                       formatter_class=fmt,
+                       epilog="example:\n  newsbot why https://example.org/story --channel desk")
+    p.add_argument("url")
+    channel_opt(p)
+    p.set_defaults(func=_service_command)
+
+
 # --- parser ---------------------------------------------------------------------------
 
 
@@ -280,6 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
     )
     p.set_defaults(func=cmd_demo)
+    _add_service_commands(sub, fmt)
     return parser
 
 

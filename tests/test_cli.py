@@ -127,3 +127,26 @@ def test_demo_runs_offline_and_prints_alerts():
     assert out.returncode == 0, out.stderr
     text = out.stdout.decode()
     assert "CAPTURE · " in text and "No alert" in text
+
+
+def test_service_commands_on_the_command_line(tmp_path: Path):
+    import os
+
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text('[[channels]]\nname = "desk"\nkind = "console"\nregions = ["Sahel"]\n')
+    env = {**os.environ, "NEWSBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/n.db",
+           "NEWSBOT_CONFIG": str(cfg)}
+    assert newsbot("db", "upgrade", env=env).returncode == 0
+    out = newsbot("subscribe", "Middle", "East", "--types", "attack", "--channel", "desk",
+                  env=env)
+    assert out.returncode == 0, out.stderr
+    assert b"Subscribed to Middle East (attack)" in out.stdout
+    listed = newsbot("subscriptions", "--channel", "desk", env=env)
+    assert b"Middle East" in listed.stdout
+    bad = newsbot("subscribe", "Narnia", env=env)
+    assert bad.returncode == 1 and b"don't know the region" in bad.stderr
+    unknown = newsbot("subscriptions", "--channel", "nope", env=env)
+    assert unknown.returncode == 2 and b"channels: console, desk" in unknown.stderr
+    feeds = newsbot("feeds", "add", env=env)
+    assert feeds.returncode == 2 and b"needs a URL" in feeds.stderr
+    assert newsbot("feeds", env=env).returncode == 0

@@ -1,0 +1,171 @@
+"""The composition root of `newsbot run`: settings → store → analyzer → pipeline → outbox
+→ feed scheduler, stopped cleanly on SIGTERM or Ctrl-C.
+
+Sinks are found through the ``newsbot.sinks`` entry point group (``handlers`` registers the
+console and webhook sinks), so this package never imports a platform adapter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
+from typing import Any
+
+import httpx
+
+from bot.analyze import Analyzer
+from bot.feeds import FeedItem
+from bot.outbox import OutboxWorker, Sink
+from bot.pipeline import Ingestor
+from bot.regions import resolve_region, suggest
+from bot.scheduler import FeedScheduler
+from bot.store import Store
+from config.settings import Settings
+
+log = logging.getLogger("newsbot.app")
+SinkFactory = Callable[[Store, httpx.AsyncClient], Mapping[str, Sink]]
+
+
+class ConfigError(Exception):
+    """The config file names something newsbot cannot use; the message says what."""
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def load_sinks(store: Store, client: httpx.AsyncClient) -> dict[str, Sink]:
+    """Every sink the installed handlers offer, by channel platform."""
+    sinks: dict[str, Sink] = {}
+    for ep in entry_points(group="newsbot.sinks"):
+        factory: SinkFactory = ep.load()
+        sinks.update(factory(store, client))
+    if not sinks:
+        raise ConfigError(
+            "no sinks are installed (entry point group 'newsbot.sinks'); "
+            "reinstall newsbot with `make install`"
+        )
+    return sinks
+
+
+async def sync_config(store: Store, settings: Settings) -> None:
+    """Upsert the config file's feeds and channels (with their subscriptions). With no
+    channel anywhere, alerts go to a console channel subscribed to the world."""
+    problems: list[str] = []
+    async with store.session() as repo:
+        for feed in settings.feeds:
+            await repo.upsert_feed(feed.url, backfill=feed.backfill, source="config")
+        for ch in settings.channels:
+            if ch.kind != "console" and ch.url is None:
+                problems.append(f"channel {ch.name!r} ({ch.kind}) needs a url")
+                continue
+            row = await repo.upsert_channel(
+                ch.kind, ch.name, name=ch.name,
+                webhook_url=ch.url.get_secret_value() if ch.url else None, source="config",
+            )
+            for region in ch.regions:
+                place = resolve_region(region)
+                if place is None:
+                    close = ", ".join(suggest(region)) or "no close names"
+                    problems.append(f"channel {ch.name!r}: unknown region {region!r} ({close})")
+                    continue
+                await repo.add_subscription(
+                    row.id, place.key, place.name, types=ch.types,
+                    min_severity=ch.min_severity, created_by="config", replace=True,
+                )
+        if not settings.channels and not await repo.list_channels():
+            row = await repo.upsert_channel("console", "console", name="console", source="config")
+            await repo.add_subscription(row.id, "world", "World", created_by="config",
+                                        replace=True)
+    if problems:
+        raise ConfigError("the config file has problems: " + "; ".join(problems))
+
+
+class Service:
+    """One running newsbot: polls feeds, analyses links, delivers alerts."""
+
+    def __init__(self, settings: Settings, *, worker: str | None = None) -> None:
+        self.settings = settings
+        self.worker = worker or worker_id()
+        self.store: Store | None = None
+        self.analyzer: Analyzer | None = None
+        self.ingestor: Ingestor | None = None
+        self.outbox: OutboxWorker | None = None
+        self.scheduler: FeedScheduler | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._outbox_task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    async def start(self) -> None:
+        self.store = await Store.open(self.settings.database_url)
+        await sync_config(self.store, self.settings)
+        self.analyzer = Analyzer(self.settings)
+        await asyncio.to_thread(self.analyzer.warm_up)
+        self.ingestor = Ingestor(self.store, self.analyzer, self.settings)
+        await self.ingestor.start()
+        self._client = httpx.AsyncClient(timeout=10.0)
+        self.outbox = OutboxWorker(
+            self.store, load_sinks(self.store, self._client), worker_id=self.worker
+        )
+        self._outbox_task = asyncio.create_task(self.outbox.run(self._stop), name="outbox")
+        self.scheduler = FeedScheduler(
+            self.store, self.settings, self._submit_feed_item, worker_id=self.worker
+        )
+        self.scheduler.start()
+        log.info("newsbot running as %s (database %s)", self.worker,
+                 self.settings.database_url.split("@")[-1])
+
+    async def _submit_feed_item(self, url: str, item: FeedItem) -> None:
+        # Processed before the poll records the item as seen: a crash in between means the
+        # item comes again and is deduplicated, never that it is lost in a memory queue.
+        assert self.ingestor is not None
+        published = item.published.date() if item.published else None
+        await self.ingestor.process(url, source="feed", feed_id=item.feed_id,
+                                    published_hint=published)
+
+    async def submit_link(self, url: str, *, source: str) -> None:
+        """A link a person posted: the same queue as feed items."""
+        assert self.ingestor is not None
+        await self.ingestor.submit(url, source=source)
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    async def wait(self) -> None:
+        await self._stop.wait()
+
+    async def stop(self) -> None:
+        """Stop polling, finish queued articles and in-flight sends, then close."""
+        self._stop.set()
+        if self.scheduler is not None:
+            await self.scheduler.shutdown()
+        if self.ingestor is not None:
+            await self.ingestor.stop(drain=True, timeout=30)
+        if self._outbox_task is not None:
+            await self._outbox_task
+        if self._client is not None:
+            await self._client.aclose()
+        if self.store is not None:
+            await self.store.close()
+        log.info("newsbot stopped")
+
+
+async def run_service(settings: Settings, *, ready: Callable[[Service], Any] | None = None) -> int:
+    """Run until SIGTERM/SIGINT; returns an exit code."""
+    service = Service(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, service.request_stop)
+    try:
+        await service.start()
+        if ready is not None:
+            ready(service)
+        await service.wait()
+    finally:
+        await service.stop()
+    return 0
