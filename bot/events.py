@@ -88,7 +88,9 @@ HISTORY = re.compile(
     r"the|their) [\w\s-]{0,20}(?:rule|reign|regime|dictatorship|era|war)|trials?|tribunal|"
     r"indict\w+|convict\w+|sentenced|verdict|acquitt\w+|historic(?:al)?ly|history of|"
     r"in the past|since (?:its|their) founding|recall\w*|was founded|"
-    r"\d+ years (?:since|after)|mark(?:s|ed|ing)? (?:the )?\w+ (?:years|anniversary))\b",
+    r"\d+ years (?:since|after)|mark(?:s|ed|ing)? (?:the )?\w+ (?:years|anniversary)|"
+    r"since then|since the (?:coup|war|conflict|start|beginning|invasion|uprising|revolution|"
+    r"outbreak|insurgency))\b",
     re.IGNORECASE,
 )
 HABITUAL = re.compile(
@@ -124,6 +126,17 @@ MONTH_REF = re.compile(
     r"december)\b(?!\s+\d)",
     re.IGNORECASE,
 )
+DENIED_CLAIM = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|refut(?:ed|es|ing)|reject(?:ed|s|ing)|"
+    r"rubbish(?:ed)?) (?:\w+ ){0,6}?(?:claims?|reports?|allegations?|accusations?|rumou?rs?)\b"
+    r"|\bden(?:y|ies|ied|ying) (?:\w+ ){0,3}?that\b|^[^,]{0,60}\bden(?:y|ies) \w+",
+    re.IGNORECASE,
+)
+MONTH_YEAR = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b",
                        re.IGNORECASE)
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -136,7 +149,8 @@ SIMULATION = re.compile(
 RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not news of it
     r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
     r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
-    r"retrospective|history)\b",
+    r"retrospective|history|review|study|studies|research\w*|scientists?|forecast\w*|"
+    r"predict\w*|outlook|projections?|models? (?:show|suggest))\b",
     re.IGNORECASE,
 )
 SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event
@@ -216,6 +230,7 @@ class _Context:
     mentions_by_sentence: dict[int, list[Mention]]
     docs: dict[int, Doc] = field(default_factory=dict)  # parsed sentences by index
     retrospective: bool = False  # a trial, an anniversary, a film: the past, not news
+    retrospective_title: bool = False  # …and the title says so
     simulation: bool = False  # drills and exercises
 
 
@@ -261,6 +276,8 @@ class EventExtractor:
         context = self._context(article, sentences)
         placed = time.perf_counter()
         candidates = self._candidates(sentences, context)
+        if context.retrospective_title and not any(c.sentence.paragraph == -1 for c in candidates):
+            candidates = []  # a review, study or anniversary whose own headline reports nothing
         events = self._group(candidates, context)
         self.timings["places"] += placed - start
         self.timings["triggers+parse"] += time.perf_counter() - placed
@@ -329,6 +346,7 @@ class EventExtractor:
         reference = article.published.year if article.published else (max(years) if years else None)
         return _Context(article.published, reference, dominant, primary, sports, business,
                         by_sentence, retrospective=retrospective,
+                        retrospective_title=bool(RETROSPECTIVE.search(article.title)),
                         simulation=bool(SIMULATION.search(article.title)))
 
     @staticmethod
@@ -401,6 +419,9 @@ class EventExtractor:
             return False
         if HISTORY.search(text):
             return False
+        denial = DENIED_CLAIM.search(text)
+        if denial and denial.start() < hit.start:
+            return False  # "denied claims that they had seized the town"
         if t in ("attack", "capture", "civilian_harm") and (
             ctx.simulation or SIMULATION.search(text)
         ):
@@ -687,6 +708,12 @@ def _dated_in_the_past(doc: Doc, trigger: Token, ctx: _Context) -> bool:
         if month > 2:
             old.append(m.start())
     if ctx.published is not None:
+        for m in MONTH_YEAR.finditer(text):  # "in January 2024": a month of a given year
+            named = int(m.group(2)) * 12 + MONTHS.index(m.group(1).lower())
+            now = ctx.published.year * 12 + ctx.published.month - 1
+            if now - named >= 2:
+                old.append(m.start())
+    if ctx.published is not None:
         for m in MONTH_REF.finditer(text):
             named = MONTHS.index(m.group(1).lower()) + 1
             if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
@@ -731,18 +758,39 @@ def _is_factual(token: Token, etype: str) -> bool:
         return False  # "refugees who fled the war" says who they are, not what happened
     if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
         return False
-    if etype == "ceasefire" and token.pos_ in ("NOUN", "PROPN"):
-        # "the ceasefire could collapse": what happens to a truce is said by its verb
+    for anc in token.ancestors:  # "ended without an agreement on a ceasefire"
+        if anc.lower_ == "without" or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in anc.children
+        ):
+            return False
+        if anc.pos_ in ("VERB", "AUX"):
+            break
+    if (
+        etype == "displacement"
+        and not TIME_ANCHOR.search(token.sent.text)
+        and any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
+                for c in token.children)
+    ):
+        return False  # "two million are displaced": a standing figure, not news
+    if etype in ("ceasefire", "refugee_policy") and token.pos_ in ("NOUN", "PROPN"):
+        # "the ceasefire could collapse", "should have their asylum claims processed": what
+        # happens to a truce or to refugees is said by the verb, not by the noun
         verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if verb is not None:
             token = verb
     path: list[Token] = [token]
     cur = token
     while cur.head.i != cur.i:
-        if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON"):
-            break  # the event sits inside a noun phrase: it is presupposed
         if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
             break  # the subject of a clause exists whatever the clause says of it
+        if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
+            break  # "areas hit by the tsunami", "Sderot, which was hit": a description
+        if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (
+            "dobj", "pobj", "attr", "oprd", "appos", "conj", "compound",
+        ):
+            break  # a noun phrase standing on its own presupposes what it names
+        # An object goes on up: "denied claims that they had seized the town", "predicted
+        # an above-normal hurricane season", "warned of a possible offensive".
         cur = cur.head
         path.append(cur)
     through_from = False
@@ -774,6 +822,15 @@ def _is_factual(token: Token, etype: str) -> bool:
         if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
             return False
     return True
+
+
+def _content_clause(verb: Token) -> bool:
+    """'claims that they had seized the town': a clause saying what the noun says."""
+    return any(
+        (c.dep_ == "mark" and c.lower_ in ("that", "whether", "if"))
+        or (c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that"))
+        for c in verb.children
+    )
 
 
 def _negated_by_failure(tok: Token) -> bool:

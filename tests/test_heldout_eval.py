@@ -1,5 +1,7 @@
-"""Regression guard on tests/data/heldout.jsonl: 40 articles written for the project and
-labelled by the rules of ../shared/eval/README.md, including 16 hard negatives."""
+"""Regression guards on tests/data/heldout*.jsonl: articles written for the project and
+labelled by the rules of ../shared/eval/README.md (heldout: 40 short ones; heldout2: 40
+long, messy ones; 16 hard negatives each). Both have since informed rule changes, so they
+guard against regressions rather than measure unseen data."""
 
 from __future__ import annotations
 
@@ -7,14 +9,20 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.evaluate import Report, score_case
 
-HELDOUT = Path(__file__).parent / "data" / "heldout.jsonl"
+DATA = Path(__file__).parent / "data"
 
 
-def test_heldout_bars(analyzer):
+@pytest.mark.parametrize(
+    ("name", "min_f1", "max_false_alarm", "min_place_recall"),
+    [("heldout.jsonl", 0.88, 0.10, 0.75), ("heldout2.jsonl", 0.88, 0.10, 0.60)],
+)
+def test_heldout_bars(analyzer, name, min_f1, max_false_alarm, min_place_recall):
     report = Report()
-    for line in HELDOUT.read_text().splitlines():
+    for line in (DATA / name).read_text().splitlines():
         case = json.loads(line)
         published = date.fromisoformat(case["published"]) if case.get("published") else None
         analysis = analyzer.analyze_text(
@@ -23,7 +31,7 @@ def test_heldout_bars(analyzer):
         score_case(report, case, analysis)
     summary = report.to_json()
     summary.pop("cases_detail")
-    assert report.total.f1 >= 0.88, summary
-    assert report.false_alarm_rate <= 0.10, summary
+    assert report.total.f1 >= min_f1, summary
+    assert report.false_alarm_rate <= max_false_alarm, summary
     assert report.country_accuracy >= 0.90, summary
-    assert report.place_recall >= 0.75, summary
+    assert report.place_recall >= min_place_recall, summary
