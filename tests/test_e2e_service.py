@@ -167,9 +167,23 @@ async def db_url(request, tmp_path: Path) -> AsyncIterator[str]:
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/newsbot.db"
         return
+    async for url in _fresh_postgres_database():
+        yield url
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    async for url in _fresh_postgres_database():
+        yield url
+
+
+async def _fresh_postgres_database() -> AsyncIterator[str]:
     base = os.environ.get("NEWSBOT_TEST_POSTGRES_URL")
     if not base:
-        pytest.fail("CI=true but NEWSBOT_TEST_POSTGRES_URL is not set (source .ci/postgres.sh)")
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but NEWSBOT_TEST_POSTGRES_URL is not set "
+                        "(source .ci/postgres.sh)")
+        pytest.skip("NEWSBOT_TEST_POSTGRES_URL is not set (source .ci/postgres.sh)")
     import asyncpg
 
     name = f"e2e_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
@@ -269,9 +283,8 @@ async def test_failing_receivers_and_sigkill_lose_nothing(site, db_url, tmp_path
     assert len(b.delivered) == 1, titles(b)
 
 
-async def test_two_processes_share_one_postgres(site, db_url, tmp_path) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("two processes share work through PostgreSQL")
+async def test_two_processes_share_one_postgres(site, pg_url, tmp_path) -> None:
+    db_url = pg_url
     async with FakeWebhookReceiver("slack") as a, FakeWebhookReceiver("discord") as b:
         log = tmp_path / "newsbot.log"
         cfg = write_config(tmp_path, site, a.webhook_url, b.webhook_url)
