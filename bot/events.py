@@ -331,11 +331,32 @@ class EventExtractor:
                     weights[m.place.country] += w * (0.4 if actorish else 1.0)
         dominant = weights.most_common(1)[0][0] if weights else None
 
+        found: dict[str, Place] = {}
         for i, s in enumerate(sentences):
             text = article.title if s.paragraph == -1 else article.text
             extra = _pattern_mentions(text, s, by_sentence[i], dominant)
             if extra:
                 by_sentence[i] = sorted([*by_sentence.get(i, []), *extra], key=lambda m: m.start)
+                found.update((m.text, m.place) for m in extra if m.place is not None)
+        if found:
+            # Once "the town of Um Kadada" is named, a bare "Um Kadada" elsewhere is it too.
+            names = re.compile(
+                r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(found, key=len,
+                                                                    reverse=True)) + r")(?![\w-])"
+            )
+            for i, s in enumerate(sentences):
+                text = article.title if s.paragraph == -1 else article.text
+                have = [(m.start, m.end) for m in by_sentence.get(i, [])]
+                extra = []
+                for m in names.finditer(text, s.start, s.end):
+                    if any(a < m.end() and m.start() < b for a, b in have):
+                        continue
+                    mention = Mention(m.start(), m.end(), m.group(1), [found[m.group(1)]])
+                    mention.place = found[m.group(1)]
+                    extra.append(mention)
+                if extra:
+                    by_sentence[i] = sorted([*by_sentence.get(i, []), *extra],
+                                            key=lambda m: m.start)
         primary = self._primary_place(sentences, by_sentence, dominant)
         text = f"{article.title}\n{article.text}"
         lead = " ".join(s.text for s in sentences[:2])
@@ -588,14 +609,21 @@ _NAME = (
     r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|de|du|des|la|le|del|di|da|"
     r"do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
 )
-_SETTLEMENT_NOUNS = (r"town|village|city|camp|settlement|hamlet|locality|commune|township|port|"
-                     r"neighbou?rhood|suburb|refugee camps?|camps")
-_AREA_NOUNS = (r"district|municipality|region|county|province|state|governorate|zone|area|"
-               r"valley|island|department|prefecture|oblast|sub-?county|division|territory")
+_SETTLEMENT_NOUNS = (r"towns?|villages?|city|cities|camps?|settlements?|hamlets?|locality|"
+                     r"localities|communes?|townships?|port|neighbou?rhoods?|suburbs?|"
+                     r"refugee camps?")
+_AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties|provinces?|"
+               r"states?|governorates?|zones?|areas?|valley|islands?|departments?|"
+               r"prefectures?|oblasts?|sub-?county|divisions?|territory|regency|regencies")
 _PATTERN_PLACES = (
-    re.compile(rf"\b(?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of (?P<name>{_NAME})"),
-    re.compile(rf"(?P<name>{_NAME})(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS})\b"),
+    # "the towns of Tibú, El Tarra and Teorama", "the village of Sinjil"
+    re.compile(rf"\b(?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of (?P<name>{_NAME})"
+               rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"),
+    # "Hays district", "Agam and Tanah Datar districts"
+    re.compile(rf"(?P<name>{_NAME})(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"
+               rf"(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS})\b"),
 )
+_LIST_NAME = re.compile(_NAME)
 _NOT_NAMES = {
     "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one", "each",
     "every", "northern", "southern", "eastern", "western", "central", "capital", "federal",
@@ -629,8 +657,8 @@ def _pattern_mentions(
             ):
                 start += len(words[0]) + 1
                 words = words[1:]
-            if not words:
-                continue
+            if not words or (len(words) == 1 and words[0].isupper()):
+                continue  # "MST camps": an acronym names a group, not a place
             reach = max(end, m.end())  # "Abu Salim district" may hold a known "Salim district"
             inside = [k for k in known if start <= k.start - s.start and k.end - s.start <= reach]
             if (
@@ -661,6 +689,18 @@ def _pattern_mentions(
             mention.place = place
             out.append(mention)
             taken.append((start, end))
+            base = m.start("more")
+            for extra in _LIST_NAME.finditer(m.group("more")):
+                a, b = base + extra.start(), base + extra.end()
+                word = extra.group(0)
+                if (word.lower() in _NOT_NAMES or word.isupper()
+                        or any(x < b and a < y for x, y in taken)):
+                    continue
+                other = replace(place, key=f"text:{country}:{_normal_key(word)}", name=word)
+                more = Mention(s.start + a, s.start + b, word, [other])
+                more.place = other
+                out.append(more)
+                taken.append((a, b))
     for k in superseded:
         if k in known:
             known.remove(k)

@@ -151,6 +151,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("attack", r"\binva(?:de|ded|des|ding|sion)\b", 0.7, "armed"),
     _t("attack", r"\b(?:besieg\w+|siege of)\b", 0.7),
     _t("attack", r"\b(?:stormed|storming)\b", 0.6, "armed"),
+    _t("attack", r"\b(?:storm(?:s|ed|ing)?|raid(?:s|ed|ing)?|overr(?:an|un)|besieg\w+) "
+       r"(?:the |a |an )?(?:\w+ ){0,3}?(?:village|town|city|camp|base|compound|checkpoint|"
+       r"outpost|prison|police station|barracks|hotel|school|hospital|mosque|church|market)s?\b",
+       0.75, "violence"),
     # capture
     _t("capture", r"\b(?:re)?captur(?:e|ed|es|ing)\b", 0.85, place_object=True),
     _t("capture", r"\bseiz(?:e|ed|es|ing)\b", 0.8, place_object=True),
