@@ -40,6 +40,11 @@ HYPOTHETICAL_HEADS = {
     "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
     "exercise", "simulation", "rehearse",
 }
+NON_GOVERNMENT = re.compile(
+    r"\b(?:opposition|activists?|campaigners?|rights groups?|NGOs?|charit(?:y|ies)|critics|"
+    r"lawmakers from|candidates?|protesters)\b",
+    re.IGNORECASE,
+)
 ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
 FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
     "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
@@ -818,6 +823,17 @@ def _is_factual(token: Token, etype: str) -> bool:
         verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if verb is not None:
             token = verb
+            lemma = verb.lemma_.lower()
+            if (lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ())) or (
+                lemma in DENIAL_HEADS
+            ):
+                return False  # "proposes offshore asylum centres", "rejects the truce"
+            if etype == "refugee_policy" and any(
+                c.dep_ in ("nsubj", "nsubjpass") and NON_GOVERNMENT.search(
+                    " ".join(t.text for t in c.subtree))
+                for c in verb.children
+            ):
+                return False  # opposition proposals and campaigners' demands are not policy
     path: list[Token] = [token]
     cur = token
     while cur.head.i != cur.i:

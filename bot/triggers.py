@@ -86,6 +86,10 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"rockets?", r"drones?", r"artillery", r"grenades?", r"explosives?", r"gangs?",
         r"kidnap\w*", r"hostages?", r"torture\w*", r"lynch\w*", r"crackdown", r"genocide",
     ),
+    "foreigners": re.compile(
+        r"\b(?:refugees?|migrants?|undocumented|foreigners|foreign nationals|asylum|registration|"
+        r"residency|permits?|visas?|[A-Z][a-z]+(?:ans|ians|is|ese|ns))\b"
+    ),
     "place_object": re.compile(
         r"\b(?:town|city|village|district|province|region|territory|capital|base|airport|port|"
         r"border crossing|area|areas|stronghold|county|valley|hill|garrison|headquarters|"
@@ -176,6 +180,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("civilian_harm", r"\b(?:lynch\w*|mob killings?|revenge killings?|extrajudicial killings?|"
        r"summary executions?|ethnic cleansing|mass graves?|mass killings?)\b", 0.85),
     _t("civilian_harm", r"\b(?:war crimes?|atrocit(?:y|ies)|crimes against humanity)\b", 0.7),
+    _t("civilian_harm", r"\bbehead(?:ed|ing|ings|s)?\b", 0.85),
     # displacement
     _t("displacement", r"\bfle(?:e|d|es|eing)\b", 0.75, "people"),
     _t("displacement", r"\bdisplac(?:ed|ing|ement|es|e)\b", 0.85),
@@ -185,6 +190,10 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("displacement", r"\b(?:sought|seek|seeking|taken|took|taking|find|found) (?:\w+ )?refuge\b",
        0.65, "people"),
     _t("displacement", r"\b(?:exodus|refugee (?:flows?|influx|crisis)|influx of refugees)\b", 0.8),
+    _t("displacement", r"\b(?:left|abandoned|deserted) (?:their )?(?:homes?|villages?|towns?|"
+       r"the (?:town|city|village|area|region|camp)|[A-Z][\w'’-]+)\b(?= (?:on foot|en masse|in "
+       r"(?:fear|panic|droves)|overnight|after|as|for|toward|towards|heading))", 0.7, "people",
+       "violence"),
     _t("displacement",
        r"\brefugees? (?:poured|streamed|crossed|arrived|flooded|fled|are fleeing)\b", 0.8),
     # refugee policy
@@ -193,6 +202,8 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"special immigrant visas?|refugee camps?)\b", 0.6, "policy", "refugee"),
     _t("refugee_policy", r"\b(?:clos(?:e|ed|es|ing|ure of)|shut) (?:\w+ ){0,3}borders?\b", 0.6,
        "refugee"),
+    _t("refugee_policy", r"\b(?:must|to|would have to|will have to|ordered to) leave the "
+       r"country\b", 0.65, "policy", "foreigners"),
     _t("refugee_policy", r"\bborder(?: \w+){0,3}? (?:(?:would|will) )?(?:remain |be |was |were "
        r"|is |are )?(?:closed|shut|sealed)\b", 0.6, "refugee"),
     # ceasefire
@@ -208,6 +219,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("protest", r"\b(?:uprising|unrest)\b", 0.55, "unrest"),
     _t("protest", r"\b(?:general )?strikes?\b", 0.5, "unrest", nominal=True),
     _t("protest", r"\brall(?:y|ies|ied)\b (?:against|to protest|to demand|in protest)\b", 0.6),
+    _t("protest", r"\bgathered (?:\w+ ){0,8}?to (?:denounce|protest|demand|condemn|call for|"
+       r"decry|voice anger)\b", 0.7),
+    _t("protest", r"\b(?:burning|burned|burnt|set|torched) (?:\w+ )?tyres\b", 0.6, "people"),
     # disaster
     _t("disaster", r"\b(?:earthquakes?|quakes?|tremors?|aftershocks?)\b", 0.85),
     _t("disaster", r"\btsunamis?\b", 0.9),
@@ -337,7 +351,7 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
     def has(ctx: str) -> bool:
         if ctx not in present:
             found = bool(CONTEXT[ctx].search(sentence))
-            if not found and ctx == "armed" and previous:
+            if not found and ctx in ("armed", "violence") and previous:
                 found = bool(CONTEXT[ctx].search(previous))
             present[ctx] = found
         return present[ctx]
