@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
+from databases import fresh_database
 from sqlalchemy import func, select
 
 from bot.clusters import (
@@ -20,7 +18,7 @@ from bot.clusters import (
 )
 from bot.models import Casualties, Event
 from bot.places import get_gazetteer
-from bot.store import EventClusterRow, Store, normalize_url
+from bot.store import EventClusterRow, Store
 
 KANDAHAR_CITY = "geonames:1138336"
 KANDAHAR_PROVINCE = "admin1:AF.23"
@@ -190,35 +188,11 @@ async def test_a_capture_follows_a_recent_attack_at_the_same_place(store: Store)
 
 # -- two processes on one database ----------------------------------------------------------
 
-PG_ENV = "NEWSBOT_TEST_POSTGRES_URL"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def shared_db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
     """An empty database on each backend (PostgreSQL as in tests/store/conftest.py)."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-        return
-    if not os.environ.get(PG_ENV):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL tests cannot skip under CI: {PG_ENV} is not set")
-        pytest.skip(f"{PG_ENV} is not set (start a server with: source .ci/postgres.sh)")
-    server = normalize_url(os.environ[PG_ENV])
-    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"newsbot_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        admin = await asyncpg.connect(admin_dsn)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async for url in fresh_database(request.param, tmp_path):
+        yield url
 
 
 async def test_concurrent_reports_from_two_processes_make_one_cluster(shared_db: str) -> None:

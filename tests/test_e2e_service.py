@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from databases import fresh_database
 from fakes import FakeWebhookReceiver, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,43 +159,20 @@ def site() -> Iterator[FeedSite]:
 def database_urls() -> list[str]:
     urls = ["sqlite"]
     if os.environ.get("NEWSBOT_TEST_POSTGRES_URL") or os.environ.get("CI") == "true":
-        urls.append("postgres")
+        urls.append("postgresql")
     return urls
 
 
 @pytest.fixture(params=database_urls())
 async def db_url(request, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/newsbot.db"
-        return
-    async for url in _fresh_postgres_database():
+    async for url in fresh_database(request.param, tmp_path):
         yield url
 
 
 @pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    async for url in _fresh_postgres_database():
+async def pg_url(tmp_path: Path) -> AsyncIterator[str]:
+    async for url in fresh_database("postgresql", tmp_path):
         yield url
-
-
-async def _fresh_postgres_database() -> AsyncIterator[str]:
-    base = os.environ.get("NEWSBOT_TEST_POSTGRES_URL")
-    if not base:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but NEWSBOT_TEST_POSTGRES_URL is not set "
-                        "(source .ci/postgres.sh)")
-        pytest.skip("NEWSBOT_TEST_POSTGRES_URL is not set (source .ci/postgres.sh)")
-    import asyncpg
-
-    name = f"e2e_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
-    admin = base.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    yield base.rsplit("/", 1)[0] + f"/{name}"
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await conn.close()
 
 
 async def wait_until(predicate, timeout: float, what: str) -> None:

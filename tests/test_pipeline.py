@@ -5,23 +5,21 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import os
 import threading
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-import asyncpg
 import pytest
+from databases import fresh_database
 from sqlalchemy import func, select
 
 from bot.alerts import Alert
 from bot.analyze import Analyzer
 from bot.pipeline import Ingestor
 from bot.regions import resolve_region
-from bot.store import ArticleRow, DeliveryRow, EventClusterRow, Store, normalize_url
+from bot.store import ArticleRow, DeliveryRow, EventClusterRow, Store
 from config.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -466,35 +464,11 @@ async def test_workers_take_links_from_the_queue(
     assert sum(line.startswith("error ") for line in lines) == 1
 
 
-PG_ENV = "NEWSBOT_TEST_POSTGRES_URL"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def shared_db(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
     """An empty database on each backend (PostgreSQL as in tests/store/conftest.py)."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-        return
-    if not os.environ.get(PG_ENV):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL tests cannot skip under CI: {PG_ENV} is not set")
-        pytest.skip(f"{PG_ENV} is not set (start a server with: source .ci/postgres.sh)")
-    server = normalize_url(os.environ[PG_ENV])
-    admin_dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"newsbot_t_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        admin = await asyncpg.connect(admin_dsn)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+    async for url in fresh_database(request.param, tmp_path):
+        yield url
 
 
 async def test_two_processes_on_one_database_alert_once(
