@@ -9,6 +9,7 @@ sentence are where it happened (not the nationality of an actor, not a border ne
 from __future__ import annotations
 
 import re
+import string
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -21,7 +22,14 @@ from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_
 from bot.places import Gazetteer, Mention, get_gazetteer
 from bot.regions import ancestors
 from bot.text import Sentence, normalise_name, normalise_paragraphs, split_sentences
-from bot.triggers import BUSINESS, SPORTS, TriggerHit, find_triggers, may_hold_event
+from bot.triggers import (
+    BUSINESS,
+    SPORTS,
+    TriggerHit,
+    find_triggers,
+    is_trigger_word,
+    may_hold_event,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,7 +46,7 @@ HYPOTHETICAL_HEADS = {
     "call", "ask", "need", "likely", "possible", "potential", "poised", "set", "prepared",
     "able", "ready", "about", "prospect", "threat", "danger", "fears", "concern", "concerns",
     "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
-    "exercise", "simulation", "rehearse",
+    "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
 }
 NON_GOVERNMENT = re.compile(
     r"\b(?:opposition|activists?|campaigners?|rights groups?|NGOs?|charit(?:y|ies)|critics|"
@@ -56,7 +64,7 @@ PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "dete
 DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove"}
 REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
                    "add", "allege", "according", "quote", "note", "insist", "acknowledge",
-                   "admit", "describe", "show", "cite", "see"}
+                   "admit", "describe", "show", "cite"}
 ACTOR_NOUNS = {
     "official", "officials", "government", "governments", "force", "forces", "troop", "troops",
     "soldier", "soldiers", "army", "military", "president", "minister", "ministry", "police",
@@ -137,6 +145,16 @@ DENIED_CLAIM = re.compile(
     r"|\bden(?:y|ies|ied|ying) (?:\w+ ){0,3}?that\b|^[^,]{0,60}\bden(?:y|ies) \w+",
     re.IGNORECASE,
 )
+DENIED_TITLE = re.compile(
+    r"\b(?:den(?:y|ies|ied)|dismiss(?:es|ed)|rejects? (?:claims?|reports?)|refutes?|false "
+    r"claims?|fake)\b",
+    re.IGNORECASE,
+)
+CLAIMED = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|rumou?r\w*|social media|posts?|videos?|footage|unverified|"
+    r"alleg\w+|purported\w*)\b",
+    re.IGNORECASE,
+)
 MONTH_YEAR = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\s+((?:19|20)\d\d)\b",
@@ -148,7 +166,7 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december")
 SIMULATION = re.compile(
     r"\b(?:mock|simulated|simulation|drills?|exercises?|war ?games?|rehearsals?|training "
-    r"(?:mission|operation)|staged)\b",
+    r"(?:mission|operation))\b",
     re.IGNORECASE,
 )
 RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not news of it
@@ -202,6 +220,7 @@ class _Located:
     locations: list[Place] = field(default_factory=list)
     actors: list[Place] = field(default_factory=list)  # a government or speaker: "Kenya said"
     nationalities: list[Place] = field(default_factory=list)  # demonyms: "Afghan refugees"
+    agents: list[Place] = field(default_factory=list)  # "hosted by Qatar"
 
 
 @dataclass(slots=True)
@@ -213,7 +232,8 @@ class Candidate:
     sentence: Sentence
     hit: TriggerHit
     places: list[Place]
-    places_inferred: bool
+    places_inferred: bool  # taken from neighbouring sentences or the article
+    places_fallback: bool  # only the article's main place or country: the weakest guess
     headline: bool
     token: Token
     casualties: Casualties | None
@@ -236,6 +256,8 @@ class _Context:
     docs: dict[int, Doc] = field(default_factory=dict)  # parsed sentences by index
     retrospective: bool = False  # a trial, an anniversary, a film: the past, not news
     retrospective_title: bool = False  # …and the title says so
+    denial_title: bool = False  # "Army denies rebels seized Batibo"
+    returns_title: bool = False  # "Returnees rebuild in …"
     simulation: bool = False  # drills and exercises
 
 
@@ -271,11 +293,10 @@ class EventExtractor:
 
     def extract(self, article: Article) -> list[Event]:
         """The events an alert should carry, strongest first; [] when there are none."""
-        article = replace(
-            article,
-            text=normalise_paragraphs(article.text),
-            title=" ".join(article.title.split()),
-        )
+        title = " ".join(article.title.split())
+        if title.isupper():
+            title = string.capwords(title)  # "ERITREA DENIES …": names need their case
+        article = replace(article, text=normalise_paragraphs(article.text), title=title)
         start = time.perf_counter()
         sentences = self._sentences(article)
         context = self._context(article, sentences)
@@ -309,7 +330,11 @@ class EventExtractor:
         title_mentions = gaz.find_mentions(article.title) if article.title else []
         body_mentions = gaz.find_mentions(article.text)
         resolved = gaz.resolve(body_mentions, title_mentions=title_mentions)
-        title_resolved = [m for m in title_mentions if m.place is not None]
+        # "Tsunami toll passes 80,000": a word that names the event is not also a place
+        resolved = [m for m in resolved if not is_trigger_word(m.text)]
+        title_resolved = [
+            m for m in title_mentions if m.place is not None and not is_trigger_word(m.text)
+        ]
         for m in (*resolved, *title_resolved):
             if m.place is not None and m.place.kind == "city" and m.cue in (None, "prep"):
                 # the article's own spelling: "Hpakant", not the gazetteer's "Hpakan"
@@ -366,6 +391,10 @@ class EventExtractor:
         text = f"{article.title}\n{article.text}"
         lead = " ".join(s.text for s in sentences[:2])
         retrospective = bool(RETROSPECTIVE.search(article.title) or RETROSPECTIVE.search(lead))
+        ctx_flags = {
+            "denial_title": bool(DENIED_TITLE.search(article.title)),
+            "returns_title": bool(RETURNS.search(article.title)),
+        }
         sports = len({m.group(0).lower() for m in SPORTS.finditer(text)}) >= 3
         business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
         years = [int(y) for y in YEAR.findall(text)]
@@ -373,6 +402,7 @@ class EventExtractor:
         return _Context(article.published, reference, dominant, primary, sports, business,
                         by_sentence, retrospective=retrospective,
                         retrospective_title=bool(RETROSPECTIVE.search(article.title)),
+                        **ctx_flags,
                         simulation=bool(SIMULATION.search(article.title)))
 
     @staticmethod
@@ -425,7 +455,7 @@ class EventExtractor:
                 token = _trigger_token(doc, hit)
                 if token is None or not _is_factual(token, hit.trigger.type):
                     continue
-                if _dated_in_the_past(doc, token, ctx):
+                if _dated_in_the_past(doc, token, ctx) or _record_of(token, s.text):
                     continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -441,14 +471,28 @@ class EventExtractor:
             SPORTS.search(text) or (ctx.sports and not STRONG_ARMED.search(text))
         ):
             return False
-        if t in ("capture", "disaster", "attack") and ctx.business and BUSINESS.search(text):
+        if (
+            t in ("capture", "disaster", "attack", "displacement")
+            and ctx.business
+            and BUSINESS.search(text)
+        ):
             return False
         if HISTORY.search(text):
             return False
         denial = DENIED_CLAIM.search(text)
         if denial and denial.start() < hit.start:
             return False  # "denied claims that they had seized the town"
-        if t in ("attack", "capture", "civilian_harm") and (
+        if (
+            ctx.denial_title
+            and t in ("attack", "capture", "civilian_harm")
+            and CLAIMED.search(text)
+        ):
+            return False  # the claims the headline denies
+        if ctx.returns_title and t == "displacement" and not (
+            s.paragraph < 2 and TIME_ANCHOR.search(text)
+        ):
+            return False  # a returnees' story recalls their flight; it is not news of one
+        if t in ("attack", "capture", "civilian_harm", "disaster", "displacement") and (
             ctx.simulation or SIMULATION.search(text)
         ):
             return False
@@ -471,10 +515,13 @@ class EventExtractor:
     ) -> Candidate | None:
         t = hit.trigger.type
         places = list(located.locations)
-        if t == "refugee_policy":
-            # The government that makes the policy is where it happens; the refugees' origin
-            # ("refugees from Sudan") is not.
-            governments = [p for p in located.actors if p.kind == "country"]
+        if t in ("refugee_policy", "ceasefire"):
+            # The government that makes the policy, or the parties to a truce, are where it
+            # happens; the refugees' origin ("refugees from Sudan") or the venue of talks
+            # ("agreed at talks in Kuala Lumpur") is not.
+            governments = [
+                p for p in located.actors if p.kind == "country" and p not in located.agents
+            ]
             if governments:
                 ccs = {p.country for p in governments}
                 places = governments + [
@@ -486,9 +533,11 @@ class EventExtractor:
             places = places + [
                 p for p in self._neighbour_places(index - 1, sentences, ctx) if p not in places
             ]
+        places_fallback = False
         if not places or all(p.kind == "region" for p in places):
-            inferred = self._infer_places(index, sentences, ctx)
+            inferred, places_fallback = self._infer_places(index, sentences, ctx)
             places_inferred = bool(inferred) and not places
+            places_fallback = places_fallback and places_inferred
             places = places + inferred
         casualties = extract_casualties(s.text)
         people = extract_people_count(s.text) if t in ("displacement", "protest") else None
@@ -507,6 +556,7 @@ class EventExtractor:
             hit=hit,
             places=places,
             places_inferred=places_inferred,
+            places_fallback=places_fallback,
             headline=headline,
             token=token,
             casualties=casualties,
@@ -515,8 +565,11 @@ class EventExtractor:
             alleged=bool(ALLEGED.search(s.text)),
         )
 
-    def _infer_places(self, index: int, sentences: list[Sentence], ctx: _Context) -> list[Place]:
-        """Where a sentence without a place happened: its neighbours, then the article."""
+    def _infer_places(
+        self, index: int, sentences: list[Sentence], ctx: _Context
+    ) -> tuple[list[Place], bool]:
+        """Where a sentence without a place happened: its neighbours, then the article.
+        The flag says the answer is only the article's main place or country."""
         s = sentences[index]
         found: list[list[Place]] = []
         neighbours = [index - 1] if index > 0 else []
@@ -532,13 +585,13 @@ class EventExtractor:
             if len(found) > 1:
                 merged = most_specific(first + found[1])
                 if {p.country for p in merged} == {p.country for p in first}:
-                    return merged
-            return first
+                    return merged, False
+            return first, False
         if ctx.primary is not None:
-            return [ctx.primary]
+            return [ctx.primary], True
         if ctx.dominant_country:
-            return [self.gazetteer.country(ctx.dominant_country)]
-        return []
+            return [self.gazetteer.country(ctx.dominant_country)], True
+        return [], True
 
     def _neighbour_places(
         self, n: int, sentences: list[Sentence], ctx: _Context
@@ -567,8 +620,10 @@ class EventExtractor:
                 out.nationalities.append(m.place)
                 if _governs(doc, s.text, m.start - offset, m.end - offset):
                     out.actors.append(m.place)  # "the Turkish interior ministry said"
-            elif role == "actor":
+            elif role in ("actor", "agent"):
                 out.actors.append(m.place)
+                if role == "agent":
+                    out.agents.append(m.place)
         out.locations = _dedupe(out.locations)
         return out
 
@@ -590,10 +645,22 @@ class EventExtractor:
     def _group(self, candidates: list[Candidate], ctx: _Context) -> list[Event]:
         """One event per type and country; places merged, evidence from the strongest."""
         groups: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
+        borrowed: list[Candidate] = []
         for c in candidates:
+            if c.places_inferred:
+                borrowed.append(c)  # placed by its neighbours: joins a located report below
+                continue
             countries = [p.country for p in c.places if p.country]
             country = countries[0] if countries else ctx.dominant_country
             groups[(c.type, country)].append(c)
+        for c in borrowed:
+            same_type = [k for k in groups if k[0] == c.type]
+            if same_type:
+                strongest = max(same_type, key=lambda k: max(x.strength for x in groups[k]))
+                groups[strongest].append(c)
+            else:
+                countries = [p.country for p in c.places if p.country]
+                groups[(c.type, countries[0] if countries else ctx.dominant_country)].append(c)
         kept: list[tuple[Event, list[Candidate]]] = []
         for (etype, _country), cands in groups.items():
             event = _merge(etype, cands)
@@ -721,6 +788,16 @@ def _clause_head(tok: Token) -> Token:
         if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
             return t
     return tok
+
+
+def _record_of(trigger: Token, sentence: str) -> bool:
+    """'the group, which has claimed bombings in Marawi': a relative clause in the perfect
+    with no date describes someone's record, not today's news ('Sderot, which has been hit
+    by rockets since Wednesday' has a date)."""
+    clause = _clause_head(trigger)
+    if clause.dep_ != "relcl" or TIME_ANCHOR.search(sentence):
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in clause.children)
 
 
 def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
@@ -991,7 +1068,7 @@ def _role(
     if tok.dep_ == "pobj":
         prep = head.lower_
         if prep == "by" and head.head.pos_ in ("VERB", "AUX"):
-            return "actor"
+            return "agent"  # "hosted by Qatar": who did something else in the sentence
         return "location" if prep in LOCATIVE_PREPS else "other"
     if tok.dep_ in ("dobj", "obj", "attr", "oprd"):
         verb = head.lemma_.lower()
@@ -1072,7 +1149,9 @@ def _merge(etype: str, cands: list[Candidate]) -> Event:
     cands.sort(key=lambda c: (c.headline, not c.places_inferred, c.strength), reverse=True)
     best = cands[0]
     direct = [p for c in cands if not c.places_inferred for p in c.places]
-    inferred = [p for c in cands if c.places_inferred for p in c.places]
+    inferred = [p for c in cands if c.places_inferred and not c.places_fallback for p in c.places]
+    if not inferred:
+        inferred = [p for c in cands if c.places_fallback for p in c.places]
     if direct:
         # an inferred place may only narrow a direct one: 'Rondonia' + 'Cabixi, Rondonia'
         keys = {p.key for p in direct if p.kind not in ("country", "region")}
@@ -1100,11 +1179,26 @@ def _merge(etype: str, cands: list[Candidate]) -> Event:
 
 
 def _largest_casualties(items: Iterable[Casualties | None]) -> Casualties | None:
-    best: Casualties | None = None
+    """The highest death toll and the highest injury count reported, each with its words."""
+    killed: Casualties | None = None
+    injured: Casualties | None = None
     for c in items:
-        if c is not None and (best is None or c.total > best.total):
-            best = c
-    return best
+        if c is None:
+            continue
+        if c.killed and (killed is None or c.killed > (killed.killed or 0)):
+            killed = c
+        if c.injured and (injured is None or c.injured > (injured.injured or 0)):
+            injured = c
+    if killed is None and injured is None:
+        return None
+    main = killed or injured
+    assert main is not None
+    return Casualties(
+        killed=killed.killed if killed else None,
+        injured=injured.injured if injured else None,
+        qualifier=main.qualifier,
+        text=main.text,
+    )
 
 
 def severity_of(event: Event, people: int | None = None) -> str:

@@ -82,4 +82,5 @@ def normalise_name(name: str) -> str:
     """Case- and accent-insensitive form of a place name, punctuation folded."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['’ʼ`]", "", text)  # "Ma'rib" and "Marib", "N'Djamena" and "Ndjamena"
     return " ".join(re.sub(r"[^\w]+", " ", text).split())

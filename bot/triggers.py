@@ -322,7 +322,9 @@ SPORTS = _words(
 BUSINESS = _words(
     r"shares", r"stocks?", r"index", r"revenue", r"takeover", r"merger", r"acquisition",
     r"investors", r"earnings", r"retailer", r"profits?", r"shareholders", r"quarterly",
-    r"stock exchange", r"market share", r"IPO", r"bid for", r"orders",
+    r"stock exchange", r"market share", r"IPO", r"bid for", r"orders", r"futures",
+    r"prices", r"traders", r"commodit\w+", r"bonds?", r"currenc\w+", r"trading session",
+    r"sell-?off", r"rally in", r"benchmark", r"analysts", r"dividends?", r"bourse",
 )
 
 
@@ -379,6 +381,11 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
 _PREFILTER = re.compile(
     "|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.IGNORECASE
 )
+
+
+def is_trigger_word(text: str) -> bool:
+    """The whole text is an event word ("Tsunami", "Landslide"), whatever else it names."""
+    return bool(_PREFILTER.fullmatch(text.strip()))
 
 
 def may_hold_event(text: str) -> bool:

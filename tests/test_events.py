@@ -123,3 +123,39 @@ def test_severity_and_alert_text(analyzer):
     assert harm.alert.startswith("🔴 CIVILIAN HARM · ")
     assert "Nigeria" in harm.alert
     assert analysis.events[0].severity == "critical"  # strongest first
+
+
+def test_an_event_word_is_not_a_place_and_guesses_do_not_outvote_evidence(analyzer):
+    events = run(
+        analyzer,
+        "The death toll from the earthquake and tsunami that struck Sumatra on Sunday passed "
+        "5,000, officials in Indonesia said.\n\nAid agencies said the tsunami flattened "
+        "villages along the coast.",
+        "Tsunami toll passes 5,000",
+    )
+    disaster = [e for e in events if e.type == "disaster"]
+    assert len(disaster) == 1
+    assert {p.country for p in disaster[0].places} == {"ID"}
+    assert "Tsunami" not in {p.name for p in disaster[0].places}
+
+
+def test_casualty_figures_merge_deaths_and_injuries(analyzer):
+    events = run(
+        analyzer,
+        "The death toll from the earthquake in Van province has risen to more than 150, "
+        "officials said on Tuesday.\n\nSome 1,500 people were injured in the quake.",
+    )
+    quake = next(e for e in events if e.type == "disaster")
+    assert quake.casualties is not None
+    assert (quake.casualties.killed, quake.casualties.injured) == (150, 1500)
+    assert quake.severity == "critical"
+
+
+def test_truce_is_placed_at_its_parties_not_the_venue(analyzer):
+    events = run(
+        analyzer,
+        "Armenia and Azerbaijan agreed on Monday to a ceasefire along their border after "
+        "talks in Doha hosted by Qatar, both governments said.",
+    )
+    truce = next(e for e in events if e.type == "ceasefire")
+    assert {p.country for p in truce.places} == {"AM", "AZ"}
