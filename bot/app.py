@@ -2,7 +2,8 @@
 → feed scheduler, stopped cleanly on SIGTERM or Ctrl-C.
 
 Sinks are found through the ``newsbot.sinks`` entry point group (``handlers`` registers the
-console and webhook sinks), so this package never imports a platform adapter.
+console and webhook sinks), so this package never imports a platform adapter. Chat apps
+(the Slack app, the Discord bot) come the same way, through ``newsbot.platforms``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import signal
 import socket
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -51,6 +52,30 @@ def load_sinks(store: Store, client: httpx.AsyncClient) -> dict[str, Sink]:
             "reinstall newsbot with `make install`"
         )
     return sinks
+
+
+# -- chat platforms (Slack app, Discord bot) ---------------------------------------------
+
+
+class Platform(Protocol):
+    """A running chat app; its factory returns None when its tokens are not set."""
+
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def load_platforms(service: Service) -> list[Platform]:
+    """Every chat app the installed handlers offer and the settings enable."""
+    found: list[Platform] = []
+    for ep in entry_points(group="newsbot.platforms"):
+        factory: Callable[[Service], Platform | None] = ep.load()
+        platform = factory(service)
+        if platform is not None:
+            found.append(platform)
+    return found
 
 
 async def sync_config(store: Store, settings: Settings) -> None:
@@ -100,6 +125,7 @@ class Service:
         self._client: httpx.AsyncClient | None = None
         self._outbox_task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
+        self.platforms: list[Platform] = []
 
     async def start(self) -> None:
         self.store = await Store.open(self.settings.database_url)
@@ -117,6 +143,10 @@ class Service:
             self.store, self.settings, self._submit_feed_item, worker_id=self.worker
         )
         self.scheduler.start()
+        # Chat apps last: a command or a posted link finds the store, queue and outbox up.
+        for platform in load_platforms(self):
+            await platform.start()
+            self.platforms.append(platform)
         log.info("newsbot running as %s (database %s)", self.worker,
                  self.settings.database_url.split("@")[-1])
 
@@ -142,6 +172,13 @@ class Service:
     async def stop(self) -> None:
         """Stop polling, finish queued articles and in-flight sends, then close."""
         self._stop.set()
+        # Chat apps first: no new commands or links while the rest winds down.
+        for platform in reversed(self.platforms):
+            try:
+                await platform.stop()
+            except Exception:
+                log.exception("stopping %s failed", platform.name)
+        self.platforms = []
         if self.scheduler is not None:
             await self.scheduler.shutdown()
         if self.ingestor is not None:

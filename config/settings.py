@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -61,6 +63,13 @@ class ChannelConfig(BaseModel):
         return value
 
 
+def _slack_alias(name: str) -> AliasChoices:
+    """The field's own name (arguments, TOML), ``NEWSBOT_…`` and Slack's usual ``SLACK_…``.
+    Environment names are matched case-insensitively, so the field name covers
+    ``SLACK_…`` as well."""
+    return AliasChoices(f"newsbot_{name}", name)
+
+
 class Settings(BaseSettings):
     """Everything an operator can tune. Tests build ``Settings(_env_file=None)``."""
 
@@ -102,9 +111,58 @@ class Settings(BaseSettings):
 
     # Storage and platforms
     database_url: str = "sqlite+aiosqlite:///./newsbot.db"
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=_slack_alias("slack_bot_token"),
+        description="Bot token (xoxb-…); SLACK_BOT_TOKEN works too.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_slack_alias("slack_signing_secret"),
+        description="Signing secret for HTTP mode; SLACK_SIGNING_SECRET works too.",
+    )
+    discord_token: SecretStr | None = Field(
+        None,
+        # The prefix-less DISCORD_TOKEN is what Discord's docs and hosting guides use.
+        validation_alias=AliasChoices("NEWSBOT_DISCORD_TOKEN", "DISCORD_TOKEN", "discord_token"),
+        description="Bot token; with it `newsbot run` connects to Discord.",
+    )
+    discord_api_url: str | None = Field(
+        None,
+        description="REST base URL instead of https://discord.com/api/v10 (tests, proxies).",
+    )
+    discord_dev_guild: int | None = Field(
+        None, description="Sync application commands to this guild only (instant updates)."
+    )
+    discord_message_content: bool = Field(
+        False,
+        description="The privileged Message Content intent is enabled: analyse links "
+        "posted in subscribed channels (mentions of the bot work without it).",
+    )
+    discord_sharded: bool = Field(False, description="Use discord.py's AutoShardedClient.")
+
+    # Slack app (handlers/slack): Socket Mode with an app token, otherwise HTTP
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=_slack_alias("slack_app_token"),
+        description="App-level token (xapp-…) for Socket Mode; SLACK_APP_TOKEN works too.",
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", description="Slack Web API base URL (tests, staging)."
+    )
+    http_host: str = Field("0.0.0.0", description="Address the HTTP endpoint listens on.")
+    http_port: int = Field(
+        3000, ge=0, le=65535, description="Port of POST /slack/events (0: any free port)."
+    )
+    slack_admin_users: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="User ids (U…) allowed to change subscriptions and feeds, besides "
+        "workspace admins and owners; a JSON list or comma-separated.",
+    )
+    slack_admin_groups: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="User group ids (S…) whose members may change subscriptions and feeds.",
+    )
+    slack_thread_replies: bool = Field(
+        True, description="Reply in a posted link's thread with what the bot found in it."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -118,6 +176,17 @@ class Settings(BaseSettings):
         # Environment beats .env beats the TOML file; arguments beat everything.
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
         return (init_settings, env_settings, dotenv_settings, toml, file_secret_settings)
+
+    @field_validator("slack_admin_users", "slack_admin_groups", mode="before")
+    @classmethod
+    def _id_list(cls, value: Any) -> Any:
+        # 'U1,U2' or '["U1", "U2"]' from the environment; a list from TOML or code.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [v.strip() for v in text.split(",") if v.strip()]
+        return value
 
     @field_validator("fetch_allow_networks")
     @classmethod

@@ -1,0 +1,341 @@
+"""Application commands: parse what Discord sends, call ``bot.commands``, render the Reply.
+
+Top-level commands read best in Discord's picker and let each carry its own default
+permissions: ``/subscribe``, ``/unsubscribe`` and ``/feed …`` default to members with
+Manage Channels (``default_member_permissions``) and check again at run time (server
+admins can widen who sees them); ``/subscriptions``, ``/summary``, ``/why`` and ``/help``
+are for everyone. The message context menu "Analyze article" needs no privileged intent.
+
+Errors and lists answer ephemerally with how to fix; work that may outlast Discord's 3 s
+deadline (reading an article) defers first and follows up.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.commands import URL_LIKE, Reply, error
+from bot.models import EVENT_TYPES, SEVERITIES
+from handlers.discord.parse import (
+    CHOICE_MAX,
+    MAX_CHOICES,
+    SEVERITY_LABELS,
+    TYPE_LABELS,
+    extract_links,
+    suggest_regions,
+    suggest_windows,
+)
+from handlers.render import DISCORD_DESCRIPTION_MAX, DISCORD_TITLE_MAX, truncate
+
+if TYPE_CHECKING:
+    from handlers.discord.client import NewsbotClient
+
+log = logging.getLogger("newsbot.discord")
+
+OK_COLOUR = 0x2E7D32
+ERROR_COLOUR = 0xC62828
+TYPE_CHOICES = [app_commands.Choice(name=TYPE_LABELS[t], value=t) for t in EVENT_TYPES]
+SEVERITY_CHOICES = [app_commands.Choice(name=SEVERITY_LABELS[s], value=s) for s in SEVERITIES]
+MANAGERS = discord.Permissions(manage_channels=True)
+POSTING = ("view_channel", "send_messages", "embed_links")
+HELP = [
+    "`/subscribe region [type] [type2] [type3] [min_severity]` — alerts for a region here",
+    "`/unsubscribe region` — stop one region, or `all`",
+    "`/subscriptions` — what this channel is subscribed to",
+    "`/summary target [window]` — one article (a link) or a region over e.g. 24h or 3d",
+    "`/feed add|remove|list` — RSS/Atom feeds the bot watches",
+    "`/why url` — why a link did or did not alert this channel",
+    "Right-click a message → Apps → **Analyze article** — summarise the link in it",
+    "Mention the bot with a link to have it analysed; subscribed channels get its alerts.",
+    "Changing subscriptions and feeds needs the Manage Channels permission.",
+    "Types: " + ", ".join(EVENT_TYPES) + ". Severities: " + ", ".join(SEVERITIES) + ".",
+]
+
+
+# -- rendering -------------------------------------------------------------------------
+
+
+def reply_embed(reply: Reply) -> discord.Embed:
+    """A Reply as one embed: title, lines, then links (within Discord's limits)."""
+    lines = list(reply.lines)
+    for label, url in reply.links:
+        text = discord.utils.escape_markdown(label).replace("[", "(").replace("]", ")")
+        lines.append(f"[{truncate(text, 200)}]({url})" if len(url) <= 512 else f"{text}: {url}")
+    embed = discord.Embed(
+        title=truncate(reply.title, DISCORD_TITLE_MAX),
+        colour=OK_COLOUR if reply.ok else ERROR_COLOUR,
+    )
+    if lines:
+        embed.description = truncate("\n".join(lines), DISCORD_DESCRIPTION_MAX)
+    return embed
+
+
+async def respond(interaction: discord.Interaction, reply: Reply) -> None:
+    """Answer with the Reply: the interaction callback, or after a defer the original
+    response (a public "thinking" message is replaced by an ephemeral follow-up when the
+    answer is an error or private)."""
+    embed = reply_embed(reply)
+    if not interaction.response.is_done():
+        await interaction.response.send_message(embed=embed, ephemeral=reply.ephemeral)
+        return
+    deferred_private = interaction.extras.get("deferred_ephemeral", False)
+    if reply.ephemeral and not deferred_private:
+        await interaction.delete_original_response()
+        await interaction.followup.send(embed=embed, ephemeral=True)
+    else:
+        await interaction.edit_original_response(embed=embed)
+
+
+async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    """Acknowledge now ("newsbot is thinking…"); the answer follows within 15 minutes."""
+    interaction.extras["deferred_ephemeral"] = ephemeral
+    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+
+
+def _ref(interaction: discord.Interaction):
+    from handlers.discord.client import channel_ref
+
+    channel = interaction.channel
+    name = getattr(channel, "name", None)
+    return channel_ref(interaction.channel_id or 0, interaction.guild_id, name)
+
+
+def _client(interaction: discord.Interaction) -> NewsbotClient:
+    return interaction.client  # type: ignore[return-value]
+
+
+def _user(interaction: discord.Interaction) -> str:
+    return f"discord:{interaction.user.id}"
+
+
+def _choices(values: list[str]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=v[:CHOICE_MAX], value=v[:CHOICE_MAX])
+            for v in values[:MAX_CHOICES]]
+
+
+# -- the tree --------------------------------------------------------------------------
+
+
+class NewsbotTree(app_commands.CommandTree):
+    """Refuses politely when the service is not attached; turns failures into replies."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if _client(interaction).commands is not None:
+            return True
+        if interaction.type is discord.InteractionType.application_command:
+            await respond(interaction, error("newsbot is starting up.", "Try again in a minute."))
+        return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error_: app_commands.AppCommandError, /
+    ) -> None:
+        if isinstance(error_, app_commands.MissingPermissions):
+            reply = error(
+                "You need the Manage Channels permission in this channel for that.",
+                "Ask someone who can manage this channel, or a server admin, to run it.",
+            )
+        elif isinstance(error_, app_commands.NoPrivateMessage):
+            reply = error("That works in a server channel only.",
+                          "Run it in the channel that should receive the alerts.")
+        else:
+            log.error("discord: /%s failed", getattr(interaction.command, "qualified_name", "?"),
+                      exc_info=error_)
+            reply = error("Something went wrong on newsbot's side.",
+                          "It has been logged; try again in a moment.")
+        try:
+            await respond(interaction, reply)
+        except discord.HTTPException:
+            log.warning("discord: could not tell the user about the error", exc_info=True)
+
+
+def _missing_post_permissions(interaction: discord.Interaction) -> list[str]:
+    perms = interaction.app_permissions
+    return [p.replace("_", " ").title() for p in POSTING if not getattr(perms, p)]
+
+
+def build_tree(client: NewsbotClient) -> NewsbotTree:
+    """Every command and autocomplete, on a fresh tree for ``client``."""
+    tree = NewsbotTree(client)
+
+    async def region_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(suggest_regions(current))
+
+    async def subscribed_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        commands = _client(interaction).commands
+        if commands is None:
+            return []
+        ref = _ref(interaction)
+        async with commands.store.session() as repo:
+            row = await repo.get_channel(ref.platform, ref.channel_id, ref.workspace_id)
+            subs = await repo.list_subscriptions(row.id) if row is not None else []
+        typed = (current or "").strip().lower()
+        names = [s.region_name for s in subs if typed in s.region_name.lower()]
+        if subs and "all".startswith(typed):
+            names.append("all")
+        return _choices(names)
+
+    async def window_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(suggest_windows(current))
+
+    async def summary_target_autocomplete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if URL_LIKE.match((current or "").strip()):
+            return _choices([current.strip()])
+        return _choices(suggest_regions(current))
+
+    @tree.command(name="subscribe", description="Post alerts in this channel for a region")
+    @app_commands.describe(
+        region="A region, country, province or city: Middle East, Sahel, Kharkiv, world",
+        kind="Only this event type (add up to two more)",
+        kind2="Another event type",
+        kind3="Another event type",
+        min_severity="Only events this severe or worse",
+    )
+    @app_commands.rename(kind="type", kind2="type2", kind3="type3")
+    @app_commands.choices(kind=TYPE_CHOICES, kind2=TYPE_CHOICES, kind3=TYPE_CHOICES,
+                          min_severity=SEVERITY_CHOICES)
+    @app_commands.autocomplete(region=region_autocomplete)
+    @app_commands.default_permissions(manage_channels=True)
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def subscribe(
+        interaction: discord.Interaction,
+        region: app_commands.Range[str, 1, 100],
+        kind: app_commands.Choice[str] | None = None,
+        kind2: app_commands.Choice[str] | None = None,
+        kind3: app_commands.Choice[str] | None = None,
+        min_severity: app_commands.Choice[str] | None = None,
+    ) -> None:
+        missing = _missing_post_permissions(interaction)
+        if missing:
+            await respond(interaction, error(
+                f"I can't post alerts in this channel: I lack {', '.join(missing)}.",
+                "Give newsbot those permissions here (channel settings → Permissions), "
+                "then subscribe again.",
+            ))
+            return
+        types = [c.value for c in (kind, kind2, kind3) if c is not None]
+        commands = _client(interaction).commands
+        assert commands is not None
+        reply = await commands.subscribe(
+            _ref(interaction), region, types, min_severity.value if min_severity else None,
+            by=_user(interaction),
+        )
+        await respond(interaction, reply)
+
+    @tree.command(name="unsubscribe", description="Stop alerts for a region in this channel")
+    @app_commands.describe(region="One of this channel's regions, or all")
+    @app_commands.autocomplete(region=subscribed_autocomplete)
+    @app_commands.default_permissions(manage_channels=True)
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def unsubscribe(interaction: discord.Interaction, region: str) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        await respond(interaction, await commands.unsubscribe(_ref(interaction), region))
+
+    @tree.command(name="subscriptions", description="This channel's regions and filters")
+    async def subscriptions(interaction: discord.Interaction) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        await respond(interaction, await commands.subscriptions(_ref(interaction)))
+
+    @tree.command(name="summary", description="Summarise an article, or a region's events")
+    @app_commands.describe(target="An article link, or a region",
+                           window="For a region: 6h, 24h, 3d, 1w")
+    @app_commands.autocomplete(target=summary_target_autocomplete, window=window_autocomplete)
+    async def summary(
+        interaction: discord.Interaction, target: str, window: str | None = None
+    ) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        if URL_LIKE.match(target.strip()):
+            await defer(interaction, ephemeral=False)  # fetching may take seconds
+        await respond(interaction, await commands.summary(target, window))
+
+    @tree.command(name="why", description="Why a link did or did not alert this channel")
+    @app_commands.describe(url="The article link")
+    async def why(interaction: discord.Interaction, url: str) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        if URL_LIKE.match(url.strip()):
+            await defer(interaction, ephemeral=True)
+        await respond(interaction, await commands.why(_ref(interaction), url))
+
+    @tree.command(name="help", description="What newsbot does and how to use it")
+    async def help_(interaction: discord.Interaction) -> None:
+        await respond(interaction, Reply(True, "newsbot commands", list(HELP)))
+
+    feed = app_commands.Group(
+        name="feed", description="RSS/Atom feeds newsbot watches",
+        default_permissions=MANAGERS, guild_only=True,
+    )
+
+    @feed.command(name="add", description="Watch a feed")
+    @app_commands.describe(url="The feed's address", backfill="Alert on its current items too")
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def feed_add(interaction: discord.Interaction, url: str, backfill: bool = False) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        await respond(interaction, await commands.feed_add(url, backfill=backfill,
+                                                           by=_user(interaction)))
+
+    @feed.command(name="remove", description="Stop watching a feed")
+    @app_commands.describe(url="The feed's address (see /feed list)")
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def feed_remove(interaction: discord.Interaction, url: str) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        await respond(interaction, await commands.feed_remove(url))
+
+    @feed.command(name="list", description="The feeds newsbot watches, with their health")
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def feed_list(interaction: discord.Interaction) -> None:
+        commands = _client(interaction).commands
+        assert commands is not None
+        await respond(interaction, await commands.feeds())
+
+    tree.add_command(feed)
+
+    async def analyze_article(interaction: discord.Interaction, message: discord.Message) -> None:
+        links = extract_links(message.content, limit=1)
+        if not links:
+            await respond(interaction, error(
+                "That message has no link to analyse.",
+                "Use Analyze article on a message with an http(s) link to a news story.",
+            ))
+            return
+        bot = _client(interaction)
+        assert bot.commands is not None
+        await defer(interaction, ephemeral=False)
+        if bot.submit is not None:  # subscribed channels get its alerts, as for feed items
+            await bot.submit(links[0], source="discord")
+        await respond(interaction, await bot.commands.summary(links[0]))
+
+    tree.add_command(app_commands.ContextMenu(name="Analyze article", callback=analyze_article))
+    return tree
+
+
+def command_names(tree: app_commands.CommandTree) -> list[str]:
+    """Every command's qualified name (for tests and logs)."""
+    out: list[str] = []
+    for cmd in tree.get_commands():
+        if isinstance(cmd, app_commands.Group):
+            out += [c.qualified_name for c in cmd.walk_commands()]
+        else:
+            out.append(cmd.name)
+    return out
+
+
+__all__: list[Any] = ["NewsbotTree", "build_tree", "reply_embed", "respond"]
