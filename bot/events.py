@@ -121,9 +121,16 @@ TIME_ANCHOR = re.compile(
     r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|recent)",
     re.IGNORECASE,
 )
+CAMP_POLICY = re.compile(
+    r"\b(?:clos\w+|shut\w*|relocat\w+|demolish\w*|dismantl\w+|evict\w*|take in|took in|"
+    r"taking in|resettl\w+|admit\w*|accept\w*|deport\w*|expel\w*|quota|cap|ban\w*|"
+    r"suspend\w*|resum\w+|ordered|announc\w+|decid\w+|asylum|deadline|leave the country)\b",
+    re.IGNORECASE,
+)
 RETURNS = re.compile(
     r"\b(?:return(?:ed|ing|s|ees)?|walk(?:ed|ing)? back|went back|go(?:ing)? back|"
-    r"head(?:ed|ing)? (?:back|home)|repatriat\w+|came back|coming back)\b",
+    r"head(?:ed|ing)? (?:back|home)|repatriat\w+|came back|coming back|crossed back|"
+    r"go home|went home|going home|back home)\b",
     re.IGNORECASE,
 )
 ANAPHORA = re.compile(
@@ -173,6 +180,7 @@ RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not n
     r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
     r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
     r"retrospective|history|review|study|studies|research\w*|scientists?|forecast\w*|"
+    r"convict\w*|sentenc\w+|verdict|acquit\w*|court|judges?|"
     r"predict\w*|outlook|projections?|models? (?:show|suggest))\b",
     re.IGNORECASE,
 )
@@ -479,6 +487,10 @@ class EventExtractor:
             return False
         if HISTORY.search(text):
             return False
+        if t == "refugee_policy" and re.fullmatch(r"(?i)refugee camps?|refugees?", hit.text) and (
+            not CAMP_POLICY.search(text)
+        ):
+            return False  # "the city of Jenin and its refugee camp": a place, not a policy
         denial = DENIED_CLAIM.search(text)
         if denial and denial.start() < hit.start:
             return False  # "denied claims that they had seized the town"

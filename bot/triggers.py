@@ -26,7 +26,8 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"tanks", r"artillery", r"mortars?", r"rockets?", r"missiles?", r"grenades?",
         r"bombs?", r"bombers?", r"explosives?", r"gunfire", r"guns?", r"weapons", r"armed",
         r"shot", r"shooting", r"shelling", r"snipers?", r"navy", r"air force", r"commandos?",
-        r"battalions?", r"brigades?", r"offensive",
+        r"battalions?", r"brigades?", r"offensive", r"gangs?", r"gangsters?", r"bandits?",
+        r"cartels?", r"armed groups?", r"raiders",
     ),
     "civilian": _words(
         r"civilians?", r"children", r"child", r"women", r"villagers", r"residents", r"worshipp?ers",
@@ -280,6 +281,8 @@ FALSE_FRIENDS: re.Pattern[str] = re.compile(
     r"brain ?storm\w*|fire(?:d|s)? (?:the|his|her|their) (?:coach|manager|ceo|chief|staff)|"
     r"took (?:control of )?(?:the )?(?:lead|stage|office|power|charge|part|place|time)|"
     r"t(?:ook|ake|akes|aking|aken) effect|"
+    r"t(?:ook|ake|akes|aking|aken) (?:\w+ )?(?:to (?:a |the )?(?:hospital|health cent(?:re|er)|"
+    r"clinic|police station|court)|into custody|hostage|prisoner|captive)|"
     r"take (?:part|place|office|time|care|charge|the lead)|taken (?:place|part|care|office)|"
     r"seiz(?:e|ed|ing) (?:the )?(?:opportunity|moment|initiative|chance|drugs|cocaine|heroin|"
     r"assets|property|documents|weapons|arms|cargo|shipment|goods)|"
