@@ -1,8 +1,16 @@
-"""The command layer, platform-neutral: subscribe, unsubscribe, subscriptions, summary,
-feeds, why, help. Each command returns a `Reply` that the CLI, Slack and Discord only render.
+"""The command layer, platform-neutral: subscribe, unsubscribe, subscriptions, resume,
+summary, feeds, why, help. Each command returns a `Reply` that the CLI, Slack and Discord
+only render.
 
 Errors a person can fix come back as a `Reply` with ``ok=False`` and a hint; they are
 never raised to the platform adapter.
+
+Paused channels: when the outbox could not post in a channel for a reason a person must
+fix (see ``bot.outbox``), the channel is paused and its alerts held. ``notices(channel)``
+gives one line per paused channel of the asker's workspace (Discord guild, Slack team);
+adapters append them to every reply, so the next command anywhere in
+that workspace says why. ``resume`` — or subscribing again in that channel — lifts the
+pause and releases the held alerts.
 """
 
 from __future__ import annotations
@@ -34,6 +42,10 @@ TYPE_ALIASES = {
 WINDOW = re.compile(r"^(\d{1,4})\s*(m|min|h|hr|hours?|d|days?|w|weeks?)$", re.IGNORECASE)
 MAX_WINDOW = timedelta(days=31)
 URL_LIKE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+PAUSE_NOTICE = (
+    "Alerts to <#{channel_id}> are paused: {reason}. "
+    "Fix it, then run /resume there (or /subscribe again)."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +149,45 @@ class Commands:
                 webhook_url=ref.webhook_url,
             )
 
+    # -- paused channels ---------------------------------------------------------------
+
+    async def notices(self, channel: ChannelRef) -> list[str]:
+        """One line per paused channel of the asker's workspace (only the asker's own
+        channel when there is no workspace, e.g. a DM or the console)."""
+        async with self.store.session() as repo:
+            paused = await repo.paused_channels(channel.platform, channel.workspace_id)
+        if not channel.workspace_id:
+            paused = [c for c in paused if c.channel_id == channel.channel_id]
+        return [
+            PAUSE_NOTICE.format(
+                channel_id=c.channel_id,
+                reason=(c.paused_reason or "the platform refused to post there").rstrip(". "),
+            )
+            for c in paused
+        ]
+
+    async def resume(self, channel: ChannelRef) -> Reply:
+        """Lift this channel's pause: its held alerts go out now, oldest first."""
+        async with self.store.session() as repo:
+            row = await repo.get_channel(channel.platform, channel.channel_id,
+                                         channel.workspace_id)
+            if row is None or row.paused_at is None:
+                return Reply(True, "Alerts to this channel are not paused.",
+                             ["Nothing to resume; alerts are posted here as they come."])
+            reason = row.paused_reason
+            await repo.resume_channel(row.id)
+            held = await repo.pending_count(row.id)
+        lines = [f"They were paused because {reason.rstrip('. ')}."] if reason else []
+        lines.append(f"{held} held alert{'s' if held != 1 else ''} will be posted now."
+                     if held else "No alerts were held.")
+        return Reply(True, "Alerts to this channel are resumed.", lines)
+
+    async def _resume_if_paused(self, row: ChannelRow) -> bool:
+        if row.paused_at is None:
+            return False
+        async with self.store.session() as repo:
+            return await repo.resume_channel(row.id)
+
     # -- subscriptions -----------------------------------------------------------------
 
     async def subscribe(
@@ -167,6 +218,7 @@ class Commands:
             return error(f"Unknown severity {min_severity!r}.",
                          "Severities: " + ", ".join(SEVERITIES))
         row = await self._channel(channel)
+        resumed = await self._resume_if_paused(row)  # subscribing again is how to resume
         try:
             async with self.store.session() as repo:
                 await repo.add_subscription(
@@ -174,14 +226,21 @@ class Commands:
                     min_severity=min_severity, created_by=by,
                 )
         except DuplicateSubscription:
+            if resumed:
+                return Reply(True, f"Alerts to this channel are resumed ({place.name} was "
+                                   "already subscribed).",
+                             ["Held alerts will be posted now."])
             return error(
                 f"This channel is already subscribed to {place.name}.",
                 f"To change its filters: unsubscribe {place.name}, then subscribe again.",
             )
         what = ", ".join(chosen) if chosen else "all event types"
         floor = f", severity {min_severity} or higher" if min_severity else ""
-        return Reply(True, f"Subscribed to {place.name} ({what}{floor}).",
-                     [f"Alerts for events in {place.name} will be posted here."])
+        lines = [f"Alerts for events in {place.name} will be posted here."]
+        if resumed:
+            lines.append("Alerts to this channel were paused; they are resumed, and held "
+                         "alerts will be posted now.")
+        return Reply(True, f"Subscribed to {place.name} ({what}{floor}).", lines)
 
     async def unsubscribe(self, channel: ChannelRef, region: str) -> Reply:
         """Unsubscribe a channel from one region, or from everything with 'all'."""

@@ -8,7 +8,16 @@ channel's platform, and records the outcome:
 - ``RetryableSendError`` (429, 5xx, timeouts, connection errors) → retried with
   exponential backoff and jitter, or at the time the platform's Retry-After names;
 - ``PermanentSendError`` (400/401/403…) → retried with backoff until the attempts are used
-  up, then dead; with ``gone=True`` (404 "Unknown Webhook", no channel, no sink) → dead now.
+  up, then dead; with ``gone=True`` (404 "Unknown Webhook", no channel, no sink) → dead now;
+  with ``pause=True`` (the channel is gone or the bot may not post there, something a
+  person can fix) → the *channel* is paused with the error's human ``reason``.
+
+Pausing holds, it never drops: the refused delivery is handed back pending without using
+up an attempt, and every open delivery of a paused channel — the ones already queued and
+the ones the pipeline keeps queueing meanwhile — stays pending, skipped by
+``claim_deliveries``, so no further send is tried into the refusal. ``resume_channel``
+(the ``resume`` command, or subscribing again there) makes them due at once, and they go
+out once each, oldest first. The command layer tells the workspace why on its next command.
 
 A worker killed mid-send leaves its rows claimed; once the lease runs out another worker
 claims and sends them, so nothing is lost (a send cut off half-way may then arrive twice,
@@ -87,11 +96,25 @@ class PermanentSendError(SendError):
     channel, no sink for the platform): the delivery goes dead at once. Otherwise it is
     retried with backoff until its attempts are used up, which gives an operator time to
     fix a revoked permission before the alert is given up.
+
+    ``pause=True`` means a person must fix the channel (the bot cannot see it, or may not
+    post there): the worker pauses the channel with ``reason`` — a sentence for the people
+    of that workspace, default the message — and holds its deliveries until it is resumed.
     """
 
-    def __init__(self, message: str, *, status: int | None = None, gone: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        gone: bool = False,
+        pause: bool = False,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message, status=status)
         self.gone = gone
+        self.pause = pause
+        self.reason = reason or message
 
 
 class Sink(Protocol):
@@ -297,6 +320,9 @@ class OutboxWorker:
                 await self._release(deliveries[i + 1 :], retry_after, "channel backing off")
                 break
             except PermanentSendError as exc:
+                if exc.pause:
+                    await self._hold(channel, rest, exc)
+                    break
                 await self._fail(delivery, channel, channel_id, exc)
                 self._space(channel, None)
                 continue
@@ -389,6 +415,22 @@ class OutboxWorker:
                 delivery.kind, delivery.id, where, error,
             )
         return delay
+
+    async def _hold(
+        self, channel: ChannelRow, rows: list[DeliveryRow], error: PermanentSendError
+    ) -> None:
+        """Pause the channel and hand ``rows`` (the refused delivery and the rest of the
+        channel's batch) back pending, attempts untouched, in one transaction."""
+        async with self.store.session() as repo:
+            await repo.pause_channel(channel.id, error.reason)
+            for row in rows:
+                await repo.release_delivery(row.id, worker_id=self.worker_id)
+            held = await repo.pending_count(channel.id)
+        logger.error(
+            "outbox: paused %s after %s: %s; %d deliveries held until it is resumed (%s)",
+            _describe(channel, channel.id), f"{rows[0].kind} #{rows[0].id}", error.reason,
+            held, error,
+        )
 
     def _retry_delay(self, delivery: DeliveryRow, error: RetryableSendError) -> float:
         if error.retry_after is not None:

@@ -25,6 +25,7 @@ from typing import Any
 
 import discord
 import pytest
+from databases import fresh_database, require_postgres
 from discord_fake import (
     APP_ID,
     BOT_ID,
@@ -43,6 +44,7 @@ from discord_fake import (
 from fakes import add_channel, queue_alert, sample_alert
 
 from bot.commands import Commands
+from bot.commands import Reply as Reply_
 from bot.outbox import OutboxWorker, original_finder
 from bot.pipeline import Ingestor
 from bot.store import Store
@@ -56,7 +58,7 @@ from handlers.discord.client import (
 )
 from handlers.discord.parse import extract_links, suggest_regions
 from handlers.discord.sink import DiscordSink
-from handlers.discord.tree import command_names
+from handlers.discord.tree import command_names, reply_embed
 from handlers.render import (
     DISCORD_DESCRIPTION_MAX,
     DISCORD_EMBED_TOTAL_MAX,
@@ -177,11 +179,27 @@ class Env:
 
 @pytest.fixture
 async def env(tmp_path: Path, analyzer, site: str) -> AsyncIterator[Env]:
+    async for made in _env(f"sqlite+aiosqlite:///{tmp_path}/d.db", analyzer):
+        yield made
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def any_env(request: pytest.FixtureRequest, tmp_path: Path, analyzer,
+                  site: str) -> AsyncIterator[Env]:
+    """``env`` on a fresh SQLite file, and on PostgreSQL when NEWSBOT_TEST_POSTGRES_URL is set."""
+    if request.param == "postgresql":
+        require_postgres()
+    async for url in fresh_database(request.param, tmp_path):
+        async for made in _env(url, analyzer):
+            yield made
+
+
+async def _env(url: str, analyzer) -> AsyncIterator[Env]:
     async with FakeDiscord() as fake:
         settings = Settings(_env_file=None, discord_token=TOKEN, discord_api_url=fake.api_url,
                             allow_private_networks=True, fetch_timeout=5)
         analyzer.settings = settings
-        store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/d.db")
+        store = await Store.open(url)
         commands = Commands(store, analyzer)
         ingestor = Ingestor(store, analyzer, settings)
         await ingestor.start()
@@ -233,10 +251,10 @@ async def test_login_syncs_commands_against_the_fake(env: Env) -> None:
                          f"/applications/{APP_ID}/commands"]
     assert env.client.user is not None and str(env.client.user.id) == BOT_ID
     synced = {c["name"]: c for c in env.fake.synced["global"]}
-    assert set(synced) == {"subscribe", "unsubscribe", "subscriptions", "summary", "why", "help",
-                           "feed", "Analyze article"}
+    assert set(synced) == {"subscribe", "unsubscribe", "subscriptions", "resume", "summary",
+                           "why", "help", "feed", "Analyze article"}
     assert synced["Analyze article"]["type"] == 3
-    for name in ("subscribe", "unsubscribe", "feed"):
+    for name in ("subscribe", "unsubscribe", "resume", "feed"):
         assert int(synced[name]["default_member_permissions"]) == MANAGE_CHANNELS
     assert synced["summary"]["default_member_permissions"] is None
     region = synced["subscribe"]["options"][0]
@@ -548,10 +566,123 @@ async def test_server_errors_missing_channels_and_permissions(env: Env) -> None:
     refused = await queue_alert(env.store, locked.id)
     await env.outbox.run_once()
     async with env.store.session() as repo:
-        assert (await repo.get_delivery(dead.id)).status == "dead"
+        # A channel a person must fix is paused, its alert held (not dead, not retried)
+        held = await repo.get_delivery(dead.id)
+        assert held.status == "pending" and held.attempts == 0
+        assert "deleted or the bot lost access" in (
+            await repo.get_channel_by_id(gone.id)).paused_reason
         r = await repo.get_delivery(refused.id)
-        assert r.status == "failed" and "Missing Access" in r.last_error  # retried later
+        assert r.status == "pending" and r.attempts == 0
+        assert "View Channel" in (await repo.get_channel_by_id(locked.id)).paused_reason
     assert env.fake.posted(DESK) == []
+
+
+MISSING_PERMISSIONS_REASON = ("the bot lacks permission to post embeds in this channel: "
+                              "give it Send Messages and Embed Links")
+DESK_NOTICE = (f"Alerts to <#{DESK}> are paused: {MISSING_PERMISSIONS_REASON}. "
+               "Fix it, then run /resume there (or /subscribe again).")
+
+
+async def test_a_refused_channel_is_paused_and_resume_releases_its_alerts(
+    any_env: Env, site: str
+) -> None:
+    env = any_env
+    await subscribe(env, DESK, "South Asia")
+    await subscribe(env, EUROPE, "Europe")
+    async with env.store.session() as repo:
+        desk = await repo.get_channel("discord", DESK, GUILD)
+        europe = await repo.get_channel("discord", EUROPE, GUILD)
+    path = f"/channels/{DESK}/messages"
+
+    def tries() -> int:
+        return len([r for r in env.fake.requests if r.path == path])
+
+    env.fake.script("POST", path, Reply(403))  # 403 Missing Permissions (code 50013)
+    first = await queue_alert(env.store, desk.id, sample_alert(url="https://example.org/a1"))
+    second = await queue_alert(env.store, desk.id, sample_alert(url="https://example.org/a2"))
+    await queue_alert(env.store, europe.id, sample_alert(url="https://example.org/e1"))
+    assert await env.deliver() == 1  # Europe's alert; the desk refused
+    assert len(env.fake.posted(EUROPE)) == 1 and env.fake.posted(DESK) == []
+    assert tries() == 1  # the desk's second alert was not tried into the refusal
+    async with env.store.session() as repo:
+        channel = await repo.get_channel_by_id(desk.id)
+        assert channel.paused_at is not None
+        assert channel.paused_reason == MISSING_PERMISSIONS_REASON
+        for held in (first, second):
+            row = await repo.get_delivery(held.id)
+            assert row.status == "pending" and row.attempts == 0  # held, not used up
+        assert [c.channel_id for c in await repo.paused_channels("discord", GUILD)] == [DESK]
+
+    # An article matched while paused is queued, held too; nothing is sent to the desk
+    await env.message(f"<@{BOT_ID}> read {site}/kandahar please", mentions=[BOT_ID])
+    assert await env.deliver() == 0
+    assert tries() == 1
+    async with env.store.session() as repo:
+        assert await repo.pending_count(desk.id) == 3
+
+    # The next command anywhere in the server says why; another server hears nothing
+    for data in (await env.command("subscriptions", channel=LOBBY),
+                 await env.command("help", channel=EUROPE)):
+        assert embed_of(data)["description"].endswith(f"⚠️ {DESK_NOTICE}")
+    elsewhere = interaction_payload(command_data("help"), guild_id="600000000000000002",
+                                    channel_id="700000000000000042")
+    [answer] = await env.interact(elsewhere)
+    assert "are paused" not in embed_of(answer.json["data"])["description"]
+
+    # /resume: Manage Channels only, and not while the bot still cannot post there
+    data = await env.command("resume", permissions=BOT_PERMISSIONS)
+    assert ephemeral(data) and "Manage Channels" in embed_of(data)["title"]
+    data = await env.command("resume", app_permissions=VIEW_CHANNEL)
+    assert "still can't post" in embed_of(data)["title"]
+    assert embed_of(data)["description"].endswith(DESK_NOTICE)
+    data = await env.command("resume", channel=EUROPE)
+    assert embed_of(data)["title"] == "Alerts to this channel are not paused."
+    data = await env.command("resume")
+    e = embed_of(data)
+    assert e["title"] == "Alerts to this channel are resumed."
+    assert "3 held alerts will be posted now." in e["description"]
+    assert "⚠️" not in e["description"]  # no notice any more
+
+    # The held alerts arrive, once each
+    assert await env.deliver() == 3
+    posted = [embed_of(b)["url"] for b in env.fake.posted(DESK)]
+    assert posted == ["https://example.org/a1", "https://example.org/a2", f"{site}/kandahar"]
+    assert await env.deliver() == 0
+    assert len(env.fake.posted(DESK)) == 3 and len(env.fake.posted(EUROPE)) == 1
+    data = await env.command("subscriptions", channel=LOBBY)
+    assert "are paused" not in embed_of(data).get("description", "")
+
+
+async def test_subscribing_again_in_a_paused_channel_resumes_it(env: Env) -> None:
+    await subscribe(env, DESK, "South Asia")
+    env.fake.missing_channels.add(DESK)  # 404 Unknown Channel
+    async with env.store.session() as repo:
+        desk = await repo.get_channel("discord", DESK, GUILD)
+    await queue_alert(env.store, desk.id)
+    assert await env.deliver() == 0
+    data = await env.command("subscriptions", channel=LOBBY)
+    notice = (f"Alerts to <#{DESK}> are paused: the bot cannot see #desk — it was deleted or "
+              "the bot lost access. Fix it, then run /resume there (or /subscribe again).")
+    assert embed_of(data)["description"].endswith(notice)
+    env.fake.missing_channels.discard(DESK)
+    data = await subscribe(env, DESK, "South Asia")
+    assert embed_of(data)["title"] == (
+        "Alerts to this channel are resumed (South Asia was already subscribed).")
+    assert await env.deliver() == 1 and len(env.fake.posted(DESK)) == 1
+    # A new region resumes too, and says so
+    async with env.store.session() as repo:
+        await repo.pause_channel(desk.id, "the bot cannot see #desk")
+    data = await subscribe(env, DESK, "Sahel")
+    assert "resumed" in embed_of(data)["description"]
+    async with env.store.session() as repo:
+        assert await repo.paused_channels("discord", GUILD) == []
+
+
+def test_pause_notices_fit_in_the_embed() -> None:
+    long = Reply_(True, "t", ["x" * 5000], links=[("l", "https://example.org/" + "y" * 100)])
+    embed = reply_embed(long, [DESK_NOTICE] * 3).to_dict()
+    assert text_length(embed["description"]) <= DISCORD_DESCRIPTION_MAX
+    assert embed["description"].endswith(f"⚠️ {DESK_NOTICE}")
 
 
 async def test_also_reported_edits_the_original(env: Env) -> None:

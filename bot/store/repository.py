@@ -179,6 +179,70 @@ class Repository:
         result = await self.session.execute(delete(ChannelRow).where(ChannelRow.id == id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def pause_channel(
+        self, channel_id: int, reason: str, now: datetime | None = None
+    ) -> bool:
+        """Stop sending to a channel the platform refuses (gone, or a permission lost).
+
+        Its deliveries stay open but are held: ``claim_deliveries`` skips every delivery
+        of a paused channel, so nothing is lost and nothing is retried into the refusal.
+        A channel paused again keeps the time it was first paused and takes the newest
+        reason. False when there is no such channel.
+        """
+        stmt = (
+            update(ChannelRow)
+            .where(ChannelRow.id == channel_id)
+            .values(
+                paused_reason=reason[:1000],
+                paused_at=case(
+                    (ChannelRow.paused_at.is_(None), now or utcnow()),
+                    else_=ChannelRow.paused_at,
+                ),
+            )
+        )
+        result = await self.session.execute(stmt, execution_options={"synchronize_session": False})
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def resume_channel(self, channel_id: int, now: datetime | None = None) -> bool:
+        """Lift a pause: the channel's held deliveries become due at once.
+
+        True if the channel was paused. Deliveries waiting for a retry are made due now
+        too, so the backlog goes out together, oldest first.
+        """
+        result = await self.session.execute(
+            update(ChannelRow)
+            .where(ChannelRow.id == channel_id, ChannelRow.paused_at.is_not(None))
+            .values(paused_reason=None, paused_at=None),
+            execution_options={"synchronize_session": False},
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        now = now or utcnow()
+        await self.session.execute(
+            update(DeliveryRow)
+            .where(
+                DeliveryRow.channel_id == channel_id,
+                DeliveryRow.status.in_(["pending", "failed"]),
+                DeliveryRow.next_attempt_at > now,
+            )
+            .values(next_attempt_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        return True
+
+    async def paused_channels(self, platform: str, workspace_id: str) -> list[ChannelRow]:
+        """A workspace's (a Slack team's, a Discord guild's) paused channels, oldest pause
+        first."""
+        return await self._all(
+            select(ChannelRow)
+            .where(
+                ChannelRow.platform == platform,
+                ChannelRow.workspace_id == workspace_id,
+                ChannelRow.paused_at.is_not(None),
+            )
+            .order_by(ChannelRow.paused_at, ChannelRow.id)
+        )
+
     # -- subscriptions -------------------------------------------------------------------
 
     async def add_subscription(
@@ -730,6 +794,7 @@ class Repository:
         Due: pending or failed with ``next_attempt_at`` reached, or sending under an
         expired lease (its worker died). A delivery whose lease expired after its last
         allowed attempt goes dead instead, so a message that kills its sender cannot loop.
+        Deliveries of a paused channel are held: never due until ``resume_channel``.
         """
         now = now or utcnow()
         expired = (
@@ -753,7 +818,10 @@ class Repository:
                     DeliveryRow.status.in_(["pending", "failed"])
                     & (DeliveryRow.next_attempt_at <= now),
                     (DeliveryRow.status == "sending") & (DeliveryRow.claimed_until < now),
-                )
+                ),
+                DeliveryRow.channel_id.not_in(
+                    select(ChannelRow.id).where(ChannelRow.paused_at.is_not(None))
+                ),
             )
             .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id)
             .limit(limit)
@@ -872,7 +940,8 @@ class Repository:
         return await self._one_or_none(select(DeliveryRow).where(DeliveryRow.id == id))
 
     async def pending_count(self, channel_id: int | None = None) -> int:
-        """Deliveries not yet sent nor dead (pending, sending or waiting for a retry)."""
+        """Deliveries not yet sent nor dead (pending, sending or waiting for a retry);
+        held deliveries of paused channels count."""
         stmt = (
             select(func.count())
             .select_from(DeliveryRow)

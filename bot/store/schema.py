@@ -215,12 +215,16 @@ class ChannelRow(Base):
     webhook_url: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="command")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the platform refused to post here (channel gone, permission lost): the
+    # channel's deliveries are held, not sent, until it is resumed. Both None: not paused.
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    paused_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return (
             f"ChannelRow(id={self.id!r}, platform={self.platform!r}, "
             f"workspace_id={self.workspace_id!r}, channel_id={self.channel_id!r}, "
-            f"name={self.name!r})"
+            f"name={self.name!r}, paused={self.paused_at is not None!r})"
         )
 
 

@@ -7,6 +7,11 @@ per-route buckets pace the sends. Rate limits: discord.py sleeps through a 429 w
 ``discord.RateLimited``, which becomes ``RetryableSendError(retry_after=…)`` and the outbox
 reschedules the delivery for then. 5xx answers are retried by discord.py, then by the
 outbox. "Also reported" updates edit the original message.
+
+A channel a person must fix — 404 Unknown Channel (10003: deleted, or hidden from the
+bot), 403 Missing Access (50001) or Missing Permissions (50013) — raises
+``PermanentSendError(pause=True)`` with a human reason: the outbox pauses the channel and
+holds its alerts, and the next command in that server says why (``bot.commands``).
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ log = logging.getLogger("newsbot.discord")
 
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
+MISSING_ACCESS = 50001
+MISSING_PERMISSIONS = 50013
 SEND_TIMEOUT = 40.0  # discord.py may retry a 5xx for up to ~25 s inside one send
 
 
@@ -48,8 +55,33 @@ def _describe(exc: discord.HTTPException) -> str:
     return f"HTTP {exc.status} from Discord: {' '.join(str(text).split())[:300]}{code}"
 
 
-def send_error(exc: BaseException) -> Exception:
-    """The outbox's error type for what discord.py raised."""
+def channel_label(channel: ChannelRow | None) -> str:
+    """``#name`` when the channel's name is known, else Discord's ``<#id>`` mention."""
+    if channel is None:
+        return "the channel"
+    name = channel.name
+    if name and name != channel.channel_id:
+        return f"#{name}"
+    return f"<#{channel.channel_id}>"
+
+
+def pause_reason(code: int | None, channel: ChannelRow | None) -> str | None:
+    """The sentence a server's members read when the bot cannot post in ``channel``;
+    None when the error code is not one a person fixes in the server."""
+    if code == UNKNOWN_CHANNEL:
+        return (f"the bot cannot see {channel_label(channel)} — it was deleted or the bot "
+                "lost access")
+    if code == MISSING_PERMISSIONS:
+        return ("the bot lacks permission to post embeds in this channel: give it Send "
+                "Messages and Embed Links")
+    if code == MISSING_ACCESS:
+        return ("the bot lacks permission to post embeds in this channel: give it View "
+                "Channel, Send Messages and Embed Links")
+    return None
+
+
+def send_error(exc: BaseException, channel: ChannelRow | None = None) -> Exception:
+    """The outbox's error type for what discord.py raised (sending to ``channel``)."""
     if isinstance(exc, discord.RateLimited):
         return RetryableSendError(
             f"Discord rate limit: retry in {exc.retry_after:.1f}s", exc.retry_after, status=429
@@ -63,10 +95,12 @@ def send_error(exc: BaseException) -> Exception:
         what = _describe(exc)
         if status in (408, 429) or status >= 500:
             return RetryableSendError(what, status=status)
+        reason = pause_reason(exc.code, channel) if status in (403, 404) else None
+        if reason is not None:
+            return PermanentSendError(what, status=status, pause=True, reason=reason)
         if status == 404:
             return PermanentSendError(what, status=status, gone=True)
-        # 403 Missing Access / Missing Permissions: retried with backoff, so an operator
-        # who restores the bot's permissions in time loses nothing.
+        # Any other refusal: retried with backoff until the attempts are used up.
         return PermanentSendError(what, status=status)
     if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
         return RetryableSendError(f"discord: connection failed ({type(exc).__name__})")
@@ -90,7 +124,7 @@ class DiscordSink:
         if delivery.kind == "also_reported" and self.find_original is not None:
             original = await self.find_original(channel.id, delivery.cluster_id)
             if original is not None and original.sent_message_id:
-                edited = await self._edit(channel_id, original, alert)
+                edited = await self._edit(channel, original, alert)
                 if edited is not None:
                     return edited
             if original is not None:
@@ -99,12 +133,13 @@ class DiscordSink:
             alert, delivery.kind, timestamp=delivery.created_at, note=escalation_note(delivery)
         )
         data = await self._request(
-            Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id), body
+            Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id), body,
+            channel=channel,
         )
         return SendResult(message_id=str(data["id"]) if data and "id" in data else None)
 
     async def _edit(
-        self, channel_id: str, original: DeliveryRow, update: Alert
+        self, channel: ChannelRow, original: DeliveryRow, update: Alert
     ) -> SendResult | None:
         """Edit the original alert to list the new source; None if Discord lost it."""
         merged = merge_also_reported(alert_of(original), update)
@@ -113,14 +148,14 @@ class DiscordSink:
         )
         route = Route(
             "PATCH", "/channels/{channel_id}/messages/{message_id}",
-            channel_id=channel_id, message_id=original.sent_message_id,
+            channel_id=channel.channel_id, message_id=original.sent_message_id,
         )
         try:
-            await self._request(route, body, passthrough=(discord.NotFound,))
+            await self._request(route, body, channel=channel, passthrough=(discord.NotFound,))
         except discord.NotFound as exc:
             if exc.code == UNKNOWN_MESSAGE:
                 return None
-            raise send_error(exc) from None
+            raise send_error(exc, channel) from None
         return SendResult(message_id=str(original.sent_message_id))
 
     async def _request(
@@ -128,6 +163,7 @@ class DiscordSink:
         route: Route,
         body: dict[str, Any],
         *,
+        channel: ChannelRow | None = None,
         passthrough: tuple[type[BaseException], ...] = (),
     ) -> Any:
         if self.client.is_closed():
@@ -140,6 +176,6 @@ class DiscordSink:
         except passthrough:
             raise
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
-            raise send_error(exc) from None
+            raise send_error(exc, channel) from None
         except RuntimeError as exc:  # aiohttp: "Session is closed" during shutdown
             raise RetryableSendError(f"discord: {exc}") from None

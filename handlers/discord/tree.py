@@ -8,11 +8,17 @@ are for everyone. The message context menu "Analyze article" needs no privileged
 
 Errors and lists answer ephemerally with how to fix; work that may outlast Discord's 3 s
 deadline (reading an article) defers first and follows up.
+
+Every answer in a server also carries the server's pause notices (``Commands.notices``):
+when the bot could not post alerts in one of its channels, the next command anywhere in
+the server says which channel and why. ``/resume`` (Manage Channels) in that channel, or
+``/subscribe`` there again, releases the held alerts.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -29,7 +35,7 @@ from handlers.discord.parse import (
     suggest_regions,
     suggest_windows,
 )
-from handlers.render import DISCORD_DESCRIPTION_MAX, DISCORD_TITLE_MAX, truncate
+from handlers.render import DISCORD_DESCRIPTION_MAX, DISCORD_TITLE_MAX, text_length, truncate
 
 if TYPE_CHECKING:
     from handlers.discord.client import NewsbotClient
@@ -46,6 +52,7 @@ HELP = [
     "`/subscribe region [type] [type2] [type3] [min_severity]` — alerts for a region here",
     "`/unsubscribe region` — stop one region, or `all`",
     "`/subscriptions` — what this channel is subscribed to",
+    "`/resume` — post alerts here again after fixing what paused them",
     "`/summary target [window]` — one article (a link) or a region over e.g. 24h or 3d",
     "`/feed add|remove|list` — RSS/Atom feeds the bot watches",
     "`/why url` — why a link did or did not alert this channel",
@@ -59,8 +66,9 @@ HELP = [
 # -- rendering -------------------------------------------------------------------------
 
 
-def reply_embed(reply: Reply) -> discord.Embed:
-    """A Reply as one embed: title, lines, then links (within Discord's limits)."""
+def reply_embed(reply: Reply, notices: Sequence[str] = ()) -> discord.Embed:
+    """A Reply as one embed: title, lines, links, then ``notices`` (within Discord's
+    limits; a long body is cut so the notices always show)."""
     lines = list(reply.lines)
     for label, url in reply.links:
         text = discord.utils.escape_markdown(label).replace("[", "(").replace("]", ")")
@@ -69,16 +77,33 @@ def reply_embed(reply: Reply) -> discord.Embed:
         title=truncate(reply.title, DISCORD_TITLE_MAX),
         colour=OK_COLOUR if reply.ok else ERROR_COLOUR,
     )
-    if lines:
-        embed.description = truncate("\n".join(lines), DISCORD_DESCRIPTION_MAX)
+    tail = truncate("\n".join(f"⚠️ {n}" for n in notices), DISCORD_DESCRIPTION_MAX // 2)
+    room = DISCORD_DESCRIPTION_MAX - (text_length(tail) + 2 if tail else 0)
+    parts = [truncate("\n".join(lines), room)] if lines else []
+    if tail:
+        parts.append(tail)
+    if parts:
+        embed.description = "\n\n".join(parts)
     return embed
 
 
+async def _notices(interaction: discord.Interaction) -> list[str]:
+    """The server's pause notices; none outside a server or before the service is up."""
+    commands = _client(interaction).commands
+    if commands is None or interaction.guild_id is None:
+        return []
+    try:
+        return await commands.notices(_ref(interaction))
+    except Exception:  # a notice must never cost the member their answer
+        log.warning("discord: could not look up paused channels", exc_info=True)
+        return []
+
+
 async def respond(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer with the Reply: the interaction callback, or after a defer the original
-    response (a public "thinking" message is replaced by an ephemeral follow-up when the
-    answer is an error or private)."""
-    embed = reply_embed(reply)
+    """Answer with the Reply (plus the server's pause notices): the interaction callback,
+    or after a defer the original response (a public "thinking" message is replaced by an
+    ephemeral follow-up when the answer is an error or private)."""
+    embed = reply_embed(reply, await _notices(interaction))
     if not interaction.response.is_done():
         await interaction.response.send_message(embed=embed, ephemeral=reply.ephemeral)
         return
@@ -244,6 +269,24 @@ def build_tree(client: NewsbotClient) -> NewsbotTree:
         commands = _client(interaction).commands
         assert commands is not None
         await respond(interaction, await commands.unsubscribe(_ref(interaction), region))
+
+    @tree.command(name="resume", description="Post alerts here again after fixing what "
+                  "paused them")
+    @app_commands.default_permissions(manage_channels=True)
+    @app_commands.guild_only()
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def resume(interaction: discord.Interaction) -> None:
+        missing = _missing_post_permissions(interaction)
+        if missing:
+            await respond(interaction, error(
+                f"I still can't post alerts in this channel: I lack {', '.join(missing)}.",
+                "Give newsbot those permissions here (channel settings → Permissions), "
+                "then run /resume again. The held alerts are kept until then.",
+            ))
+            return
+        commands = _client(interaction).commands
+        assert commands is not None
+        await respond(interaction, await commands.resume(_ref(interaction)))
 
     @tree.command(name="subscriptions", description="This channel's regions and filters")
     async def subscriptions(interaction: discord.Interaction) -> None:
