@@ -61,7 +61,8 @@ FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
 }
 PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
                     "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
-DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove"}
+DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove", "fail", "refuse",
+                "decline"}  # "failed to sign a peace agreement"
 REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
                    "add", "allege", "according", "quote", "note", "insist", "acknowledge",
                    "admit", "describe", "show", "cite"}
@@ -102,6 +103,7 @@ HISTORY = re.compile(
     r"indict\w+|convict\w+|sentenced|verdict|acquitt\w+|historic(?:al)?ly|history of|"
     r"in the past|since (?:its|their) founding|recall\w*|was founded|"
     r"\d+ years (?:since|after)|mark(?:s|ed|ing)? (?:the )?\w+ (?:years|anniversary)|"
+    r"(?:has|have|had) been \w+ since|"
     r"since then|since the (?:coup|war|conflict|start|beginning|invasion|uprising|revolution|"
     r"outbreak|insurgency))\b",
     re.IGNORECASE,
@@ -109,6 +111,8 @@ HISTORY = re.compile(
 HABITUAL = re.compile(
     r"\b(?:often|usually|frequently|regularly|routinely|typically|tends? to|has a history|"
     r"known to|tactics?|generally|commonly|sometimes|occasionally|traditionally|"
+    r"(?:has|have|had) seen (?:a |an )?(?:\w+ )?(?:rise|surge|spate|wave|series|string|"
+    r"increase|upsurge) (?:in|of)|"
     r"in recent years|over the years|for (?:years|decades)|repeatedly)\b",
     re.IGNORECASE,
 )
@@ -180,6 +184,7 @@ RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not n
     r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
     r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
     r"retrospective|history|review|study|studies|research\w*|scientists?|forecast\w*|"
+    r"photographs|photos|pictures|on show|on display|"
     r"convict\w*|sentenc\w+|verdict|acquit\w*|court|judges?|"
     r"predict\w*|outlook|projections?|models? (?:show|suggest))\b",
     re.IGNORECASE,
@@ -340,6 +345,8 @@ class EventExtractor:
         resolved = gaz.resolve(body_mentions, title_mentions=title_mentions)
         # "Tsunami toll passes 80,000": a word that names the event is not also a place
         resolved = [m for m in resolved if not is_trigger_word(m.text)]
+        for m in (*resolved, *title_mentions):
+            self._as_nationality(m, article.text if m in resolved else article.title)
         title_resolved = [
             m for m in title_mentions if m.place is not None and not is_trigger_word(m.text)
         ]
@@ -413,6 +420,17 @@ class EventExtractor:
                         **ctx_flags,
                         simulation=bool(SIMULATION.search(article.title)))
 
+    def _as_nationality(self, m: Mention, text: str) -> None:
+        """'the southern Somali port of Kismayo': an adjective of nationality before a noun
+        is the country's, not the province that shares its name (Ethiopia's Somali)."""
+        if m.demonym or m.place is None or m.place.kind == "country":
+            return
+        cc = self.gazetteer.demonym_country(m.text)
+        following = text[m.end : m.end + 20].split()
+        if cc and following and following[0][:1].islower():
+            country = self.gazetteer.country(cc)
+            m.candidates, m.place, m.demonym = [country], country, True
+
     @staticmethod
     def _primary_place(
         sentences: list[Sentence], by_sentence: dict[int, list[Mention]], dominant: str | None
@@ -465,6 +483,8 @@ class EventExtractor:
                     continue
                 if _dated_in_the_past(doc, token, ctx) or _record_of(token, s.text):
                     continue
+                if ctx.retrospective and not _dated_here(doc, token):
+                    continue  # "photographs taken during the siege … opened on Friday"
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
                 if cand is not None:
@@ -800,6 +820,16 @@ def _clause_head(tok: Token) -> Token:
         if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
             return t
     return tok
+
+
+def _dated_here(doc: Doc, trigger: Token) -> bool:
+    """A recent date ('on Friday', 'today') stands in the trigger's own clause."""
+    home = _clause_head(trigger)
+    for m in TIME_ANCHOR.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and _clause_head(span.root).i == home.i:
+            return True
+    return False
 
 
 def _record_of(trigger: Token, sentence: str) -> bool:

@@ -585,6 +585,10 @@ class Gazetteer:
             raise KeyError(iso2)
         return self._others[eid - self._n]
 
+    def demonym_country(self, word: str) -> str | None:
+        """The country a nationality word names ("Somali" → SO), if it is one."""
+        return self._demonyms.get(norm(word))
+
     def country_name(self, iso2: str) -> str:
         """Short readable name: "Afghanistan", "United States", "DR Congo"."""
         return self._display.get(iso2.upper(), iso2.upper())

@@ -37,6 +37,7 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"no combat role", r"m[ae]n", r"wom[ae]n", r"boys?", r"girls?", r"teachers?",
         r"doctors?", r"nurses?", r"patients", r"shoppers", r"pilgrims", r"protesters",
         r"demonstrators", r"bystanders", r"elderly", r"babies", r"infants", r"teenagers?",
+        r"supporters", r"marchers", r"mourners", r"crowds?", r"vendors",
     ),
     "people": _words(
         r"people", r"civilians", r"residents", r"families", r"villagers", r"thousands",
@@ -58,7 +59,7 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"adopt\w+", r"passed", r"signed", r"extend\w*", r"lift\w*", r"impos\w+", r"launch\w*",
         r"pledg\w+", r"agreed", r"scrap\w*", r"end(?:ed|s)", r"moratorium", r"quotas?",
         r"polic(?:y|ies)", r"law", r"rules?", r"programs?", r"programmes?", r"provide",
-        r"offer\w*", r"evacuat\w+",
+        r"offer\w*", r"evacuat\w+", r"enforc\w+", r"require\w*", r"sent back",
     ),
     "agreement": _words(
         r"agree\w*", r"reach\w*", r"sign\w*", r"announc\w+", r"declar\w+", r"broker\w*",
@@ -86,6 +87,7 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"combat\w*", r"executed", r"murder\w*", r"assassinat\w+", r"terror\w*", r"missiles?",
         r"rockets?", r"drones?", r"artillery", r"grenades?", r"explosives?", r"gangs?",
         r"kidnap\w*", r"hostages?", r"torture\w*", r"lynch\w*", r"crackdown", r"genocide",
+        r"opened fire", r"fired on", r"blasts?", r"explosions?",
     ),
     "foreigners": re.compile(
         r"\b(?:refugees?|migrants?|undocumented|foreigners|foreign nationals|asylum|registration|"
@@ -182,6 +184,9 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"summary executions?|ethnic cleansing|mass graves?|mass killings?)\b", 0.85),
     _t("civilian_harm", r"\b(?:war crimes?|atrocit(?:y|ies)|crimes against humanity)\b", 0.7),
     _t("civilian_harm", r"\bbehead(?:ed|ing|ings|s)?\b", 0.85),
+    _t("civilian_harm", r"\bvictims (?:were|included) (?:\w+ ){0,3}?(?:civilians|shoppers|"
+       r"worshipp?ers|children|women|villagers|students|passengers|pilgrims|vendors)\b", 0.75,
+       "violence"),
     # displacement
     _t("displacement", r"\bfle(?:e|d|es|eing)\b", 0.75, "people"),
     _t("displacement", r"\bdisplac(?:ed|ing|ement|es|e)\b", 0.85),
@@ -193,7 +198,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("displacement", r"\b(?:exodus|refugee (?:flows?|influx|crisis)|influx of refugees)\b", 0.8),
     _t("displacement", r"\b(?:left|abandoned|deserted) (?:their )?(?:homes?|villages?|towns?|"
        r"the (?:town|city|village|area|region|camp)|[A-Z][\w'’-]+)\b(?= (?:on foot|en masse|in "
-       r"(?:fear|panic|droves)|overnight|after|as|for|toward|towards|heading))", 0.7, "people",
+       r"(?:fear|panic|droves)|overnight|after|as|for|toward|towards|heading|during|amid|"
+       r"because of|due to))", 0.7, "people",
        "violence"),
     _t("displacement",
        r"\brefugees? (?:poured|streamed|crossed|arrived|flooded|fled|are fleeing)\b", 0.8),
@@ -205,6 +211,10 @@ TRIGGERS: tuple[Trigger, ...] = (
        "refugee"),
     _t("refugee_policy", r"\b(?:must|to|would have to|will have to|ordered to) leave the "
        r"country\b", 0.65, "policy", "foreigners"),
+    _t("refugee_policy", r"\b(?:sent|sends|sending|pushed|turned|forced) back\b", 0.65,
+       "foreigners"),
+    _t("refugee_policy", r"\b(?:visa|entry) (?:requirements?|rules|restrictions|regime|ban)\b",
+       0.65, "policy", "foreigners"),
     _t("refugee_policy", r"\bborder(?: \w+){0,3}? (?:(?:would|will) )?(?:remain |be |was |were "
        r"|is |are )?(?:closed|shut|sealed)\b", 0.6, "refugee"),
     # ceasefire
@@ -264,7 +274,7 @@ FALSE_FRIENDS: re.Pattern[str] = re.compile(
     r"flood(?:ed|ing|s)? (?:of|with)|flood(?:ed|ing)? the market|"
     r"(?:political|electoral|diplomatic|media|financial) (?:earthquakes?|storms?|firestorms?)|"
     r"storms? of (?:criticism|protest|controversy)|"
-    r"(?:bomb|mine) (?:squad|disposal|threat|scare)|"
+    r"(?:bomb|mine) (?:squad|disposal|threat|scare)|water[- ]?bomb\w*|"
     r"captur(?:ed?|ing) (?:on|the) (?:camera|video|film|imagination|attention|hearts?|market|"
     r"share|title|trophy|crown|gold|record|award|championship|moment|mood)|"
     r"(?:carbon|data|motion|screen) capture|"
