@@ -1,9 +1,11 @@
 """From an article to its headline events: typed, located, scored.
 
 Two passes. The trigger lexicon (`bot.triggers`) marks candidate sentences cheaply; only
-those are parsed by spaCy, whose dependency tree tells a reported event from a
-hypothetical, denied, prevented or presupposed one, and which place names in the
-sentence are where it happened (not the nationality of an actor, not a border nearby).
+those are parsed by spaCy. `bot.factuality` then tells a reported event from a
+hypothetical, denied, prevented or long-past one; `bot.place_roles` says which place
+names are where it happened (not an actor's nationality, not a border nearby);
+`bot.place_patterns` adds places the gazetteer lacks. This module puts them together:
+article context, candidates, grouping into events, severity.
 """
 
 from __future__ import annotations
@@ -18,7 +20,29 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.casualties import extract_casualties, extract_people_count
+from bot.factuality import (
+    ALLEGED,
+    CAMP_POLICY,
+    CLAIMED,
+    DENIED_CLAIM,
+    DENIED_TITLE,
+    HABITUAL,
+    HISTORY,
+    RETROSPECTIVE,
+    RETURNS,
+    SIMULATION,
+    STRONG_ARMED,
+    TIME_ANCHOR,
+    YEAR,
+    dated_here,
+    dated_in_the_past,
+    is_factual,
+    record_of,
+    trigger_token,
+)
 from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
+from bot.place_patterns import pattern_mentions
+from bot.place_roles import ACTOR_AFTER, governs, place_role
 from bot.places import Gazetteer, Mention, get_gazetteer
 from bot.regions import ancestors
 from bot.text import Sentence, normalise_name, normalise_paragraphs, split_sentences
@@ -35,195 +59,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-# --- words that steer the parse-based checks -------------------------------------------
-
-MODALS = {"could", "might", "may", "should", "must", "would", "will", "shall", "can", "'ll", "wo"}
-FUTURE_OK_TYPES = {"refugee_policy", "ceasefire"}  # announced policies and deals count
-HYPOTHETICAL_HEADS = {
-    "threaten", "warn", "fear", "plan", "prepare", "try", "attempt", "expect", "intend", "vow",
-    "aim", "want", "consider", "propose", "urge", "demand", "risk", "predict", "forecast",
-    "hope", "wish", "decide", "mull", "weigh", "contemplate", "discuss", "debate", "seek",
-    "call", "ask", "need", "likely", "possible", "potential", "poised", "set", "prepared",
-    "able", "ready", "about", "prospect", "threat", "danger", "fears", "concern", "concerns",
-    "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
-    "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
-}
-NON_GOVERNMENT = re.compile(
-    r"\b(?:opposition|activists?|campaigners?|rights groups?|NGOs?|charit(?:y|ies)|critics|"
-    r"lawmakers from|candidates?|protesters)\b",
-    re.IGNORECASE,
-)
-ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
-FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
-    "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
-                       "prepare", "set", "intend", "call"},
-    "ceasefire": {"agree", "announce", "declare", "sign", "decide"},
-}
-PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
-                    "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
-DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove", "fail", "refuse",
-                "decline"}  # "failed to sign a peace agreement"
-REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
-                   "add", "allege", "according", "quote", "note", "insist", "acknowledge",
-                   "admit", "describe", "show", "cite"}
-ACTOR_NOUNS = {
-    "official", "officials", "government", "governments", "force", "forces", "troop", "troops",
-    "soldier", "soldiers", "army", "military", "president", "minister", "ministry", "police",
-    "embassy", "embassies", "ambassador", "spokesman", "spokeswoman", "spokesperson",
-    "authorities", "authority", "citizen", "citizens", "media", "agency", "leader", "leaders",
-    "navy", "jet", "jets", "warplane", "warplanes", "militant", "militants", "rebel", "rebels",
-    "gunman", "gunmen", "fighter", "fighters", "commander", "commanders", "counterpart",
-    "delegation", "diplomat", "diplomats", "envoy", "cabinet", "parliament", "court",
-    "department", "office", "administration", "premier", "king", "state", "side", "team",
-    "national", "nationals", "people", "scientists", "seismologists", "experts", "analysts",
-    "sources", "officer", "officers", "coalition", "alliance", "regime", "junta",
-    "helicopters", "helicopter", "aircraft", "drone", "drones", "army's", "interests",
-    "section", "mission", "missions", "group", "movement", "party", "faction", "newspaper",
-    "channel", "television", "radio", "agency's", "foreign", "prime", "secretary",
-    "ambassadors", "counterparts", "nationalists", "doctor", "employee", "worker", "workers",
-}
-NEAR_BEFORE = re.compile(
-    r"(?:\bnear|\bnearby|\bclose to|\bborder with|\bbordering|\bborders|\baway from|\bfrom"
-    r"(?= the border)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
-    r"(?:ern)?(?:-\w+)? of|\b(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:of|from)|"
-    r"\bacross the border (?:from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?$",
-    re.IGNORECASE,
-)
-NEAR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:-\w+\s+)?(?:border|frontier|borders)\b", re.IGNORECASE)
-ACTOR_AFTER = re.compile(
-    r"^(?:['’]s?)?\s*(?:-?led\s+|-based\s+|-backed\s+)?(?:\w+\s+)?(?:"
-    + "|".join(sorted((re.escape(n) for n in ACTOR_NOUNS), key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
-HISTORY = re.compile(
-    r"\b(?:anniversary|anniversaries|commemorat\w+|memorial|remember\w*|years ago|decades ago|"
-    r"century|centuries|world war|second world war|first world war|cold war|during (?:his|her|"
-    r"the|their) [\w\s-]{0,20}(?:rule|reign|regime|dictatorship|era|war)|trials?|tribunal|"
-    r"indict\w+|convict\w+|sentenced|verdict|acquitt\w+|historic(?:al)?ly|history of|"
-    r"in the past|since (?:its|their) founding|recall\w*|was founded|"
-    r"\d+ years (?:since|after)|mark(?:s|ed|ing)? (?:the )?\w+ (?:years|anniversary)|"
-    r"(?:has|have|had) been \w+ since|"
-    r"since then|since the (?:coup|war|conflict|start|beginning|invasion|uprising|revolution|"
-    r"outbreak|insurgency))\b",
-    re.IGNORECASE,
-)
-HABITUAL = re.compile(
-    r"\b(?:often|usually|frequently|regularly|routinely|typically|tends? to|has a history|"
-    r"known to|tactics?|generally|commonly|sometimes|occasionally|traditionally|"
-    r"(?:has|have|had) seen (?:a |an )?(?:\w+ )?(?:rise|surge|spate|wave|series|string|"
-    r"increase|upsurge) (?:in|of)|"
-    r"in recent years|over the years|for (?:years|decades)|repeatedly)\b",
-    re.IGNORECASE,
-)
-TIME_ANCHOR = re.compile(
-    r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening|week|weekend)|last "
-    r"(?:night|week|weekend|month)|(?:on |early |late |since |last )?(?:monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)(?:'s)?|overnight|hours? (?:ago|after|later|earlier)|"
-    r"days? ago|earlier this|on the \d+(?:st|nd|rd|th)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
-    r"oct|nov|dec)[a-z]*\.? \d{1,2}\b|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-    r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|recent)",
-    re.IGNORECASE,
-)
-CAMP_POLICY = re.compile(
-    r"\b(?:clos\w+|shut\w*|relocat\w+|demolish\w*|dismantl\w+|evict\w*|take in|took in|"
-    r"taking in|resettl\w+|admit\w*|accept\w*|deport\w*|expel\w*|quota|cap|ban\w*|"
-    r"suspend\w*|resum\w+|ordered|announc\w+|decid\w+|asylum|deadline|leave the country)\b",
-    re.IGNORECASE,
-)
-RETURNS = re.compile(
-    r"\b(?:return(?:ed|ing|s|ees)?|walk(?:ed|ing)? back|went back|go(?:ing)? back|"
-    r"head(?:ed|ing)? (?:back|home)|repatriat\w+|came back|coming back|crossed back|"
-    r"go home|went home|going home|back home)\b",
-    re.IGNORECASE,
-)
 ANAPHORA = re.compile(
     r"\b(?:the|that) (?:town|city|village|area|district|province|region|camp|settlement)\b"
     r"(?! of\b)|\bthere\b",
     re.IGNORECASE,
 )
-ALLEGED = re.compile(r"\b(?:alleged\w*|accus\w+|reportedly|suspected|claimed)\b", re.IGNORECASE)
-YEAR = re.compile(r"(?<![\w$£€])((?:1[5-9]|20)\d\d)(?![\w])")  # "2020-2023" too
-MONTH_REF = re.compile(
-    r"\b(?:in|since|from|until|by|during|early|late|mid-?)\s+(?:early |late |mid-)?"
-    r"(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b(?!\s+\d)",
-    re.IGNORECASE,
-)
-DENIED_CLAIM = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|refut(?:ed|es|ing)|reject(?:ed|s|ing)|"
-    r"rubbish(?:ed)?) (?:\w+ ){0,6}?(?:claims?|reports?|allegations?|accusations?|rumou?rs?)\b"
-    r"|\bden(?:y|ies|ied|ying) (?:\w+ ){0,3}?that\b|^[^,]{0,60}\bden(?:y|ies) \w+",
-    re.IGNORECASE,
-)
-DENIED_TITLE = re.compile(
-    r"\b(?:den(?:y|ies|ied)|dismiss(?:es|ed)|rejects? (?:claims?|reports?)|refutes?|false "
-    r"claims?|fake)\b",
-    re.IGNORECASE,
-)
-CLAIMED = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?|rumou?r\w*|social media|posts?|videos?|footage|unverified|"
-    r"alleg\w+|purported\w*)\b",
-    re.IGNORECASE,
-)
-MONTH_YEAR = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\s+((?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b",
-                       re.IGNORECASE)
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
-SIMULATION = re.compile(
-    r"\b(?:mock|simulated|simulation|drills?|exercises?|war ?games?|rehearsals?|training "
-    r"(?:mission|operation))\b",
-    re.IGNORECASE,
-)
-RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not news of it
-    r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
-    r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
-    r"retrospective|history|review|study|studies|research\w*|scientists?|forecast\w*|"
-    r"photographs|photos|pictures|on show|on display|"
-    r"convict\w*|sentenc\w+|verdict|acquit\w*|court|judges?|"
-    r"predict\w*|outlook|projections?|models? (?:show|suggest))\b",
-    re.IGNORECASE,
-)
-SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event
-    r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most|record|"
-    r"unprecedented|never)\b[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
-    re.IGNORECASE,
-)
-STRONG_ARMED = re.compile(
-    r"\b(?:bombs?|bombing|rockets?|missiles?|gunm[ae]n|militants|rebels|insurgents|troops|"
-    r"soldiers|shelling|air ?strikes?|explosives?|artillery)\b",
-    re.IGNORECASE,
-)
-PLACE_NOUNS = {
-    "town", "towns", "city", "cities", "village", "villages", "capital", "capitals", "province",
-    "provinces", "district", "districts", "region", "regions", "area", "areas", "camp", "camps",
-    "base", "airport", "port", "suburb", "suburbs", "neighborhood", "neighbourhood", "state",
-    "county", "island", "islands", "valley", "oblast", "territory", "stronghold", "outskirts",
-    "centre", "center", "streets", "street", "part", "parts", "zone", "hub", "municipality",
-    "settlement", "enclave", "governorate", "prefecture", "coast", "border",
-    "crossing", "strip", "refugee", "home", "homes", "heartland", "countryside", "shore",
-}
-LOCATIVE_PREPS = {
-    "in", "at", "on", "into", "onto", "across", "around", "outside", "inside", "throughout",
-    "within", "over", "to", "toward", "towards", "from", "against", "along", "through",
-    "upon", "between", "beyond", "off", "of",
-}
-TARGET_VERBS = {
-    "attack", "hit", "strike", "shell", "bomb", "capture", "seize", "take", "overrun", "storm",
-    "raid", "besiege", "flood", "shake", "rock", "devastate", "ravage", "destroy", "evacuate",
-    "flee", "leave", "enter", "invade", "retake", "recapture", "liberate", "control", "occupy",
-    "target", "pound", "bombard", "encircle", "surround", "inundate", "swamp", "submerge",
-    "batter", "lash", "sweep", "engulf", "reach", "cross", "ambush", "assault", "affect",
-    "cover",
-}
-PLACE_SUBJECT_VERBS = {"fall", "flood", "burn", "collapse", "shake", "tremble", "suffer"}
-KIND_ORDER = {
-"city": 0, "area": 1, "admin1": 2, "country": 3, "region": 4}
+KIND_ORDER = {"city": 0, "area": 1, "admin1": 2, "country": 3, "region": 4}
 
 
 @dataclass(slots=True)
@@ -379,7 +220,7 @@ class EventExtractor:
         found: dict[str, Place] = {}
         for i, s in enumerate(sentences):
             text = article.title if s.paragraph == -1 else article.text
-            extra = _pattern_mentions(text, s, by_sentence[i], dominant)
+            extra = pattern_mentions(text, s, by_sentence[i], dominant)
             if extra:
                 by_sentence[i] = sorted([*by_sentence.get(i, []), *extra], key=lambda m: m.start)
                 found.update((m.text, m.place) for m in extra if m.place is not None)
@@ -478,12 +319,14 @@ class EventExtractor:
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
             for hit in hits:
-                token = _trigger_token(doc, hit)
-                if token is None or not _is_factual(token, hit.trigger.type):
+                token = trigger_token(doc, hit)
+                if token is None or not is_factual(token, hit.trigger.type):
                     continue
-                if _dated_in_the_past(doc, token, ctx) or _record_of(token, s.text):
+                if record_of(token, s.text) or dated_in_the_past(
+                    doc, token, ctx.reference_year, ctx.published
+                ):
                     continue
-                if ctx.retrospective and not _dated_here(doc, token):
+                if ctx.retrospective and not dated_here(doc, token):
                     continue  # "photographs taken during the siege … opened on Friday"
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -645,12 +488,12 @@ class EventExtractor:
         for m in mentions:
             if m.place is None:
                 continue
-            role = _role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
+            role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
             if role == "location":
                 out.locations.append(m.place)
             elif m.demonym:
                 out.nationalities.append(m.place)
-                if _governs(doc, s.text, m.start - offset, m.end - offset):
+                if governs(doc, s.text, m.start - offset, m.end - offset):
                     out.actors.append(m.place)  # "the Turkish interior ministry said"
             elif role in ("actor", "agent"):
                 out.actors.append(m.place)
@@ -704,428 +547,6 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
-
-
-# --- helpers --------------------------------------------------------------------------
-
-
-_NAME = (
-    r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|de|du|des|la|le|del|di|da|"
-    r"do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
-)
-_SETTLEMENT_NOUNS = (r"towns?|villages?|city|cities|camps?|settlements?|hamlets?|locality|"
-                     r"localities|communes?|townships?|port|neighbou?rhoods?|suburbs?|"
-                     r"refugee camps?")
-_AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties|provinces?|"
-               r"states?|governorates?|zones?|areas?|valley|islands?|departments?|"
-               r"prefectures?|oblasts?|sub-?county|divisions?|territory|regency|regencies")
-_PATTERN_PLACES = (
-    # "the towns of Tibú, El Tarra and Teorama", "the village of Sinjil"
-    re.compile(rf"\b(?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of (?P<name>{_NAME})"
-               rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"),
-    # "Hays district", "Agam and Tanah Datar districts"
-    re.compile(rf"(?P<name>{_NAME})(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"
-               rf"(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS})\b"),
-)
-_LIST_NAME = re.compile(_NAME)
-_NOT_NAMES = {
-    "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one", "each",
-    "every", "northern", "southern", "eastern", "western", "central", "capital", "federal",
-    "special", "autonomous", "tribal", "new", "old", "border", "national", "regional", "local",
-    "same", "whole", "entire", "another", "other", "nearby", "neighbouring", "neighboring",
-    "industrial", "residential", "rural", "urban", "coastal", "remote", "mining", "disputed",
-    "restive", "occupied", "separatist", "breakaway", "semi-autonomous", "red", "green",
-    "under", "in", "at", "on", "from", "after", "before", "when", "while", "as", "but", "and",
-    "some", "many", "several", "most", "all", "both", "which", "where", "since",
-}
-
-
-def _pattern_mentions(
-    text: str, s: Sentence, known: list[Mention], dominant: str | None
-) -> list[Mention]:
-    """Places the gazetteer lacks, named by a place noun: 'the town of Dansadau',
-    'Hays district', 'the Jabal al-Zawiya area'. They take the country the sentence
-    names, else the article's."""
-    sentence = text[s.start : s.end]
-    taken = [(m.start - s.start, m.end - s.start) for m in known]
-    countries = [(m.start - s.start, m.place.country) for m in known
-                 if m.place is not None and m.place.country and not m.demonym]
-    out: list[Mention] = []
-    superseded: list[Mention] = []
-    for pattern in _PATTERN_PLACES:
-        for m in pattern.finditer(sentence):
-            start, end = m.span("name")
-            words = m.group("name").split()
-            while words and (
-                words[0].lower() in _NOT_NAMES or any(w.endswith(("'s", "’s")) for w in words)
-            ):
-                start += len(words[0]) + 1
-                words = words[1:]
-            if not words or (len(words) == 1 and words[0].isupper()):
-                continue  # "MST camps": an acronym names a group, not a place
-            reach = max(end, m.end())  # "Abu Salim district" may hold a known "Salim district"
-            inside = [k for k in known if start <= k.start - s.start and k.end - s.start <= reach]
-            if (
-                inside
-                and len(words) > 1
-                and all(not k.demonym and k.start - s.start > start for k in inside)
-            ):
-                # "Abu Salim district": the whole name, not the "Salim" the gazetteer saw
-                superseded.extend(inside)
-                taken = [(a, b) for a, b in taken if not (start <= a and b <= reach)]
-            if any(a < end and start < b for a, b in taken):
-                continue
-            name = " ".join(words)
-            # "Nigeria's northwestern Zamfara state": a country right before it; else the
-            # article's own country (a country named elsewhere in the sentence may be a speaker)
-            near = [cc for pos, cc in countries if 0 <= start - pos <= 40]
-            country = near[-1] if near else dominant
-            if country is None:
-                continue
-            settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
-            place = Place(
-                key=f"text:{country}:{_normal_key(name)}",
-                name=name,
-                kind="city" if settlement else "area",
-                country=country,
-            )
-            mention = Mention(s.start + start, s.start + end, name, [place])
-            mention.place = place
-            out.append(mention)
-            taken.append((start, end))
-            base = m.start("more")
-            for extra in _LIST_NAME.finditer(m.group("more")):
-                a, b = base + extra.start(), base + extra.end()
-                word = extra.group(0)
-                if (word.lower() in _NOT_NAMES or word.isupper()
-                        or any(x < b and a < y for x, y in taken)):
-                    continue
-                other = replace(place, key=f"text:{country}:{_normal_key(word)}", name=word)
-                more = Mention(s.start + a, s.start + b, word, [other])
-                more.place = other
-                out.append(more)
-                taken.append((a, b))
-    for k in superseded:
-        if k in known:
-            known.remove(k)
-    return out
-
-
-def _normal_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def _clause_head(tok: Token) -> Token:
-    for t in (tok, *tok.ancestors):
-        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
-            return t
-    return tok
-
-
-def _dated_here(doc: Doc, trigger: Token) -> bool:
-    """A recent date ('on Friday', 'today') stands in the trigger's own clause."""
-    home = _clause_head(trigger)
-    for m in TIME_ANCHOR.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None and _clause_head(span.root).i == home.i:
-            return True
-    return False
-
-
-def _record_of(trigger: Token, sentence: str) -> bool:
-    """'the group, which has claimed bombings in Marawi': a relative clause in the perfect
-    with no date describes someone's record, not today's news ('Sderot, which has been hit
-    by rockets since Wednesday' has a date)."""
-    clause = _clause_head(trigger)
-    if clause.dep_ != "relcl" or TIME_ANCHOR.search(sentence):
-        return False
-    return any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in clause.children)
-
-
-def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
-    """The noun is, or sits inside, the subject of one of the given clauses."""
-    for t in (noun, *noun.ancestors):
-        if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in clause_ids:
-            return True
-        if t.i in clause_ids:
-            return False
-    return False
-
-
-def _dated_in_the_past(doc: Doc, trigger: Token, ctx: _Context) -> bool:
-    """A year, or a month named without a day, well before the article's own news, in the
-    trigger's own clause marks background ("the 2020-2023 drought displaced …", "the city
-    fell in August"); a date inside a clause about someone ("fighters who signed the 2016
-    deal") does not."""
-    if ctx.reference_year is None:
-        return False
-    text = doc.text
-    month = ctx.published.month if ctx.published else 12
-    old: list[int] = []
-    for m in YEAR.finditer(text):
-        year = int(m.group(1))
-        if SINCE_YEAR.search(text[: m.start()]):
-            continue
-        if year < ctx.reference_year - 1 or (year == ctx.reference_year - 1 and month > 2):
-            old.append(m.start())
-    for m in LAST_YEAR.finditer(text):
-        if month > 2:
-            old.append(m.start())
-    if ctx.published is not None:
-        for m in MONTH_YEAR.finditer(text):  # "in January 2024": a month of a given year
-            named = int(m.group(2)) * 12 + MONTHS.index(m.group(1).lower())
-            now = ctx.published.year * 12 + ctx.published.month - 1
-            if now - named >= 2:
-                old.append(m.start())
-    if ctx.published is not None:
-        for m in MONTH_REF.finditer(text):
-            named = MONTHS.index(m.group(1).lower()) + 1
-            if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
-                old.append(m.start(1))
-    if not old:
-        return False
-    home = _clause_head(trigger)
-    home_line = {home.i, *(a.i for a in home.ancestors)}
-    for start in old:
-        span = doc.char_span(start, start + 1, alignment_mode="expand")
-        if span is None:
-            return True
-        clause = _clause_head(span.root)
-        if clause.i in home_line:
-            return True  # the date governs the trigger's clause or one above it
-        if clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line):
-            return True  # "a war that began in 2013 killed …": it dates the subject
-    return False
-
-
-def _trigger_token(doc: Doc, hit: TriggerHit) -> Token | None:
-    span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    # Prefer the verb or noun that names the event over its modifiers.
-    for tok in span:
-        if tok.pos_ in ("VERB", "NOUN") and tok.lemma_.lower() not in {"air", "fierce", "heavy"}:
-            if tok.head in span and tok.head.pos_ in ("VERB", "NOUN") and tok.dep_ == "compound":
-                continue
-            return tok
-    return span.root
-
-
-def _is_factual(token: Token, etype: str) -> bool:
-    """False when the parse shows the event as hypothetical, denied, prevented or negated."""
-    future_ok = etype in FUTURE_OK_TYPES
-    if (
-        etype == "displacement"
-        and token.dep_ in ("relcl", "acl")
-        and token.head.lemma_.lower() in ("refugee", "migrant", "seeker", "exile", "evacuee")
-    ):
-        return False  # "refugees who fled the war" says who they are, not what happened
-    if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
-        return False
-    for anc in token.ancestors:  # "ended without an agreement on a ceasefire"
-        if anc.lower_ == "without" or any(
-            c.dep_ == "det" and c.lower_ == "no" for c in anc.children
-        ):
-            return False
-        if anc.pos_ in ("VERB", "AUX"):
-            break
-    if (
-        etype == "displacement"
-        and not TIME_ANCHOR.search(token.sent.text)
-        and any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
-                for c in token.children)
-    ):
-        return False  # "two million are displaced": a standing figure, not news
-    if etype in ("ceasefire", "refugee_policy") and token.pos_ in ("NOUN", "PROPN"):
-        # "the ceasefire could collapse", "should have their asylum claims processed": what
-        # happens to a truce or to refugees is said by the verb, not by the noun
-        verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
-        if verb is not None:
-            token = verb
-            lemma = verb.lemma_.lower()
-            if (lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ())) or (
-                lemma in DENIAL_HEADS
-            ):
-                return False  # "proposes offshore asylum centres", "rejects the truce"
-            if etype == "refugee_policy" and any(
-                c.dep_ in ("nsubj", "nsubjpass") and NON_GOVERNMENT.search(
-                    " ".join(t.text for t in c.subtree))
-                for c in verb.children
-            ):
-                return False  # opposition proposals and campaigners' demands are not policy
-    path: list[Token] = [token]
-    cur = token
-    while cur.head.i != cur.i:
-        if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            break  # the subject of a clause exists whatever the clause says of it
-        if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
-            break  # "areas hit by the tsunami", "Sderot, which was hit": a description
-        if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (
-            "dobj", "pobj", "attr", "oprd", "appos", "conj", "compound",
-        ):
-            break  # a noun phrase standing on its own presupposes what it names
-        # An object goes on up: "denied claims that they had seized the town", "predicted
-        # an above-normal hurricane season", "warned of a possible offensive".
-        cur = cur.head
-        path.append(cur)
-    through_from = False
-    for i, tok in enumerate(path):
-        lemma = tok.lemma_.lower()
-        if i > 0 and lemma in REPORTING_HEADS:
-            break
-        for child in tok.children:
-            if child.dep_ == "neg":
-                return False
-            if child.dep_ in ("aux", "auxpass") and child.lower_ in MODALS:
-                if future_ok and child.lower_ in ("will", "would", "'ll", "shall"):
-                    continue
-                return False
-            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
-                return False
-        if tok.lower_ == "from":
-            through_from = True
-        if lemma == "without" or (tok.dep_ == "prep" and tok.lower_ == "without"):
-            return False
-        if i == 0 or path[i - 1].dep_ in ("conj", "parataxis"):
-            continue  # a verb beside the event ("blocked the road and clashed") is no frame
-        if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
-            return _negated_by_failure(tok)
-        if lemma in DENIAL_HEADS or (
-            lemma == "rule" and any(c.lower_ == "out" for c in tok.children)
-        ):
-            return False
-        if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
-            return False
-    return True
-
-
-def _content_clause(verb: Token) -> bool:
-    """'claims that they had seized the town': a clause saying what the noun says."""
-    return any(
-        (c.dep_ == "mark" and c.lower_ in ("that", "whether", "if"))
-        or (c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that"))
-        for c in verb.children
-    )
-
-
-def _negated_by_failure(tok: Token) -> bool:
-    """'failed to stop them from taking the town' reports the taking."""
-    for anc in [tok, *tok.ancestors]:
-        if anc.lemma_.lower() in ("fail", "unable", "powerless"):
-            return True
-        if any(c.dep_ == "neg" for c in anc.children):
-            return True
-    return False
-
-
-GOVERNMENT_NOUNS = {
-    "government", "ministry", "minister", "authorities", "authority", "officials", "cabinet",
-    "president", "parliament", "administration", "department", "office", "state", "court",
-    "police", "army", "military", "navy", "coastguard", "coast", "border", "interior",
-    "immigration", "premier", "chancellor", "leader", "leaders", "junta", "regime",
-}
-
-
-def _governs(doc: Doc, sentence: str, start: int, end: int) -> bool:
-    """A demonym naming a state actor: 'the Turkish interior ministry', 'Greek police'."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
-        return False
-    head = span.root.head
-    for _ in range(3):  # "Turkish interior ministry": interior → ministry
-        if head.lower_ in GOVERNMENT_NOUNS and head.lower_ not in ("border", "coast", "interior"):
-            return True
-        if head.lower_ not in ("border", "coast", "interior", "immigration") or head.head is head:
-            return False
-        head = head.head
-    return False
-
-
-def _climb_coordination(tok: Token) -> Token:
-    """From 'Herat' in 'Lashkar Gah, Kandahar, and Herat' to the first of the list."""
-    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        tok = tok.head
-    return tok
-
-
-def _in_other_clause(place: Token, trigger: Token) -> bool:
-    """The place belongs to another clause than the trigger: a hypothetical one ('might
-    take Goma') or one with its own subject ('…; thousands flee toward Gao')."""
-    trigger_line = {trigger.i, *(a.i for a in trigger.ancestors)}
-    for tok in [place, *place.ancestors]:
-        if tok.i in trigger_line:
-            return False
-        if tok.lemma_.lower() in (HYPOTHETICAL_HEADS - ATTEMPT_HEADS) or any(
-            c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
-        ):
-            return True
-        if (
-            tok.i != place.i
-            and tok.pos_ in ("VERB", "AUX")
-            and tok.dep_ not in ("relcl", "acl")  # "protesters who tried to storm …" is one scene
-            and any(
-                c.dep_ in ("nsubj", "nsubjpass") and c.i != place.i
-                and c.lower_ not in ("who", "which", "that")
-                for c in tok.children
-            )
-        ):
-            return True
-    return False
-
-
-def _role(
-    doc: Doc, sentence: str, start: int, end: int, demonym: bool, trigger: Token | None
-) -> str:
-    """How a place name is used in a sentence:
-
-    'location' — where something happens: after a locative preposition, the object or
-    passive subject of an event verb, or the name of a place noun ('the town of X');
-    'actor' — the nationality or voice of someone ('U.S. officials', 'Israel said');
-    'near' — a reference point ('near the Pakistan border', '30 km north of Goma');
-    'other' — anything else (criticised Washington, a hypothetical clause).
-    """
-    if demonym:
-        return "actor"
-    before, after = sentence[max(0, start - 40) : start], sentence[end : end + 40]
-    if NEAR_BEFORE.search(before) or NEAR_AFTER.search(after):
-        return "near"
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
-        return "actor" if ACTOR_AFTER.search(after) else "location"
-    root = span.root
-    if trigger is not None and _in_other_clause(root, trigger):
-        return "other"
-    tok = _climb_coordination(root)
-    # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
-    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ in PLACE_NOUNS:
-        return "location"
-    if tok.dep_ in ("compound", "poss", "nmod", "amod"):
-        head = tok.head
-        if head.lemma_.lower() in PLACE_NOUNS or head.lower_ in PLACE_NOUNS:
-            return "location"
-        if head.lower_ in ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON"):
-            return "actor"
-        return "actor" if ACTOR_AFTER.search(after) else "other"
-    head = tok.head
-    if tok.dep_ == "pobj":
-        prep = head.lower_
-        if prep == "by" and head.head.pos_ in ("VERB", "AUX"):
-            return "agent"  # "hosted by Qatar": who did something else in the sentence
-        return "location" if prep in LOCATIVE_PREPS else "other"
-    if tok.dep_ in ("dobj", "obj", "attr", "oprd"):
-        verb = head.lemma_.lower()
-        if verb in TARGET_VERBS or (trigger is not None and head.i == trigger.i):
-            return "location"
-        return "other"
-    if tok.dep_ == "nsubjpass":
-        return "location" if head.lemma_.lower() in TARGET_VERBS else "other"
-    if tok.dep_ in ("nsubj", "csubj", "expl"):
-        if head.lemma_.lower() in PLACE_SUBJECT_VERBS:
-            return "location"
-        return "actor"
-    if tok.dep_ in ("ROOT", "npadvmod", "dep") and sentence[end : end + 2].strip().startswith(":"):
-        return "location"  # a dateline or a headline lead: "Kharkiv: ..."
-    return "other"
 
 
 def _actors(token: Token, doc: Doc) -> list[str]:

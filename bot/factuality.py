@@ -1,0 +1,398 @@
+"""Is it news? Parse-based checks that tell a reported event from a hypothetical,
+denied, prevented, negated or long-past one, and the word lists they use."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.triggers import TriggerHit
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+MODALS = {"could", "might", "may", "should", "must", "would", "will", "shall", "can", "'ll", "wo"}
+
+
+FUTURE_OK_TYPES = {"refugee_policy", "ceasefire"}  # announced policies and deals count
+
+
+HYPOTHETICAL_HEADS = {
+    "threaten", "warn", "fear", "plan", "prepare", "try", "attempt", "expect", "intend", "vow",
+    "aim", "want", "consider", "propose", "urge", "demand", "risk", "predict", "forecast",
+    "hope", "wish", "decide", "mull", "weigh", "contemplate", "discuss", "debate", "seek",
+    "call", "ask", "need", "likely", "possible", "potential", "poised", "set", "prepared",
+    "able", "ready", "about", "prospect", "threat", "danger", "fears", "concern", "concerns",
+    "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
+    "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
+}
+
+
+NON_GOVERNMENT = re.compile(
+    r"\b(?:opposition|activists?|campaigners?|rights groups?|NGOs?|charit(?:y|ies)|critics|"
+    r"lawmakers from|candidates?|protesters)\b",
+    re.IGNORECASE,
+)
+
+
+ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
+
+
+FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
+    "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
+                       "prepare", "set", "intend", "call"},
+    "ceasefire": {"agree", "announce", "declare", "sign", "decide"},
+}
+
+
+PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
+                    "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
+
+
+DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove", "fail", "refuse",
+                "decline"}  # "failed to sign a peace agreement"
+
+
+REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
+                   "add", "allege", "according", "quote", "note", "insist", "acknowledge",
+                   "admit", "describe", "show", "cite"}
+
+
+HISTORY = re.compile(
+    r"\b(?:anniversary|anniversaries|commemorat\w+|memorial|remember\w*|years ago|decades ago|"
+    r"century|centuries|world war|second world war|first world war|cold war|during (?:his|her|"
+    r"the|their) [\w\s-]{0,20}(?:rule|reign|regime|dictatorship|era|war)|trials?|tribunal|"
+    r"indict\w+|convict\w+|sentenced|verdict|acquitt\w+|historic(?:al)?ly|history of|"
+    r"in the past|since (?:its|their) founding|recall\w*|was founded|"
+    r"\d+ years (?:since|after)|mark(?:s|ed|ing)? (?:the )?\w+ (?:years|anniversary)|"
+    r"(?:has|have|had) been \w+ since|"
+    r"since then|since the (?:coup|war|conflict|start|beginning|invasion|uprising|revolution|"
+    r"outbreak|insurgency))\b",
+    re.IGNORECASE,
+)
+
+
+HABITUAL = re.compile(
+    r"\b(?:often|usually|frequently|regularly|routinely|typically|tends? to|has a history|"
+    r"known to|tactics?|generally|commonly|sometimes|occasionally|traditionally|"
+    r"(?:has|have|had) seen (?:a |an )?(?:\w+ )?(?:rise|surge|spate|wave|series|string|"
+    r"increase|upsurge) (?:in|of)|"
+    r"in recent years|over the years|for (?:years|decades)|repeatedly)\b",
+    re.IGNORECASE,
+)
+
+
+TIME_ANCHOR = re.compile(
+    r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening|week|weekend)|last "
+    r"(?:night|week|weekend|month)|(?:on |early |late |since |last )?(?:monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)(?:'s)?|overnight|hours? (?:ago|after|later|earlier)|"
+    r"days? ago|earlier this|on the \d+(?:st|nd|rd|th)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+    r"oct|nov|dec)[a-z]*\.? \d{1,2}\b|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|recent)",
+    re.IGNORECASE,
+)
+
+
+CAMP_POLICY = re.compile(
+    r"\b(?:clos\w+|shut\w*|relocat\w+|demolish\w*|dismantl\w+|evict\w*|take in|took in|"
+    r"taking in|resettl\w+|admit\w*|accept\w*|deport\w*|expel\w*|quota|cap|ban\w*|"
+    r"suspend\w*|resum\w+|ordered|announc\w+|decid\w+|asylum|deadline|leave the country)\b",
+    re.IGNORECASE,
+)
+
+
+RETURNS = re.compile(
+    r"\b(?:return(?:ed|ing|s|ees)?|walk(?:ed|ing)? back|went back|go(?:ing)? back|"
+    r"head(?:ed|ing)? (?:back|home)|repatriat\w+|came back|coming back|crossed back|"
+    r"go home|went home|going home|back home)\b",
+    re.IGNORECASE,
+)
+
+
+ALLEGED = re.compile(r"\b(?:alleged\w*|accus\w+|reportedly|suspected|claimed)\b", re.IGNORECASE)
+
+
+YEAR = re.compile(r"(?<![\w$£€])((?:1[5-9]|20)\d\d)(?![\w])")  # "2020-2023" too
+
+
+MONTH_REF = re.compile(
+    r"\b(?:in|since|from|until|by|during|early|late|mid-?)\s+(?:early |late |mid-)?"
+    r"(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b(?!\s+\d)",
+    re.IGNORECASE,
+)
+
+
+DENIED_CLAIM = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es|ing)?|refut(?:ed|es|ing)|reject(?:ed|s|ing)|"
+    r"rubbish(?:ed)?) (?:\w+ ){0,6}?(?:claims?|reports?|allegations?|accusations?|rumou?rs?)\b"
+    r"|\bden(?:y|ies|ied|ying) (?:\w+ ){0,3}?that\b|^[^,]{0,60}\bden(?:y|ies) \w+",
+    re.IGNORECASE,
+)
+
+
+DENIED_TITLE = re.compile(
+    r"\b(?:den(?:y|ies|ied)|dismiss(?:es|ed)|rejects? (?:claims?|reports?)|refutes?|false "
+    r"claims?|fake)\b",
+    re.IGNORECASE,
+)
+
+
+CLAIMED = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?|rumou?r\w*|social media|posts?|videos?|footage|unverified|"
+    r"alleg\w+|purported\w*)\b",
+    re.IGNORECASE,
+)
+
+
+MONTH_YEAR = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\s+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b",
+                       re.IGNORECASE)
+
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+
+SIMULATION = re.compile(
+    r"\b(?:mock|simulated|simulation|drills?|exercises?|war ?games?|rehearsals?|training "
+    r"(?:mission|operation))\b",
+    re.IGNORECASE,
+)
+
+
+RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not news of it
+    r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
+    r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
+    r"retrospective|history|review|study|studies|research\w*|scientists?|forecast\w*|"
+    r"photographs|photos|pictures|on show|on display|"
+    r"convict\w*|sentenc\w+|verdict|acquit\w*|court|judges?|"
+    r"predict\w*|outlook|projections?|models? (?:show|suggest))\b",
+    re.IGNORECASE,
+)
+
+
+SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event
+    r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most|record|"
+    r"unprecedented|never)\b[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
+    re.IGNORECASE,
+)
+
+
+STRONG_ARMED = re.compile(
+    r"\b(?:bombs?|bombing|rockets?|missiles?|gunm[ae]n|militants|rebels|insurgents|troops|"
+    r"soldiers|shelling|air ?strikes?|explosives?|artillery)\b",
+    re.IGNORECASE,
+)
+
+
+def clause_head(tok: Token) -> Token:
+    for t in (tok, *tok.ancestors):
+        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
+            return t
+    return tok
+
+
+def dated_here(doc: Doc, trigger: Token) -> bool:
+    """A recent date ('on Friday', 'today') stands in the trigger's own clause."""
+    home = clause_head(trigger)
+    for m in TIME_ANCHOR.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and clause_head(span.root).i == home.i:
+            return True
+    return False
+
+
+def record_of(trigger: Token, sentence: str) -> bool:
+    """'the group, which has claimed bombings in Marawi': a relative clause in the perfect
+    with no date describes someone's record, not today's news ('Sderot, which has been hit
+    by rockets since Wednesday' has a date)."""
+    clause = clause_head(trigger)
+    if clause.dep_ != "relcl" or TIME_ANCHOR.search(sentence):
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in clause.children)
+
+
+def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
+    """The noun is, or sits inside, the subject of one of the given clauses."""
+    for t in (noun, *noun.ancestors):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in clause_ids:
+            return True
+        if t.i in clause_ids:
+            return False
+    return False
+
+
+def dated_in_the_past(
+    doc: Doc, trigger: Token, reference_year: int | None, published: date | None
+) -> bool:
+    """A year, or a month named without a day, well before the article's own news, in the
+    trigger's own clause marks background ("the 2020-2023 drought displaced …", "the city
+    fell in August"); a date inside a clause about someone ("fighters who signed the 2016
+    deal") does not."""
+    if reference_year is None:
+        return False
+    text = doc.text
+    month = published.month if published else 12
+    old: list[int] = []
+    for m in YEAR.finditer(text):
+        year = int(m.group(1))
+        if SINCE_YEAR.search(text[: m.start()]):
+            continue
+        if year < reference_year - 1 or (year == reference_year - 1 and month > 2):
+            old.append(m.start())
+    for m in LAST_YEAR.finditer(text):
+        if month > 2:
+            old.append(m.start())
+    if published is not None:
+        for m in MONTH_YEAR.finditer(text):  # "in January 2024": a month of a given year
+            named = int(m.group(2)) * 12 + MONTHS.index(m.group(1).lower())
+            now = published.year * 12 + published.month - 1
+            if now - named >= 2:
+                old.append(m.start())
+    if published is not None:
+        for m in MONTH_REF.finditer(text):
+            named = MONTHS.index(m.group(1).lower()) + 1
+            if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
+                old.append(m.start(1))
+    if not old:
+        return False
+    home = clause_head(trigger)
+    home_line = {home.i, *(a.i for a in home.ancestors)}
+    for start in old:
+        span = doc.char_span(start, start + 1, alignment_mode="expand")
+        if span is None:
+            return True
+        clause = clause_head(span.root)
+        if clause.i in home_line:
+            return True  # the date governs the trigger's clause or one above it
+        if clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line):
+            return True  # "a war that began in 2013 killed …": it dates the subject
+    return False
+
+
+def trigger_token(doc: Doc, hit: TriggerHit) -> Token | None:
+    span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    # Prefer the verb or noun that names the event over its modifiers.
+    for tok in span:
+        if tok.pos_ in ("VERB", "NOUN") and tok.lemma_.lower() not in {"air", "fierce", "heavy"}:
+            if tok.head in span and tok.head.pos_ in ("VERB", "NOUN") and tok.dep_ == "compound":
+                continue
+            return tok
+    return span.root
+
+
+def is_factual(token: Token, etype: str) -> bool:
+    """False when the parse shows the event as hypothetical, denied, prevented or negated."""
+    future_ok = etype in FUTURE_OK_TYPES
+    if (
+        etype == "displacement"
+        and token.dep_ in ("relcl", "acl")
+        and token.head.lemma_.lower() in ("refugee", "migrant", "seeker", "exile", "evacuee")
+    ):
+        return False  # "refugees who fled the war" says who they are, not what happened
+    if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
+        return False
+    for anc in token.ancestors:  # "ended without an agreement on a ceasefire"
+        if anc.lower_ == "without" or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in anc.children
+        ):
+            return False
+        if anc.pos_ in ("VERB", "AUX"):
+            break
+    if (
+        etype == "displacement"
+        and not TIME_ANCHOR.search(token.sent.text)
+        and any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
+                for c in token.children)
+    ):
+        return False  # "two million are displaced": a standing figure, not news
+    if etype in ("ceasefire", "refugee_policy") and token.pos_ in ("NOUN", "PROPN"):
+        # "the ceasefire could collapse", "should have their asylum claims processed": what
+        # happens to a truce or to refugees is said by the verb, not by the noun
+        verb = next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is not None:
+            token = verb
+            lemma = verb.lemma_.lower()
+            if (lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ())) or (
+                lemma in DENIAL_HEADS
+            ):
+                return False  # "proposes offshore asylum centres", "rejects the truce"
+            if etype == "refugee_policy" and any(
+                c.dep_ in ("nsubj", "nsubjpass") and NON_GOVERNMENT.search(
+                    " ".join(t.text for t in c.subtree))
+                for c in verb.children
+            ):
+                return False  # opposition proposals and campaigners' demands are not policy
+    path: list[Token] = [token]
+    cur = token
+    while cur.head.i != cur.i:
+        if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            break  # the subject of a clause exists whatever the clause says of it
+        if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
+            break  # "areas hit by the tsunami", "Sderot, which was hit": a description
+        if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (
+            "dobj", "pobj", "attr", "oprd", "appos", "conj", "compound",
+        ):
+            break  # a noun phrase standing on its own presupposes what it names
+        # An object goes on up: "denied claims that they had seized the town", "predicted
+        # an above-normal hurricane season", "warned of a possible offensive".
+        cur = cur.head
+        path.append(cur)
+    through_from = False
+    for i, tok in enumerate(path):
+        lemma = tok.lemma_.lower()
+        if i > 0 and lemma in REPORTING_HEADS:
+            break
+        for child in tok.children:
+            if child.dep_ == "neg":
+                return False
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in MODALS:
+                if future_ok and child.lower_ in ("will", "would", "'ll", "shall"):
+                    continue
+                return False
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                return False
+        if tok.lower_ == "from":
+            through_from = True
+        if lemma == "without" or (tok.dep_ == "prep" and tok.lower_ == "without"):
+            return False
+        if i == 0 or path[i - 1].dep_ in ("conj", "parataxis"):
+            continue  # a verb beside the event ("blocked the road and clashed") is no frame
+        if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
+            return _negated_by_failure(tok)
+        if lemma in DENIAL_HEADS or (
+            lemma == "rule" and any(c.lower_ == "out" for c in tok.children)
+        ):
+            return False
+        if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
+            return False
+    return True
+
+
+def _content_clause(verb: Token) -> bool:
+    """'claims that they had seized the town': a clause saying what the noun says."""
+    return any(
+        (c.dep_ == "mark" and c.lower_ in ("that", "whether", "if"))
+        or (c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that"))
+        for c in verb.children
+    )
+
+
+def _negated_by_failure(tok: Token) -> bool:
+    """'failed to stop them from taking the town' reports the taking."""
+    for anc in [tok, *tok.ancestors]:
+        if anc.lemma_.lower() in ("fail", "unable", "powerless"):
+            return True
+        if any(c.dep_ == "neg" for c in anc.children):
+            return True
+    return False

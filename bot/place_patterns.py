@@ -1,0 +1,126 @@
+"""Places the gazetteer lacks, named by a place noun: 'the town of Dansadau', 'Hays
+district', 'the municipalities of Tibú, El Tarra and Teorama'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.models import Place
+from bot.places import Mention
+from bot.text import Sentence
+
+_NAME = (
+    r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|de|du|des|la|le|del|di|da|"
+    r"do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
+)
+
+
+_SETTLEMENT_NOUNS = (r"towns?|villages?|city|cities|camps?|settlements?|hamlets?|locality|"
+                     r"localities|communes?|townships?|port|neighbou?rhoods?|suburbs?|"
+                     r"refugee camps?")
+
+
+_AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties|provinces?|"
+               r"states?|governorates?|zones?|areas?|valley|islands?|departments?|"
+               r"prefectures?|oblasts?|sub-?county|divisions?|territory|regency|regencies")
+
+
+_PATTERN_PLACES = (
+    # "the towns of Tibú, El Tarra and Teorama", "the village of Sinjil"
+    re.compile(rf"\b(?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of (?P<name>{_NAME})"
+               rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"),
+    # "Hays district", "Agam and Tanah Datar districts"
+    re.compile(rf"(?P<name>{_NAME})(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"
+               rf"(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS})\b"),
+)
+
+
+_LIST_NAME = re.compile(_NAME)
+
+
+_NOT_NAMES = {
+    "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one", "each",
+    "every", "northern", "southern", "eastern", "western", "central", "capital", "federal",
+    "special", "autonomous", "tribal", "new", "old", "border", "national", "regional", "local",
+    "same", "whole", "entire", "another", "other", "nearby", "neighbouring", "neighboring",
+    "industrial", "residential", "rural", "urban", "coastal", "remote", "mining", "disputed",
+    "restive", "occupied", "separatist", "breakaway", "semi-autonomous", "red", "green",
+    "under", "in", "at", "on", "from", "after", "before", "when", "while", "as", "but", "and",
+    "some", "many", "several", "most", "all", "both", "which", "where", "since",
+}
+
+
+def pattern_mentions(
+    text: str, s: Sentence, known: list[Mention], dominant: str | None
+) -> list[Mention]:
+    """Places the gazetteer lacks, named by a place noun: 'the town of Dansadau',
+    'Hays district', 'the Jabal al-Zawiya area'. They take the country the sentence
+    names, else the article's."""
+    sentence = text[s.start : s.end]
+    taken = [(m.start - s.start, m.end - s.start) for m in known]
+    countries = [(m.start - s.start, m.place.country) for m in known
+                 if m.place is not None and m.place.country and not m.demonym]
+    out: list[Mention] = []
+    superseded: list[Mention] = []
+    for pattern in _PATTERN_PLACES:
+        for m in pattern.finditer(sentence):
+            start, end = m.span("name")
+            words = m.group("name").split()
+            while words and (
+                words[0].lower() in _NOT_NAMES or any(w.endswith(("'s", "’s")) for w in words)
+            ):
+                start += len(words[0]) + 1
+                words = words[1:]
+            if not words or (len(words) == 1 and words[0].isupper()):
+                continue  # "MST camps": an acronym names a group, not a place
+            reach = max(end, m.end())  # "Abu Salim district" may hold a known "Salim district"
+            inside = [k for k in known if start <= k.start - s.start and k.end - s.start <= reach]
+            if (
+                inside
+                and len(words) > 1
+                and all(not k.demonym and k.start - s.start > start for k in inside)
+            ):
+                # "Abu Salim district": the whole name, not the "Salim" the gazetteer saw
+                superseded.extend(inside)
+                taken = [(a, b) for a, b in taken if not (start <= a and b <= reach)]
+            if any(a < end and start < b for a, b in taken):
+                continue
+            name = " ".join(words)
+            # "Nigeria's northwestern Zamfara state": a country right before it; else the
+            # article's own country (a country named elsewhere in the sentence may be a speaker)
+            near = [cc for pos, cc in countries if 0 <= start - pos <= 40]
+            country = near[-1] if near else dominant
+            if country is None:
+                continue
+            settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
+            place = Place(
+                key=f"text:{country}:{_normal_key(name)}",
+                name=name,
+                kind="city" if settlement else "area",
+                country=country,
+            )
+            mention = Mention(s.start + start, s.start + end, name, [place])
+            mention.place = place
+            out.append(mention)
+            taken.append((start, end))
+            base = m.start("more")
+            for extra in _LIST_NAME.finditer(m.group("more")):
+                a, b = base + extra.start(), base + extra.end()
+                word = extra.group(0)
+                if (word.lower() in _NOT_NAMES or word.isupper()
+                        or any(x < b and a < y for x, y in taken)):
+                    continue
+                other = replace(place, key=f"text:{country}:{_normal_key(word)}", name=word)
+                more = Mention(s.start + a, s.start + b, word, [other])
+                more.place = other
+                out.append(more)
+                taken.append((a, b))
+    for k in superseded:
+        if k in known:
+            known.remove(k)
+    return out
+
+
+def _normal_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -1,0 +1,190 @@
+"""Where did it happen? The role a place name plays in a parsed sentence: the location
+of an event, an actor's nationality or voice, or a mere reference point."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.factuality import ATTEMPT_HEADS, HYPOTHETICAL_HEADS, MODALS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+ACTOR_NOUNS = {
+    "official", "officials", "government", "governments", "force", "forces", "troop", "troops",
+    "soldier", "soldiers", "army", "military", "president", "minister", "ministry", "police",
+    "embassy", "embassies", "ambassador", "spokesman", "spokeswoman", "spokesperson",
+    "authorities", "authority", "citizen", "citizens", "media", "agency", "leader", "leaders",
+    "navy", "jet", "jets", "warplane", "warplanes", "militant", "militants", "rebel", "rebels",
+    "gunman", "gunmen", "fighter", "fighters", "commander", "commanders", "counterpart",
+    "delegation", "diplomat", "diplomats", "envoy", "cabinet", "parliament", "court",
+    "department", "office", "administration", "premier", "king", "state", "side", "team",
+    "national", "nationals", "people", "scientists", "seismologists", "experts", "analysts",
+    "sources", "officer", "officers", "coalition", "alliance", "regime", "junta",
+    "helicopters", "helicopter", "aircraft", "drone", "drones", "army's", "interests",
+    "section", "mission", "missions", "group", "movement", "party", "faction", "newspaper",
+    "channel", "television", "radio", "agency's", "foreign", "prime", "secretary",
+    "ambassadors", "counterparts", "nationalists", "doctor", "employee", "worker", "workers",
+}
+
+
+NEAR_BEFORE = re.compile(
+    r"(?:\bnear|\bnearby|\bclose to|\bborder with|\bbordering|\bborders|\baway from|\bfrom"
+    r"(?= the border)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?(?:-\w+)? of|\b(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:of|from)|"
+    r"\bacross the border (?:from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?$",
+    re.IGNORECASE,
+)
+
+
+NEAR_AFTER = re.compile(r"^(?:['’]s)?\s*(?:-\w+\s+)?(?:border|frontier|borders)\b", re.IGNORECASE)
+
+
+ACTOR_AFTER = re.compile(
+    r"^(?:['’]s?)?\s*(?:-?led\s+|-based\s+|-backed\s+)?(?:\w+\s+)?(?:"
+    + "|".join(sorted((re.escape(n) for n in ACTOR_NOUNS), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+PLACE_NOUNS = {
+    "town", "towns", "city", "cities", "village", "villages", "capital", "capitals", "province",
+    "provinces", "district", "districts", "region", "regions", "area", "areas", "camp", "camps",
+    "base", "airport", "port", "suburb", "suburbs", "neighborhood", "neighbourhood", "state",
+    "county", "island", "islands", "valley", "oblast", "territory", "stronghold", "outskirts",
+    "centre", "center", "streets", "street", "part", "parts", "zone", "hub", "municipality",
+    "settlement", "enclave", "governorate", "prefecture", "coast", "border",
+    "crossing", "strip", "refugee", "home", "homes", "heartland", "countryside", "shore",
+}
+
+
+LOCATIVE_PREPS = {
+    "in", "at", "on", "into", "onto", "across", "around", "outside", "inside", "throughout",
+    "within", "over", "to", "toward", "towards", "from", "against", "along", "through",
+    "upon", "between", "beyond", "off", "of",
+}
+
+
+TARGET_VERBS = {
+    "attack", "hit", "strike", "shell", "bomb", "capture", "seize", "take", "overrun", "storm",
+    "raid", "besiege", "flood", "shake", "rock", "devastate", "ravage", "destroy", "evacuate",
+    "flee", "leave", "enter", "invade", "retake", "recapture", "liberate", "control", "occupy",
+    "target", "pound", "bombard", "encircle", "surround", "inundate", "swamp", "submerge",
+    "batter", "lash", "sweep", "engulf", "reach", "cross", "ambush", "assault", "affect",
+    "cover",
+}
+
+
+PLACE_SUBJECT_VERBS = {"fall", "flood", "burn", "collapse", "shake", "tremble", "suffer"}
+
+
+GOVERNMENT_NOUNS = {
+    "government", "ministry", "minister", "authorities", "authority", "officials", "cabinet",
+    "president", "parliament", "administration", "department", "office", "state", "court",
+    "police", "army", "military", "navy", "coastguard", "coast", "border", "interior",
+    "immigration", "premier", "chancellor", "leader", "leaders", "junta", "regime",
+}
+
+
+def governs(doc: Doc, sentence: str, start: int, end: int) -> bool:
+    """A demonym naming a state actor: 'the Turkish interior ministry', 'Greek police'."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    head = span.root.head
+    for _ in range(3):  # "Turkish interior ministry": interior → ministry
+        if head.lower_ in GOVERNMENT_NOUNS and head.lower_ not in ("border", "coast", "interior"):
+            return True
+        if head.lower_ not in ("border", "coast", "interior", "immigration") or head.head is head:
+            return False
+        head = head.head
+    return False
+
+
+def _climb_coordination(tok: Token) -> Token:
+    """From 'Herat' in 'Lashkar Gah, Kandahar, and Herat' to the first of the list."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _in_other_clause(place: Token, trigger: Token) -> bool:
+    """The place belongs to another clause than the trigger: a hypothetical one ('might
+    take Goma') or one with its own subject ('…; thousands flee toward Gao')."""
+    trigger_line = {trigger.i, *(a.i for a in trigger.ancestors)}
+    for tok in [place, *place.ancestors]:
+        if tok.i in trigger_line:
+            return False
+        if tok.lemma_.lower() in (HYPOTHETICAL_HEADS - ATTEMPT_HEADS) or any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
+        ):
+            return True
+        if (
+            tok.i != place.i
+            and tok.pos_ in ("VERB", "AUX")
+            and tok.dep_ not in ("relcl", "acl")  # "protesters who tried to storm …" is one scene
+            and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.i != place.i
+                and c.lower_ not in ("who", "which", "that")
+                for c in tok.children
+            )
+        ):
+            return True
+    return False
+
+
+def place_role(
+    doc: Doc, sentence: str, start: int, end: int, demonym: bool, trigger: Token | None
+) -> str:
+    """How a place name is used in a sentence:
+
+    'location' — where something happens: after a locative preposition, the object or
+    passive subject of an event verb, or the name of a place noun ('the town of X');
+    'actor' — the nationality or voice of someone ('U.S. officials', 'Israel said');
+    'near' — a reference point ('near the Pakistan border', '30 km north of Goma');
+    'other' — anything else (criticised Washington, a hypothetical clause).
+    """
+    if demonym:
+        return "actor"
+    before, after = sentence[max(0, start - 40) : start], sentence[end : end + 40]
+    if NEAR_BEFORE.search(before) or NEAR_AFTER.search(after):
+        return "near"
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return "actor" if ACTOR_AFTER.search(after) else "location"
+    root = span.root
+    if trigger is not None and _in_other_clause(root, trigger):
+        return "other"
+    tok = _climb_coordination(root)
+    # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ in PLACE_NOUNS:
+        return "location"
+    if tok.dep_ in ("compound", "poss", "nmod", "amod"):
+        head = tok.head
+        if head.lemma_.lower() in PLACE_NOUNS or head.lower_ in PLACE_NOUNS:
+            return "location"
+        if head.lower_ in ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON"):
+            return "actor"
+        return "actor" if ACTOR_AFTER.search(after) else "other"
+    head = tok.head
+    if tok.dep_ == "pobj":
+        prep = head.lower_
+        if prep == "by" and head.head.pos_ in ("VERB", "AUX"):
+            return "agent"  # "hosted by Qatar": who did something else in the sentence
+        return "location" if prep in LOCATIVE_PREPS else "other"
+    if tok.dep_ in ("dobj", "obj", "attr", "oprd"):
+        verb = head.lemma_.lower()
+        if verb in TARGET_VERBS or (trigger is not None and head.i == trigger.i):
+            return "location"
+        return "other"
+    if tok.dep_ == "nsubjpass":
+        return "location" if head.lemma_.lower() in TARGET_VERBS else "other"
+    if tok.dep_ in ("nsubj", "csubj", "expl"):
+        if head.lemma_.lower() in PLACE_SUBJECT_VERBS:
+            return "location"
+        return "actor"
+    if tok.dep_ in ("ROOT", "npadvmod", "dep") and sentence[end : end + 2].strip().startswith(":"):
+        return "location"  # a dateline or a headline lead: "Kharkiv: ..."
+    return "other"
