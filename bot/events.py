@@ -59,6 +59,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
+RETURN_TITLE = re.compile(
+    r"\b(?:return(?:s|ed|ing)?|returnees|back (?:in|to|home)|go(?:ing)? home|homecoming)\b",
+    re.IGNORECASE,
+)
+YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:[-–]\d{2,4})?(?:\s+[\w'’-]+){0,4}\s+$")
 ANAPHORA = re.compile(
     r"\b(?:the|that) (?:town|city|village|area|district|province|region|camp|settlement)\b"
     r"(?! of\b)|\bthere\b",
@@ -249,7 +254,7 @@ class EventExtractor:
         retrospective = bool(RETROSPECTIVE.search(article.title) or RETROSPECTIVE.search(lead))
         ctx_flags = {
             "denial_title": bool(DENIED_TITLE.search(article.title)),
-            "returns_title": bool(RETURNS.search(article.title)),
+            "returns_title": bool(RETURN_TITLE.search(article.title)),
         }
         sports = len({m.group(0).lower() for m in SPORTS.finditer(text)}) >= 3
         business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
@@ -338,6 +343,9 @@ class EventExtractor:
     def _passes_text_filters(hit: TriggerHit, s: Sentence, ctx: _Context) -> bool:
         t = hit.trigger.type
         text = s.text
+        named = YEAR_BEFORE.search(text[: hit.start])
+        if named and ctx.reference_year and int(named.group(1)) < ctx.reference_year - 1:
+            return False  # "the 1997 Chittagong Hill Tracts peace accord": an old event's name
         if t in ("attack", "capture", "protest", "civilian_harm") and (
             SPORTS.search(text) or (ctx.sports and not STRONG_ARMED.search(text))
         ):
@@ -363,10 +371,10 @@ class EventExtractor:
             and CLAIMED.search(text)
         ):
             return False  # the claims the headline denies
-        if ctx.returns_title and t == "displacement" and not (
-            s.paragraph < 2 and TIME_ANCHOR.search(text)
+        if ctx.returns_title and t in ("displacement", "attack", "capture", "civilian_harm") and (
+            not (s.paragraph < 2 and TIME_ANCHOR.search(text))
         ):
-            return False  # a returnees' story recalls their flight; it is not news of one
+            return False  # a returnees' story recalls the fighting and the flight; not news
         if t in ("attack", "capture", "civilian_harm", "disaster", "displacement") and (
             ctx.simulation or SIMULATION.search(text)
         ):

@@ -172,7 +172,8 @@ RETROSPECTIVE = re.compile(  # titles and leads of stories about the past, not n
     r"\b(?:trials?|tribunal|anniversary|commemorat\w+|memorial|documentary|film|movie|book|"
     r"novel|exhibition|museum|festival|prize|award|remember\w*|years (?:after|since|on)|"
     r"retrospective|history|review|study|studies|research\w*|scientists?|forecast\w*|"
-    r"photographs|photos|pictures|on show|on display|"
+    r"photographs|photos|pictures|on show|on display|theat(?:re|er)|stages? (?:a )?play|"
+    r"a play about|"
     r"convict\w*|sentenc\w+|verdict|acquit\w*|court|judges?|"
     r"predict\w*|outlook|projections?|models? (?:show|suggest))\b",
     re.IGNORECASE,

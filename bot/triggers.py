@@ -264,6 +264,7 @@ FALSE_FRIENDS: re.Pattern[str] = re.compile(
     r"attacking (?:midfielder|player|football|play|third|half)|"
     r"riot (?:police|gear|squad|shields?|control|act|officers?|units?)|"
     r"landslide (?:victory|win|election|majority|defeat|re-?election|vote)|"
+    r"\b(?:won|wins?|winning|re-?elected)\b[^.]{0,50}?\blandslide|by a landslide|"
     r"(?:won|win|wins|winning|claims?|claimed|secures?|secured|swept to) (?:by |in )?(?:an? )?"
     r"(?:\w+ )?landslide|landslide (?:in|at) (?:the |\w+ )*(?:polls?|elections?|votes?)|"
     r"(?:took|taken|taking|take|takes|gain(?:ed|ing|s)?|seiz(?:e|ed|es|ing)|won|wins?|winning|"
