@@ -547,6 +547,11 @@ class EventExtractor:
         kept: list[tuple[Event, list[Candidate]]] = []
         for (etype, _country), cands in groups.items():
             event = _merge(etype, cands)
+            if ctx.primary is not None and event.places and all(
+                p.kind in ("country", "region") for p in event.places
+            ) and ctx.primary.country in {p.country for p in event.places}:
+                # "Floods kill dozens in southern Malawi": the article's main locality there
+                event.places = most_specific([ctx.primary, *event.places])
             if event.confidence >= self.min_confidence:
                 kept.append((event, cands))
         self._add_actors(kept)

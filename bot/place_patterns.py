@@ -79,7 +79,10 @@ def pattern_mentions(
             if (
                 inside
                 and len(words) > 1
-                and all(not k.demonym and k.start - s.start > start for k in inside)
+                and all(
+                    not k.demonym and (k.start - s.start > start or k.end - s.start < end)
+                    for k in inside
+                )
             ):
                 # "Abu Salim district": the whole name, not the "Salim" the gazetteer saw
                 superseded.extend(inside)
@@ -89,7 +92,7 @@ def pattern_mentions(
             name = " ".join(words)
             # "Nigeria's northwestern Zamfara state": a country right before it; else the
             # article's own country (a country named elsewhere in the sentence may be a speaker)
-            near = [cc for pos, cc in countries if 0 <= start - pos <= 40]
+            near = [cc for pos, cc in countries if 0 < start - pos <= 40]
             country = near[-1] if near else dominant
             if country is None:
                 continue
