@@ -36,6 +36,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from loopback import read_http_request
+
 TOKEN = "fake-bot-token"
 BOT_ID = "900000000000000001"
 APP_ID = "900000000000000002"
@@ -207,29 +209,10 @@ class FakeDiscord:
 
     @staticmethod
     async def _read(reader: asyncio.StreamReader) -> Request | None:
-        line = await reader.readline()
-        if not line.strip():
+        parsed = await read_http_request(reader)
+        if parsed is None:
             return None
-        method, target, _ = line.decode("latin-1").split(" ", 2)
-        headers: dict[str, str] = {}
-        while True:
-            raw = await reader.readline()
-            if raw in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = raw.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int((await reader.readline()).split(b";")[0], 16)
-                chunk = await reader.readexactly(size + 2)
-                if size == 0:
-                    break
-                chunks.append(chunk[:-2])
-            body = b"".join(chunks)
-        else:
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-        return Request(method, target, headers, body, time.monotonic())
+        return Request(*parsed, time.monotonic())
 
     def _scripted(self, request: Request) -> Reply | None:
         for i, (method, prefix, reply) in enumerate(self._scripts):

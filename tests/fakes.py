@@ -26,6 +26,8 @@ from http import HTTPStatus
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from loopback import read_http_request
+
 from bot.alerts import Alert, alert_line
 from bot.models import Casualties, Event, Place
 from bot.store import ChannelRow, DeliveryRow, Store
@@ -214,29 +216,10 @@ class FakeWebhookReceiver:
                 await writer.wait_closed()
 
     async def _read_request(self, reader: asyncio.StreamReader) -> ReceivedRequest | None:
-        line = await reader.readline()
-        if not line.strip():
+        parsed = await read_http_request(reader)
+        if parsed is None:
             return None
-        method, target, _ = line.decode("latin-1").split(" ", 2)
-        headers: dict[str, str] = {}
-        while True:
-            raw = await reader.readline()
-            if raw in (b"\r\n", b"\n", b""):
-                break
-            name, _, value = raw.decode("latin-1").partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int((await reader.readline()).split(b";")[0], 16)
-                chunk = await reader.readexactly(size + 2)
-                if size == 0:
-                    break
-                chunks.append(chunk[:-2])
-            body = b"".join(chunks)
-        else:
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-        return ReceivedRequest(method, target, headers, body, time.monotonic())
+        return ReceivedRequest(*parsed, time.monotonic())
 
     def _answer(
         self, request: ReceivedRequest, reply: Reply
