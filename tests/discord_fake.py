@@ -30,13 +30,12 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from loopback import read_http_request
+from loopback import ReceivedRequest, Reply, read_http_request
 
 TOKEN = "fake-bot-token"
 BOT_ID = "900000000000000001"
@@ -45,25 +44,8 @@ OWNER_ID = "900000000000000003"
 API_PREFIX = "/api/v10"
 
 
-@dataclass
-class Reply:
-    """A scripted answer: ``status``, extra ``headers``, a ``body`` (None: the usual one for
-    the status) and a ``delay`` in seconds before answering."""
-
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    delay: float = 0.0
-
-
-@dataclass
-class Request:
-    method: str
-    target: str
-    headers: dict[str, str]
-    body: bytes
-    at: float  # time.monotonic() on arrival
-    status: int | None = None
+class Request(ReceivedRequest):
+    """A request to the fake; ``path`` is relative to the API version prefix."""
 
     @property
     def path(self) -> str:
@@ -73,18 +55,6 @@ class Request:
             if path.startswith(prefix + "/"):
                 return path[len(prefix) :]
         return path
-
-    @property
-    def query(self) -> dict[str, str]:
-        return dict(parse_qsl(urlsplit(self.target).query))
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
 
 
 ERRORS = {

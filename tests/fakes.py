@@ -20,13 +20,11 @@ import itertools
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from http import HTTPStatus
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlsplit
 
-from loopback import read_http_request
+from loopback import ReceivedRequest, Reply, read_http_request
 
 from bot.alerts import Alert, alert_line
 from bot.models import Casualties, Event, Place
@@ -34,45 +32,6 @@ from bot.store import ChannelRow, DeliveryRow, Store
 from bot.store.repository import DeliveryKind
 
 Flavour = Literal["slack", "discord"]
-
-
-@dataclass
-class Reply:
-    """One scripted answer. ``body``: a dict or list (sent as JSON), a str, or None for the
-    platform's usual body for ``status``. ``delay`` holds the answer back (seconds)."""
-
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    delay: float = 0.0
-
-
-@dataclass
-class ReceivedRequest:
-    """One request as the receiver saw it, and the status it was answered with."""
-
-    method: str
-    target: str
-    headers: dict[str, str]  # lower-case names
-    body: bytes
-    at: float  # time.monotonic() when it arrived
-    status: int | None = None  # None until answered (or if the client went away)
-
-    @property
-    def path(self) -> str:
-        return urlsplit(self.target).path
-
-    @property
-    def query(self) -> dict[str, str]:
-        return dict(parse_qsl(urlsplit(self.target).query))
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
 
 
 SLACK_ERRORS = {
