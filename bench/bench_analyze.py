@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.analyze import Analyzer  # noqa: E402
+from bot.analysis.analyze import Analyzer  # noqa: E402
 from bot.cli import _analyze_record  # noqa: E402
 
 

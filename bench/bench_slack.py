@@ -2,7 +2,7 @@
 ``message`` event sent to ``POST /slack/events``) → its alert's ``chat.postMessage`` on the
 fake Slack Web API. Prints median, p95 and max over N links (default 50).
 
-The real service (``bot.app.Service``: SQLite in a temporary directory, the real Analyzer,
+The real service (``bot.service.app.Service``: SQLite in a temporary directory, the real Analyzer,
 pipeline and outbox) with its Slack app in HTTP mode; Slack and the news site are the
 loopback fakes of ``tests/slack_fake.py``. Each link is a different attack in a different
 country, and each country has its own subscribed channel, so one alert answers each link
@@ -67,7 +67,7 @@ def article(city: str, country: str, n: int) -> tuple[str, str]:
 
 
 async def run(links: int, gap: float) -> int:
-    from bot.app import Service
+    from bot.service.app import Service
     from config.settings import get_settings
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_slack_"))

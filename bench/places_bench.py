@@ -46,7 +46,7 @@ def main() -> int:
         os.environ["NEWSBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsbot-cache-")
     start_rss = peak_mb()
     t0 = time.perf_counter()
-    from bot.places import get_gazetteer
+    from bot.analysis.places import get_gazetteer
 
     gaz = get_gazetteer()
     load = time.perf_counter() - t0

@@ -56,7 +56,7 @@ def _print_human(result: dict[str, Any], out: IO[str]) -> None:
 
 
 def _analyze_one(args: argparse.Namespace) -> int:
-    from bot.analyze import Analyzer
+    from bot.analysis.analyze import Analyzer
 
     source: str = args.source
     analyzer = Analyzer()
@@ -117,7 +117,7 @@ def _analyze_record(analyzer: Any, record: Any) -> Any:
 
 
 def _analyze_batch(args: argparse.Namespace) -> int:
-    from bot.analyze import Analyzer
+    from bot.analysis.analyze import Analyzer
     from bot.models import Analysis
 
     if args.jsonl != "-" and not Path(args.jsonl).is_file():
@@ -162,8 +162,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.analyze import Analyzer
-    from bot.evaluate import Report, format_report, load_cases, score_case
+    from bot.analysis.analyze import Analyzer
+    from bot.analysis.evaluate import Report, format_report, load_cases, score_case
 
     path = Path(args.file)
     if not path.is_file():
@@ -193,8 +193,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.alerts import build_alert
-    from bot.analyze import Analyzer
+    from bot.analysis.alerts import build_alert
+    from bot.analysis.analyze import Analyzer
     from config import DATA_DIR
 
     samples = sorted((DATA_DIR / "samples").glob("*.txt"))
@@ -234,7 +234,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _channel_ref(name: str | None) -> Any:
     """A CLI --channel NAME: a channel of the config file, or the console."""
-    from bot.commands import ChannelRef
+    from bot.service.commands import ChannelRef
     from config.settings import get_settings
 
     settings = get_settings()
@@ -249,9 +249,9 @@ def _channel_ref(name: str | None) -> Any:
 
 
 async def _with_commands(action: Any) -> Any:
-    from bot.analyze import Analyzer
-    from bot.commands import Commands
-    from bot.store import Store
+    from bot.analysis.analyze import Analyzer
+    from bot.service.commands import Commands
+    from bot.service.store import Store
     from config.settings import get_settings
 
     settings = get_settings()
@@ -305,7 +305,7 @@ def _service_command(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import logging
 
-    from bot.app import ConfigError, run_service
+    from bot.service.app import ConfigError, run_service
     from config.settings import get_settings
 
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
@@ -317,7 +317,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from bot.store import upgrade_database
+    from bot.service.store import upgrade_database
     from config.settings import get_settings
 
     url = get_settings().database_url

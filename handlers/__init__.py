@@ -1,6 +1,6 @@
 """Chat-platform adapters (Slack, Discord, webhooks, console) over `bot/`.
 
-`build_sinks` is registered as the ``newsbot.sinks`` entry point: `bot.app` finds the
+`build_sinks` is registered as the ``newsbot.sinks`` entry point: `bot.service.app` finds the
 sinks through it and never imports this package.
 """
 
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
-    from bot.outbox import FindOriginal, Sink
-    from bot.store import Store
+    from bot.service.outbox import FindOriginal, Sink
+    from bot.service.store import Store
 
 
 def build_sinks(store: Store, client: httpx.AsyncClient) -> Mapping[str, Sink]:
     """The console and incoming-webhook sinks, by channel platform; plus the Slack app's
     ``chat.postMessage`` sink when a bot token is configured."""
-    from bot.outbox import original_finder
+    from bot.service.outbox import original_finder
     from handlers.console import ConsoleSink
     from handlers.webhooks import DiscordWebhookSink, SlackWebhookSink
 

@@ -6,9 +6,9 @@ import itertools
 import sys
 from typing import TextIO
 
-from bot.alerts import Alert
-from bot.outbox import SendResult
-from bot.store import ChannelRow, DeliveryRow
+from bot.analysis.alerts import Alert
+from bot.service.outbox import SendResult
+from bot.service.store import ChannelRow, DeliveryRow
 from handlers.render import plain_text
 
 

@@ -1,6 +1,6 @@
 """Drawing an ``Alert`` for a platform: Slack Block Kit and Discord embeds, within limits.
 
-What an alert says is decided in ``bot.alerts``; this module only lays it out and makes
+What an alert says is decided in ``bot.analysis.alerts``; this module only lays it out and makes
 it fit. Over-long text is cut with an ellipsis, never rejected. Lengths are counted in
 UTF-16 code units, which is never less than what Slack or Discord count, so an emoji
 marker cannot push a cut text over a limit.
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.alerts import Alert
+from bot.analysis.alerts import Alert
 from bot.models import Event
 
 KIND_PREFIXES = {"alert": "", "escalation": "ESCALATION · ", "also_reported": "ALSO REPORTED · "}

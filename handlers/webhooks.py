@@ -22,8 +22,8 @@ from typing import Any
 
 import httpx
 
-from bot.alerts import Alert
-from bot.outbox import (
+from bot.analysis.alerts import Alert
+from bot.service.outbox import (
     FindOriginal,
     PermanentSendError,
     RetryableSendError,
@@ -32,7 +32,7 @@ from bot.outbox import (
     alert_of,
     merge_also_reported,
 )
-from bot.store import ChannelRow, DeliveryRow
+from bot.service.store import ChannelRow, DeliveryRow
 from handlers.console import ConsoleSink
 from handlers.render import discord_message, slack_message
 
@@ -56,7 +56,7 @@ def webhook_sinks(
 ) -> dict[str, Sink]:
     """Sinks for every platform that needs no bot token, keyed by ``ChannelRow.platform``.
 
-    Pass ``bot.outbox.original_finder(store)`` as ``find_original`` so "also reported"
+    Pass ``bot.service.outbox.original_finder(store)`` as ``find_original`` so "also reported"
     updates can edit the original Discord message.
     """
     return {

@@ -11,7 +11,7 @@ SHARED_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" 
 
 @pytest.fixture(scope="session")
 def analyzer():
-    from bot.analyze import Analyzer
+    from bot.analysis.analyze import Analyzer
     from config.settings import Settings
 
     a = Analyzer(Settings(_env_file=None))

@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.store import normalize_url
+from bot.service.store import normalize_url
 
 PG_ENV = "NEWSBOT_TEST_POSTGRES_URL"
 

@@ -26,10 +26,10 @@ from typing import Any, Literal
 
 from loopback import ReceivedRequest, Reply, read_http_request
 
-from bot.alerts import Alert, alert_line
+from bot.analysis.alerts import Alert, alert_line
 from bot.models import Casualties, Event, Place
-from bot.store import ChannelRow, DeliveryRow, Store
-from bot.store.repository import DeliveryKind
+from bot.service.store import ChannelRow, DeliveryRow, Store
+from bot.service.store.repository import DeliveryKind
 
 Flavour = Literal["slack", "discord"]
 

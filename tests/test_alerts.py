@@ -1,6 +1,6 @@
 from datetime import date
 
-from bot.alerts import alert_line, build_alert, place_phrase, source_name
+from bot.analysis.alerts import alert_line, build_alert, place_phrase, source_name
 from bot.models import Casualties, Event, Place
 
 NAMES = {"AF": "Afghanistan", "US": "United States", "PS": "Palestine"}.__getitem__
@@ -51,7 +51,7 @@ def test_alert_payload_round_trips():
                         site_name="Example", country_name=NAMES)
     import json
 
-    from bot.alerts import Alert
+    from bot.analysis.alerts import Alert
 
     again = Alert.from_payload(json.loads(json.dumps(alert.to_payload())))
     assert again == alert

@@ -1,4 +1,4 @@
-"""bot.article on small hand-written pages and texts."""
+"""bot.analysis.article on small hand-written pages and texts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.article import ArticleError, detect_language, load_article, parse_html, parse_text
+from bot.analysis.article import ArticleError, detect_language, load_article, parse_html, parse_text
 
 PARAS = [
     "Heavy rain caused the river to burst its banks on Tuesday, flooding hundreds of homes "

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.casualties import extract_casualties, extract_people_count, parse_number
+from bot.analysis.casualties import extract_casualties, extract_people_count, parse_number
 
 
 @pytest.mark.parametrize(

@@ -10,15 +10,15 @@ import pytest
 from databases import fresh_database
 from sqlalchemy import func, select
 
-from bot.clusters import (
+from bot.analysis.places import get_gazetteer
+from bot.models import Casualties, Event
+from bot.service.clusters import (
     assign_clusters,
     lock_keys,
     places_overlap,
     stronger_reason,
 )
-from bot.models import Casualties, Event
-from bot.places import get_gazetteer
-from bot.store import EventClusterRow, Store
+from bot.service.store import EventClusterRow, Store
 
 KANDAHAR_CITY = "geonames:1138336"
 KANDAHAR_PROVINCE = "admin1:AF.23"

@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import ChannelRef, Commands, parse_types, parse_window, split_subscribe_args
-from bot.pipeline import Ingestor
-from bot.store import Store
+from bot.service.commands import (
+    ChannelRef,
+    Commands,
+    parse_types,
+    parse_window,
+    split_subscribe_args,
+)
+from bot.service.pipeline import Ingestor
+from bot.service.store import Store
 from config.settings import Settings
 
 PAGES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.evaluate import Report, score_case
+from bot.analysis.evaluate import Report, score_case
 
 
 def _analyse(analyzer, case):

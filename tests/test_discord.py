@@ -43,12 +43,12 @@ from discord_fake import (
 )
 from fakes import add_channel, queue_alert, sample_alert
 
-from bot.commands import Commands
-from bot.commands import Reply as Reply_
-from bot.outbox import OutboxWorker, original_finder
-from bot.pipeline import Ingestor
-from bot.store import Store
-from bot.store.schema import utcnow
+from bot.service.commands import Commands
+from bot.service.commands import Reply as Reply_
+from bot.service.outbox import OutboxWorker, original_finder
+from bot.service.pipeline import Ingestor
+from bot.service.store import Store
+from bot.service.store.schema import utcnow
 from config.settings import Settings
 from handlers.discord.client import (
     NewsbotClient,
@@ -747,7 +747,7 @@ async def test_fifty_links_each_become_one_embed(env: Env, site: str, capsys) ->
 async def test_build_sinks_and_platform_from_settings(tmp_path: Path, analyzer, monkeypatch):
     import httpx
 
-    from bot.app import Service
+    from bot.service.app import Service
     from config.settings import get_settings
     from handlers import build_sinks
     from handlers.discord.platform import DiscordPlatform, build_platform

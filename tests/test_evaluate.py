@@ -1,4 +1,4 @@
-from bot.evaluate import Report, format_report, load_cases, names_match, score_case
+from bot.analysis.evaluate import Report, format_report, load_cases, names_match, score_case
 from bot.models import Analysis, Event, Place
 
 KABUL = Place("geonames:1", "Kabul", "city", "AF")

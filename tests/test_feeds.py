@@ -1,4 +1,4 @@
-"""bot.feeds against a real loopback feed server and a real SQLite store."""
+"""bot.service.feeds against a real loopback feed server and a real SQLite store."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.feeds import (
+from bot.service.feeds import (
     FeedItem,
     FeedPolicy,
     PollResult,
@@ -19,7 +19,7 @@ from bot.feeds import (
     describe_health,
     poll_feed,
 )
-from bot.store import FeedRow, Store
+from bot.service.store import FeedRow, Store
 from config.settings import Settings
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

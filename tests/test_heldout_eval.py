@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import Report, score_case
+from bot.analysis.evaluate import Report, score_case
 
 DATA = Path(__file__).parent / "data"
 

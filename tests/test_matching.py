@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import MatchDecision, match_event, region_keys_for
+from bot.analysis.places import get_gazetteer
+from bot.analysis.regions import resolve_region
 from bot.models import Event, Place
-from bot.places import get_gazetteer
-from bot.regions import resolve_region
+from bot.service.matching import MatchDecision, match_event, region_keys_for
 
 
 def _place(key: str) -> Place:

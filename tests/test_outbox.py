@@ -13,8 +13,8 @@ import httpx
 import pytest
 from fakes import FakeWebhookReceiver, Reply, add_channel, queue_alert, sample_alert
 
-from bot.outbox import OutboxWorker, Sink, original_finder
-from bot.store import Store
+from bot.service.outbox import OutboxWorker, Sink, original_finder
+from bot.service.store import Store
 from handlers.webhooks import make_client, webhook_sinks
 
 FAST = {"backoff_base": 0.05, "backoff_max": 0.2}

@@ -15,11 +15,11 @@ import pytest
 from databases import fresh_database
 from sqlalchemy import func, select
 
-from bot.alerts import Alert
-from bot.analyze import Analyzer
-from bot.pipeline import Ingestor
-from bot.regions import resolve_region
-from bot.store import ArticleRow, DeliveryRow, EventClusterRow, Store
+from bot.analysis.alerts import Alert
+from bot.analysis.analyze import Analyzer
+from bot.analysis.regions import resolve_region
+from bot.service.pipeline import Ingestor
+from bot.service.store import ArticleRow, DeliveryRow, EventClusterRow, Store
 from config.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -424,7 +424,7 @@ async def test_a_missing_page_is_an_error_that_can_be_retried(
 async def test_nothing_is_kept_when_queuing_fails(
     site: Site, store: Store, ingestor: Ingestor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.store import Repository
+    from bot.service.store import Repository
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")

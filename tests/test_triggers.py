@@ -1,6 +1,6 @@
 import pytest
 
-from bot.triggers import find_triggers, may_hold_event
+from bot.analysis.triggers import find_triggers, may_hold_event
 
 
 def types(sentence: str, previous: str = "") -> set[str]:

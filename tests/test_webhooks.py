@@ -12,10 +12,10 @@ import httpx
 import pytest
 from fakes import FakeWebhookReceiver, Reply, add_channel, queue_alert, sample_alert
 
-from bot.alerts import Alert
-from bot.outbox import PermanentSendError, RetryableSendError, original_finder
-from bot.store import ChannelRow, DeliveryRow, Store
-from bot.store.repository import DeliveryKind
+from bot.analysis.alerts import Alert
+from bot.service.outbox import PermanentSendError, RetryableSendError, original_finder
+from bot.service.store import ChannelRow, DeliveryRow, Store
+from bot.service.store.repository import DeliveryKind
 from handlers.console import ConsoleSink
 from handlers.render import (
     DISCORD_EMBED_TOTAL_MAX,

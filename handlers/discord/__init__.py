@@ -1,6 +1,6 @@
 """The Discord bot (discord.py 2.x): application commands, links from messages, embed alerts.
 
-Thin over ``bot/``: handlers parse what Discord sends, call ``bot.commands`` or the ingest
+Thin over ``bot/``: handlers parse what Discord sends, call ``bot.service.commands`` or the ingest
 queue, and render. Modules:
 
 - ``client``   — ``make_client`` / ``shared_client``: intents, login, command sync, messages;
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.outbox import FindOriginal
+    from bot.service.outbox import FindOriginal
     from config.settings import Settings
     from handlers.discord.sink import DiscordSink
 

@@ -18,9 +18,10 @@ from typing import Any
 
 import discord
 
-from bot.commands import ChannelRef, Commands
+from bot.service.commands import Commands
 from config.settings import Settings
-from handlers.discord.parse import extract_links, region_index
+from handlers.discord.parse import channel_ref, extract_links, region_index
+from handlers.discord.tree import build_tree
 
 log = logging.getLogger("newsbot.discord")
 
@@ -47,11 +48,6 @@ def intents_for(settings: Settings) -> discord.Intents:
     return intents
 
 
-def channel_ref(channel_id: int, guild_id: int | None, name: str | None = None) -> ChannelRef:
-    """The command layer's key for a Discord channel."""
-    return ChannelRef("discord", str(channel_id), workspace_id=str(guild_id or ""), name=name)
-
-
 class _Newsbot:
     """What both client flavours add to discord.py's."""
 
@@ -75,7 +71,6 @@ class _Newsbot:
         options.setdefault("max_ratelimit_timeout", MAX_INLINE_RATE_LIMIT)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         super().__init__(**options)  # type: ignore[call-arg]
-        from handlers.discord.tree import build_tree
 
         self.settings = settings
         self.commands = commands

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from bot.models import EVENT_TYPES, SEVERITIES
+from bot.service.commands import ChannelRef
 
 MAX_CHOICES = 25  # Discord shows at most 25 autocomplete choices
 CHOICE_MAX = 100  # … each name and value at most 100 characters
@@ -48,8 +49,8 @@ def extract_links(text: str | None, limit: int = MAX_LINKS_PER_MESSAGE) -> list[
 def region_index() -> tuple[tuple[str, str], ...]:
     """(normalised name, display name) of every region, country, area, province and city of
     100k+ people, broad places first. Built once (the gazetteer loads on first use)."""
-    from bot.places import get_gazetteer, norm
-    from bot.regions import region_defs
+    from bot.analysis.places import get_gazetteer, norm
+    from bot.analysis.regions import region_defs
 
     gaz = get_gazetteer()
     names = ["World", *(r["name"] for r in region_defs())]
@@ -66,7 +67,7 @@ def suggest_regions(current: str, limit: int = MAX_CHOICES) -> list[str]:
     """Region names for what someone has typed so far: names starting with it, then names
     with a word starting with it, then names containing it (each group broad places
     first). Nothing typed yet: the featured regions."""
-    from bot.places import norm
+    from bot.analysis.places import norm
 
     q = norm(current or "")
     if not q:
@@ -88,7 +89,7 @@ def suggest_regions(current: str, limit: int = MAX_CHOICES) -> list[str]:
 
 def suggest_windows(current: str) -> list[str]:
     """Time windows for the summary command; what was typed first if it is not listed."""
-    from bot.commands import parse_window
+    from bot.service.commands import parse_window
 
     typed = (current or "").strip()
     options = [w for w in WINDOWS if w.startswith(typed.lower())] or list(WINDOWS)
@@ -99,3 +100,8 @@ def suggest_windows(current: str) -> list[str]:
             return options
         options.insert(0, typed[:CHOICE_MAX])
     return options
+
+
+def channel_ref(channel_id: int, guild_id: int | None, name: str | None = None) -> ChannelRef:
+    """The command layer's key for a Discord channel."""
+    return ChannelRef("discord", str(channel_id), workspace_id=str(guild_id or ""), name=name)

@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.commands import Commands
+from bot.service.commands import Commands
 from handlers.discord.client import NewsbotClient, NewsbotShardedClient, Submit, shared_client
 
 log = logging.getLogger("newsbot.discord")
@@ -62,7 +62,7 @@ class DiscordPlatform:
 
 
 def build_platform(service: Any) -> DiscordPlatform | None:
-    """The Discord bot for a started ``bot.app.Service``; None without a token."""
+    """The Discord bot for a started ``bot.service.app.Service``; None without a token."""
     settings = service.settings
     if settings.discord_token is None:
         return None

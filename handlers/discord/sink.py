@@ -11,7 +11,7 @@ outbox. "Also reported" updates edit the original message.
 A channel a person must fix — 404 Unknown Channel (10003: deleted, or hidden from the
 bot), 403 Missing Access (50001) or Missing Permissions (50013) — raises
 ``PermanentSendError(pause=True)`` with a human reason: the outbox pauses the channel and
-holds its alerts, and the next command in that server says why (``bot.commands``).
+holds its alerts, and the next command in that server says why (``bot.service.commands``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import aiohttp
 import discord
 from discord.http import Route
 
-from bot.alerts import Alert
-from bot.outbox import (
+from bot.analysis.alerts import Alert
+from bot.service.outbox import (
     FindOriginal,
     PermanentSendError,
     RetryableSendError,
@@ -33,7 +33,7 @@ from bot.outbox import (
     alert_of,
     merge_also_reported,
 )
-from bot.store import ChannelRow, DeliveryRow
+from bot.service.store import ChannelRow, DeliveryRow
 from handlers.render import discord_message
 from handlers.webhooks import escalation_note
 

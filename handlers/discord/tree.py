@@ -1,4 +1,4 @@
-"""Application commands: parse what Discord sends, call ``bot.commands``, render the Reply.
+"""Application commands: parse what Discord sends, call ``bot.service.commands``, render the Reply.
 
 Top-level commands read best in Discord's picker and let each carry its own default
 permissions: ``/subscribe``, ``/unsubscribe`` and ``/feed …`` default to members with
@@ -18,19 +18,20 @@ the server says which channel and why. ``/resume`` (Manage Channels) in that cha
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 from discord import app_commands
 
-from bot.commands import URL_LIKE, Reply, error
 from bot.models import EVENT_TYPES, SEVERITIES
+from bot.service.commands import URL_LIKE, Reply, error
 from handlers.discord.parse import (
     CHOICE_MAX,
     MAX_CHOICES,
     SEVERITY_LABELS,
     TYPE_LABELS,
+    channel_ref,
     extract_links,
     suggest_regions,
     suggest_windows,
@@ -38,7 +39,14 @@ from handlers.discord.parse import (
 from handlers.render import DISCORD_DESCRIPTION_MAX, DISCORD_TITLE_MAX, text_length, truncate
 
 if TYPE_CHECKING:
-    from handlers.discord.client import NewsbotClient
+    from bot.service.commands import Commands
+
+
+class NewsbotClient(Protocol):
+    """What the commands need of the client (handlers.discord.client provides it)."""
+
+    commands: Commands | None
+    submit: Callable[..., Awaitable[None]] | None
 
 log = logging.getLogger("newsbot.discord")
 
@@ -122,8 +130,6 @@ async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
 
 
 def _ref(interaction: discord.Interaction):
-    from handlers.discord.client import channel_ref
-
     channel = interaction.channel
     name = getattr(channel, "name", None)
     return channel_ref(interaction.channel_id or 0, interaction.guild_id, name)

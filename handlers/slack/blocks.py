@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Reply
-from bot.pipeline import IngestResult
+from bot.service.commands import Reply
+from bot.service.pipeline import IngestResult
 from handlers.render import (
     SLACK_FALLBACK_MAX,
     SLACK_MAX_BLOCKS,

@@ -24,8 +24,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.commands import ChannelRef, Commands, error
-from bot.pipeline import IngestResult
+from bot.service.commands import ChannelRef, Commands, error
+from bot.service.pipeline import IngestResult
 from handlers.slack import slash
 from handlers.slack.blocks import analysis_message, reply_message
 from handlers.slack.permissions import Permissions

@@ -1,5 +1,5 @@
 """The ``newsbot.platforms`` entry point: ``build_platform(service)`` → ``SlackPlatform``
-(or None without ``SLACK_BOT_TOKEN``), started and stopped by ``bot.app.Service``.
+(or None without ``SLACK_BOT_TOKEN``), started and stopped by ``bot.service.app.Service``.
 
 Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed), otherwise HTTP:
 ``POST /slack/events`` (Events API, slash commands, interactivity) on
@@ -16,8 +16,8 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import ConfigError
-from bot.commands import Commands
+from bot.service.app import ConfigError
+from bot.service.commands import Commands
 from config.settings import Settings
 from handlers.slack.app import create_app
 from handlers.slack.listeners import SlackContext
@@ -88,7 +88,7 @@ class SlackPlatform:
 
 
 def build_platform(service: Any) -> SlackPlatform | None:
-    """The entry point ``bot.app.load_platforms`` calls once the service is up."""
+    """The entry point ``bot.service.app.load_platforms`` calls once the service is up."""
     settings: Settings = service.settings
     if settings.slack_bot_token is None:
         return None

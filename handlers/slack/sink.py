@@ -19,15 +19,15 @@ from typing import Any
 
 import httpx
 
-from bot.alerts import Alert
-from bot.outbox import (
+from bot.analysis.alerts import Alert
+from bot.service.outbox import (
     FindOriginal,
     PermanentSendError,
     RetryableSendError,
     SendResult,
     alert_of,
 )
-from bot.store import ChannelRow, DeliveryRow
+from bot.service.store import ChannelRow, DeliveryRow
 from handlers.render import slack_also_reported, slack_message
 from handlers.webhooks import escalation_note, raise_for_status
 

@@ -1,4 +1,4 @@
-"""``/newsbot <subcommand> …``: the text Slack sends → one ``bot.commands`` call → ``Reply``.
+"""``/newsbot <subcommand> …``: Slack's text → one ``bot.service.commands`` call → ``Reply``.
 
 No business rule lives here: this only splits words, unwraps Slack's ``<url|label>``
 markup, asks ``allowed()`` before a change, and names the subcommand a typo was meant to
@@ -13,7 +13,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.commands import ChannelRef, Commands, Reply, error, split_subscribe_args
+from bot.service.commands import ChannelRef, Commands, Reply, error, split_subscribe_args
 
 SUBCOMMANDS = ("subscribe", "unsubscribe", "list", "summary", "feed", "why", "help")
 PRIVATE_WORDS = frozenset({"private", "--private", "-p", "me", "ephemeral"})

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 from databases import fresh_database, require_postgres
 
-from bot.store import Store
+from bot.service.store import Store
 
 BACKENDS = ("sqlite", "postgresql")
 

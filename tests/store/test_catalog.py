@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.models import Casualties, Event, Place
-from bot.store import ArticleRow, DuplicateSubscription, Store, SubscriptionRow
+from bot.service.store import ArticleRow, DuplicateSubscription, Store, SubscriptionRow
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 KANDAHAR = Place("af.kandahar", "Kandahar", "city", "AF", "Kandahar", 31.61, 65.71, 391190)

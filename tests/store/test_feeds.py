@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import DuplicateFeed, Store
+from bot.service.store import DuplicateFeed, Store
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 INTERVAL = timedelta(minutes=5)

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
-from bot.store import (
+from bot.service.store import (
     Base,
     UnsupportedDatabase,
     create_engine,
@@ -19,7 +19,7 @@ from bot.store import (
     normalize_url,
     upgrade_database,
 )
-from bot.store.migrate import alembic_config
+from bot.service.store.migrate import alembic_config
 
 TABLES = {
     "alembic_version",

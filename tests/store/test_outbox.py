@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import DeliveryRow, Repository, Store
-from bot.store.repository import DeliveryKind
+from bot.service.store import DeliveryRow, Repository, Store
+from bot.service.store.repository import DeliveryKind
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)

@@ -9,8 +9,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
-from bot.store import Base, Store, create_engine, current_revision, head_revision, upgrade_database
-from bot.store.migrate import alembic_config
+from bot.service.store import (
+    Base,
+    Store,
+    create_engine,
+    current_revision,
+    head_revision,
+    upgrade_database,
+)
+from bot.service.store.migrate import alembic_config
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -19,13 +19,13 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.analyze import Analyzer
-from bot.feeds import FeedItem
-from bot.outbox import OutboxWorker, Sink
-from bot.pipeline import Ingestor
-from bot.regions import resolve_region, suggest
-from bot.scheduler import FeedScheduler
-from bot.store import Store
+from bot.analysis.analyze import Analyzer
+from bot.analysis.regions import resolve_region, suggest
+from bot.service.feeds import FeedItem
+from bot.service.outbox import OutboxWorker, Sink
+from bot.service.pipeline import Ingestor
+from bot.service.scheduler import FeedScheduler
+from bot.service.store import Store
 from config.settings import Settings
 
 log = logging.getLogger("newsbot.app")

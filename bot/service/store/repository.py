@@ -26,9 +26,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.models import Event
-from bot.store.engine import create_engine
-from bot.store.migrate import upgrade_database
-from bot.store.schema import (
+from bot.service.store.engine import create_engine
+from bot.service.store.migrate import upgrade_database
+from bot.service.store.schema import (
     DELIVERY_KINDS,
     PLATFORMS,
     ArticleRow,

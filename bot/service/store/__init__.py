@@ -12,9 +12,14 @@ Usage::
         await store.mark_sent(d.id, message_id)   # or mark_failed(d.id, err, retry_at)
 """
 
-from bot.store.engine import DEFAULT_DATABASE_URL, UnsupportedDatabase, create_engine, normalize_url
-from bot.store.migrate import current_revision, head_revision, upgrade_database
-from bot.store.repository import (
+from bot.service.store.engine import (
+    DEFAULT_DATABASE_URL,
+    UnsupportedDatabase,
+    create_engine,
+    normalize_url,
+)
+from bot.service.store.migrate import current_revision, head_revision, upgrade_database
+from bot.service.store.repository import (
     DEFAULT_LEASE,
     DEFAULT_MAX_ATTEMPTS,
     DuplicateFeed,
@@ -23,7 +28,7 @@ from bot.store.repository import (
     Store,
     StoreError,
 )
-from bot.store.schema import (
+from bot.service.store.schema import (
     ArticleRow,
     Base,
     ChannelRow,

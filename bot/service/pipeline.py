@@ -12,7 +12,7 @@ keeps all of it or none (and the link can simply be processed again).
 Per channel, an article yields at most one alert message (its new events, strongest
 first) — or one escalation message when any of them is a stronger report of a cluster the
 channel already heard about — plus one "also reported" update per known cluster the
-article's outlet had not reported before. See ``bot.clusters`` for the cluster rules.
+article's outlet had not reported before. See ``bot.service.clusters`` for the cluster rules.
 """
 
 from __future__ import annotations
@@ -34,17 +34,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.alerts import Alert, build_alert, source_name
-from bot.analyze import Analyzer
-from bot.article import ArticleError, load_article
-from bot.clusters import Assignment, assign_clusters
+from bot.analysis.alerts import Alert, build_alert, source_name
+from bot.analysis.analyze import Analyzer
+from bot.analysis.article import ArticleError, load_article
+from bot.analysis.regions import WORLD
 from bot.fetch import FetchedPage, FetchError, canonicalize_url, fetch, make_client
-from bot.matching import match_event, region_keys_for
 from bot.models import Analysis, Article, Casualties, Event, Place
-from bot.regions import WORLD
-from bot.store import ArticleRow, ChannelRow, EventRow, Repository, Store
-from bot.store.repository import DeliveryKind
-from bot.store.schema import utcnow
+from bot.service.clusters import Assignment, assign_clusters
+from bot.service.matching import match_event, region_keys_for
+from bot.service.store import ArticleRow, ChannelRow, EventRow, Repository, Store
+from bot.service.store.repository import DeliveryKind
+from bot.service.store.schema import utcnow
 from config.settings import Settings
 
 log = logging.getLogger("newsbot.pipeline")
@@ -448,7 +448,7 @@ class _ChannelPlan:
         return count
 
     def _alert(self, events: Sequence[Event]) -> Alert:
-        from bot.places import get_gazetteer
+        from bot.analysis.places import get_gazetteer
 
         return build_alert(
             events,

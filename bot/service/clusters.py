@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from bot.analysis.regions import WORLD, ancestors
 from bot.models import Event, severity_rank
-from bot.regions import WORLD, ancestors
-from bot.store import EventClusterRow, Repository
+from bot.service.store import EventClusterRow, Repository
 
 CLUSTER_WINDOW = timedelta(hours=48)
 KILLED_RATIO = 1.5
@@ -48,7 +48,7 @@ def is_wide(key: str) -> bool:
 @lru_cache(maxsize=8192)
 def local_chain(key: str) -> tuple[str, ...]:
     """``key`` and its ancestors below country level (admin1, areas), most specific first."""
-    from bot.places import get_gazetteer
+    from bot.analysis.places import get_gazetteer
 
     if is_wide(key):
         return ()

@@ -1,4 +1,4 @@
-"""Alembic environment: run in-process by ``bot.store.migrate`` or by its CLI wrapper."""
+"""Alembic environment: run in-process by ``bot.service.store.migrate`` or by its CLI wrapper."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
-from bot.store.engine import create_engine
-from bot.store.schema import Base
+from bot.service.store.engine import create_engine
+from bot.service.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.triggers import TriggerHit
+from bot.analysis.triggers import TriggerHit
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.factuality import ATTEMPT_HEADS, HYPOTHETICAL_HEADS, MODALS
+from bot.analysis.factuality import ATTEMPT_HEADS, HYPOTHETICAL_HEADS, MODALS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

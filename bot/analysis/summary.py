@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.analysis.text import Sentence, split_sentences
 from bot.models import Event
-from bot.text import Sentence, split_sentences
 
 MAX_CHARS = 480
 _QUOTE_OPEN = re.compile(r"^[\"“‘']")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.analysis.regions import WORLD, ancestors
 from bot.models import SEVERITIES, Event, Place, severity_rank
-from bot.regions import WORLD, ancestors
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def region_keys_for(event: Event) -> set[str]:
 
 def region_display_name(key: str) -> str:
     """A readable name for a region key ("South Asia", "Afghanistan", "Kandahar")."""
-    from bot.places import get_gazetteer
+    from bot.analysis.places import get_gazetteer
 
     if key == WORLD:
         return "the world"

@@ -3,8 +3,8 @@
 ``await upgrade_database(url)`` brings a database to the newest revision; it is idempotent
 and safe to call from several processes at once on PostgreSQL (an advisory lock
 serialises them). Developers reach the rest of Alembic through
-``python -m bot.store.migrate [--url URL] <alembic command> …``, e.g.
-``python -m bot.store.migrate revision --autogenerate -m "add x"``.
+``python -m bot.service.store.migrate [--url URL] <alembic command> …``, e.g.
+``python -m bot.service.store.migrate revision --autogenerate -m "add x"``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import URL
 
-from bot.store.engine import DEFAULT_DATABASE_URL, create_engine, normalize_url
+from bot.service.store.engine import DEFAULT_DATABASE_URL, create_engine, normalize_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number; it only has to be the same in every newsbot process.
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] == "upgrade" and len(args) <= 2:
         asyncio.run(upgrade_database(url, args[1] if len(args) == 2 else "head"))
         return
-    cli = CommandLine(prog="python -m bot.store.migrate [--url URL]")
+    cli = CommandLine(prog="python -m bot.service.store.migrate [--url URL]")
     options = cli.parser.parse_args(args)
     if not hasattr(options, "cmd"):
         cli.parser.error("too few arguments")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.models import Place
-from config import DATA_DIR
+from config import DATA_DIR, region_defs
 
 CACHE_FORMAT = 4
 MIN_POPULATION = 1000
@@ -184,7 +184,7 @@ def _build_in_child(path: Path) -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     done = subprocess.run(
-        [sys.executable, "-m", "bot.places", "--build-cache", str(path)],
+        [sys.executable, "-m", "bot.analysis.places", "--build-cache", str(path)],
         cwd=str(root),
         env=env,
         check=False,
@@ -439,8 +439,6 @@ class Gazetteer:
                 self._extra_admin1[self._others[eid - self._n].key] = f"admin1:{code}"
 
     def _load_regions(self) -> None:
-        from bot.regions import region_defs
-
         for r in region_defs():
             if r["key"] == "world":
                 continue  # "all", "international" … are not places in running text
@@ -1186,7 +1184,7 @@ def _main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "--build-cache":
         build_city_index(Path(argv[1]))
         return 0
-    print("usage: python -m bot.places --build-cache PATH", file=sys.stderr)
+    print("usage: python -m bot.analysis.places --build-cache PATH", file=sys.stderr)
     return 2
 
 

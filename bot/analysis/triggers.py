@@ -2,7 +2,7 @@
 
 Each trigger is a regular expression for one event type with a base strength and the
 context it needs in the same sentence (an armed actor, civilians, a policy verb, …).
-Only sentences with a surviving trigger go on to the parser in `bot.events`.
+Only sentences with a surviving trigger go on to the parser in `bot.analysis.events`.
 """
 
 from __future__ import annotations

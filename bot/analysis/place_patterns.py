@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.analysis.places import Mention
+from bot.analysis.text import Sentence
 from bot.models import Place
-from bot.places import Mention
-from bot.text import Sentence
 
 _NAME = (
     r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|de|du|des|la|le|del|di|da|"

@@ -42,9 +42,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.alerts import Alert
-from bot.store import ChannelRow, DeliveryRow, Store
-from bot.store.schema import utcnow
+from bot.analysis.alerts import Alert
+from bot.service.store import ChannelRow, DeliveryRow, Store
+from bot.service.store.schema import utcnow
 
 logger = logging.getLogger("newsbot.outbox")
 

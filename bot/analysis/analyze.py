@@ -11,12 +11,12 @@ import time
 from collections import Counter
 from datetime import date
 
-from bot.alerts import alert_line
-from bot.article import ArticleError, load_article, parse_text
-from bot.events import EventExtractor
+from bot.analysis.alerts import alert_line
+from bot.analysis.article import ArticleError, load_article, parse_text
+from bot.analysis.events import EventExtractor
+from bot.analysis.summary import summarize
 from bot.fetch import FetchError, fetch
 from bot.models import Analysis, Article
-from bot.summary import summarize
 from config.settings import Settings, get_settings
 
 

@@ -6,7 +6,7 @@ Errors a person can fix come back as a `Reply` with ``ok=False`` and a hint; the
 never raised to the platform adapter.
 
 Paused channels: when the outbox could not post in a channel for a reason a person must
-fix (see ``bot.outbox``), the channel is paused and its alerts held. ``notices(channel)``
+fix (see ``bot.service.outbox``), the channel is paused and its alerts held. ``notices(channel)``
 gives one line per paused channel of the asker's workspace (Discord guild, Slack team);
 adapters append them to every reply, so the next command anywhere in
 that workspace says why. ``resume`` — or subscribing again in that channel — lifts the
@@ -21,14 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.analyze import Analyzer
+from bot.analysis.analyze import Analyzer
+from bot.analysis.regions import resolve_region, suggest
 from bot.fetch import canonicalize_url
-from bot.matching import match_event, region_keys_for
 from bot.models import EVENT_TYPES, SEVERITIES, Event
-from bot.pipeline import event_from_row
-from bot.regions import resolve_region, suggest
-from bot.store import DuplicateFeed, DuplicateSubscription, Store
-from bot.store.schema import ChannelRow
+from bot.service.matching import match_event, region_keys_for
+from bot.service.pipeline import event_from_row
+from bot.service.store import DuplicateFeed, DuplicateSubscription, Store
+from bot.service.store.schema import ChannelRow
 
 TYPE_ALIASES = {
     **{t: t for t in EVENT_TYPES},
@@ -302,7 +302,7 @@ class Commands:
         return Reply(True, f"Stopped watching {clean}.")
 
     async def feeds(self) -> Reply:
-        from bot.feeds import count_feed_items, describe_health
+        from bot.service.feeds import count_feed_items, describe_health
 
         async with self.store.session() as repo:
             rows = await repo.list_feeds()

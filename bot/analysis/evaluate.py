@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.analysis.text import normalise_name
 from bot.models import EVENT_TYPES, Analysis
-from bot.text import normalise_name
 
 
 def names_match(gold: str, predicted: str) -> bool:

@@ -9,23 +9,14 @@ between places and their country.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import threading
 from functools import lru_cache
-from typing import Any
 
 from bot.models import Place
-from config import DATA_DIR
+from config import region_defs
 
 WORLD = "world"
-
-
-@lru_cache(maxsize=1)
-def region_defs() -> tuple[dict[str, Any], ...]:
-    """The region records of ``regions.json`` as loaded (keys without the ``region:`` prefix)."""
-    with open(DATA_DIR / "regions.json", encoding="utf-8") as f:
-        return tuple(json.load(f)["regions"])
 
 
 def region_key(slug: str) -> str:
@@ -92,7 +83,7 @@ def get_tree() -> RegionTree:
 def ancestors(place: Place) -> list[str]:
     """Stable keys of ``place`` and everything containing it, most specific first:
     ``[place, admin1?, areas…, countries…, regions…, "world"]``."""
-    from bot.places import get_gazetteer
+    from bot.analysis.places import get_gazetteer
 
     tree = get_tree()
     if place.key == WORLD:
@@ -154,7 +145,7 @@ def resolve_region(query: str) -> Place | None:
     """The place a person means when subscribing: "Afghanistan", "South Asia", "Kharkiv",
     "middle east", "world", "Kandahar Province", "helmand". Broad units win over towns of the
     same name (a subscription to "Kharkiv" covers the oblast and the city)."""
-    from bot.places import get_gazetteer, norm
+    from bot.analysis.places import get_gazetteer, norm
 
     q = query.strip()
     if not q:
@@ -185,7 +176,7 @@ def resolve_region(query: str) -> Place | None:
 
 @lru_cache(maxsize=1)
 def _suggestion_names() -> tuple[tuple[str, ...], dict[str, str]]:
-    from bot.places import get_gazetteer, norm
+    from bot.analysis.places import get_gazetteer, norm
 
     gaz = get_gazetteer()
     names = ["World", *(r["name"] for r in region_defs())]
@@ -200,7 +191,7 @@ def _suggestion_names() -> tuple[tuple[str, ...], dict[str, str]]:
 
 def suggest(query: str, n: int = 5) -> list[str]:
     """Closest known names for a possibly misspelt query ("Afganistan" → "Afghanistan")."""
-    from bot.places import norm
+    from bot.analysis.places import norm
 
     keys, display = _suggestion_names()
     q = norm(query)

@@ -1,10 +1,10 @@
 """From an article to its headline events: typed, located, scored.
 
-Two passes. The trigger lexicon (`bot.triggers`) marks candidate sentences cheaply; only
-those are parsed by spaCy. `bot.factuality` then tells a reported event from a
-hypothetical, denied, prevented or long-past one; `bot.place_roles` says which place
+Two passes. The trigger lexicon (`bot.analysis.triggers`) marks candidate sentences cheaply; only
+those are parsed by spaCy. `bot.analysis.factuality` then tells a reported event from a
+hypothetical, denied, prevented or long-past one; `bot.analysis.place_roles` says which place
 names are where it happened (not an actor's nationality, not a border nearby);
-`bot.place_patterns` adds places the gazetteer lacks. This module puts them together:
+`bot.analysis.place_patterns` adds places the gazetteer lacks. This module puts them together:
 article context, candidates, grouping into events, severity.
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.casualties import extract_casualties, extract_people_count
-from bot.factuality import (
+from bot.analysis.casualties import extract_casualties, extract_people_count
+from bot.analysis.factuality import (
     ALLEGED,
     CAMP_POLICY,
     CLAIMED,
@@ -40,13 +40,12 @@ from bot.factuality import (
     record_of,
     trigger_token,
 )
-from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
-from bot.place_patterns import pattern_mentions
-from bot.place_roles import ACTOR_AFTER, governs, place_role
-from bot.places import Gazetteer, Mention, get_gazetteer
-from bot.regions import ancestors
-from bot.text import Sentence, normalise_name, normalise_paragraphs, split_sentences
-from bot.triggers import (
+from bot.analysis.place_patterns import pattern_mentions
+from bot.analysis.place_roles import ACTOR_AFTER, governs, place_role
+from bot.analysis.places import Gazetteer, Mention, get_gazetteer
+from bot.analysis.regions import ancestors
+from bot.analysis.text import Sentence, normalise_name, normalise_paragraphs, split_sentences
+from bot.analysis.triggers import (
     BUSINESS,
     SPORTS,
     TriggerHit,
@@ -54,6 +53,7 @@ from bot.triggers import (
     is_trigger_word,
     may_hold_event,
 )
+from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,7 +143,7 @@ class EventExtractor:
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
-            from bot.nlp import get_nlp
+            from bot.analysis.nlp import get_nlp
 
             self._nlp = get_nlp()
         return self._nlp

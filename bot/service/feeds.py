@@ -40,8 +40,8 @@ from bot.fetch import (
     canonicalize_url,
     fetch,
 )
-from bot.store import FeedItemRow, FeedRow, Store
-from bot.store.schema import utcnow
+from bot.service.store import FeedItemRow, FeedRow, Store
+from bot.service.store.schema import utcnow
 from config.settings import Settings
 
 log = logging.getLogger("newsbot.feeds")

@@ -30,10 +30,10 @@ from apscheduler.executors.asyncio import AsyncIOExecutor
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import update
 
-from bot.feeds import FeedPolicy, PollResult, Submit, poll_feed
 from bot.fetch import make_client
-from bot.store import DEFAULT_LEASE, FeedRow, Store
-from bot.store.schema import utcnow
+from bot.service.feeds import FeedPolicy, PollResult, Submit, poll_feed
+from bot.service.store import DEFAULT_LEASE, FeedRow, Store
+from bot.service.store.schema import utcnow
 from config.settings import Settings
 
 log = logging.getLogger("newsbot.scheduler")
@@ -57,7 +57,7 @@ class FeedScheduler:
     """Polls due feeds on a timer; share one database between as many as you like.
 
     ``start()`` inside a running event loop, ``await shutdown()`` to stop. ``submit``
-    receives each new item (see :func:`bot.feeds.poll_feed`).
+    receives each new item (see :func:`bot.service.feeds.poll_feed`).
     """
 
     def __init__(

@@ -1,0 +1,1 @@
+"""Reading articles and finding their located events: no I/O beyond what is passed in."""

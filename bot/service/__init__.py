@@ -1,0 +1,1 @@
+"""The running service: store, feeds, clustering, matching, outbox, commands, scheduling."""
