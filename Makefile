@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint eval bench clean
+.PHONY: install demo test lint eval bench train clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,17 @@ lint: install
 test: lint
 	$(BIN)/pytest
 
+# One table: the dev set, the regression sets, WCEP-2025 tuning (Oct-Nov) and untouched
+# test (Dec) splits, and GeoVirus toponyms.
+WCEP := training/wcep-2025-events.jsonl
 eval: install
-	$(BIN)/newsbot eval ../shared/eval/dev.jsonl
+	$(BIN)/newsbot eval ../shared/eval/dev.jsonl tests/data/regression/set*.jsonl \
+		$(WCEP):tune $(WCEP):test ../shared/data/GeoVirus.xml
+
+# Rebuild the shipped event classifier from training/ (deterministic, one CPU).
+train: install
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONHASHSEED=0 \
+		$(BIN)/python training/train_events.py
 
 bench: install
 	$(BIN)/python bench/bench_analyze.py

@@ -163,29 +163,58 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.analysis.analyze import Analyzer
-    from bot.analysis.evaluate import Report, format_report, load_cases, score_case
+    from bot.analysis.evaluate import (
+        EvalSource,
+        Report,
+        format_report,
+        format_table,
+        score_case,
+    )
+    from bot.analysis.evaluate_places import (
+        format_toponym_report,
+        load_geovirus,
+        score_toponyms,
+    )
 
-    path = Path(args.file)
-    if not path.is_file():
-        return _fail(f"{args.file}: no such file; give a labelled JSONL file")
     try:
-        cases = load_cases(path.read_text(encoding="utf-8").splitlines())
-    except ValueError as exc:
-        return _fail(f"{args.file}: {exc}")
+        sources = [EvalSource.parse(spec) for spec in args.files]
+        loaded = [
+            (s, load_geovirus(s.path) if s.is_toponyms else s.cases()) for s in sources
+        ]
+    except (ValueError, OSError) as exc:
+        return _fail(str(exc))
+    except Exception as exc:  # a broken XML file
+        return _fail(f"could not read a labelled file: {exc}")
     analyzer = Analyzer()
     analyzer.warm_up()
-    report = Report()
-    for i, case in enumerate(cases, 1):
-        analysis = _analyze_record(analyzer, case)
-        score_case(report, case, analysis)
+    rows: list[tuple[str, Any]] = []
+    for source, cases in loaded:
+        print(f"newsbot: scoring {source.label} ({len(cases)} cases)…", file=sys.stderr)
+        if source.is_toponyms:
+            found = score_toponyms(cases, lambda text: [
+                (t.start, t.end, t.place) for t in analyzer.find_toponyms(text)
+            ])
+            rows.append((source.label, found))
+            continue
+        report = Report()
+        for i, case in enumerate(cases, 1):
+            score_case(report, case, _analyze_record(analyzer, case))
+            if sys.stderr.isatty():
+                print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
         if sys.stderr.isatty():
-            print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+            print(file=sys.stderr)
+        rows.append((source.label, report))
     if args.json:
-        print(json.dumps(report.to_json(), indent=2))
+        out = {label: r.to_json() for label, r in rows}
+        print(json.dumps(out if len(rows) > 1 else out[rows[0][0]], indent=2))
+    elif len(rows) > 1:
+        print(format_table(rows))
     else:
-        print(format_report(report, verbose=not args.quiet))
+        report = rows[0][1]
+        if isinstance(report, Report):
+            print(format_report(report, verbose=not args.quiet))
+        else:
+            print(format_toponym_report(report, verbose=not args.quiet))
     return EXIT_OK
 
 
@@ -427,13 +456,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "eval",
-        help="score the bot on a labelled JSONL file",
+        help="score the bot on labelled articles (JSONL) or toponyms (GeoVirus XML)",
         description="Score event types, places and false alarms against labelled articles\n"
-        "(format: ../shared/eval/README.md).",
-        epilog="example:\n  newsbot eval ../shared/eval/dev.jsonl",
+        "(format: ../shared/eval/README.md), or toponym finding and resolution against a\n"
+        "GeoVirus-style XML file (mention P/R/F1, Acc@161). FILE:SPLIT keeps the cases\n"
+        "whose 'split' field is SPLIT. Several files print one table.",
+        epilog="examples:\n  newsbot eval ../shared/eval/dev.jsonl\n"
+        "  newsbot eval training/wcep-2025-events.jsonl:tune ../shared/data/GeoVirus.xml",
         formatter_class=fmt,
     )
-    p.add_argument("file", help="labelled JSONL file")
+    p.add_argument("files", nargs="+", metavar="FILE", help="labelled JSONL or XML file")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", action="store_true", help="leave out the per-case differences")
     p.set_defaults(func=cmd_eval)

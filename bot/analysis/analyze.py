@@ -15,9 +15,12 @@ from bot.analysis.alerts import alert_line
 from bot.analysis.article import ArticleError, load_article, parse_text
 from bot.analysis.events import EventExtractor
 from bot.analysis.summary import summarize
+from bot.analysis.toponyms import Toponym, find_toponyms
 from bot.fetch import FetchError, fetch
 from bot.models import Analysis, Article
 from config.settings import Settings, get_settings
+
+MAX_TOPONYM_CHARS = 100_000
 
 
 class Analyzer:
@@ -35,6 +38,7 @@ class Analyzer:
         self.timings["load_places"] += time.perf_counter() - start
         start = time.perf_counter()
         _ = self.extractor.nlp
+        self.extractor.classifier.thresholds  # noqa: B018 - loads the trained model
         self.timings["load_nlp"] += time.perf_counter() - start
 
     # -- synchronous entry points (CPU only) -------------------------------------------
@@ -100,6 +104,11 @@ class Analyzer:
         article.id = id
         article.url = article.url or url
         return self.analyze_article(article)
+
+    def find_toponyms(self, text: str) -> list[Toponym]:
+        """Every place name in ``text`` with the place it means (parsed with NER)."""
+        doc = self.extractor.nlp(text[:MAX_TOPONYM_CHARS])
+        return find_toponyms(self.extractor.gazetteer, text[:MAX_TOPONYM_CHARS], doc)
 
     # -- asynchronous entry points -------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.analysis.text import normalise_name
@@ -219,3 +220,64 @@ def load_cases(lines: Iterable[str]) -> list[dict[str, Any]]:
             raise ValueError(f"line {n} has no 'text' field")
         cases.append(case)
     return cases
+
+
+# --- several labelled sets at once: `newsbot eval A.jsonl B.jsonl:tune GeoVirus.xml` ----
+
+
+@dataclass(frozen=True, slots=True)
+class EvalSource:
+    """A labelled file, optionally narrowed to one ``split`` of its cases."""
+
+    path: Path
+    split: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}:{self.split}" if self.split else self.path.name
+
+    @property
+    def is_toponyms(self) -> bool:
+        return self.path.suffix.lower() == ".xml"
+
+    @classmethod
+    def parse(cls, spec: str) -> EvalSource:
+        """``FILE`` or ``FILE:SPLIT``; raises ValueError naming what is missing."""
+        path = Path(spec)
+        if path.is_file():
+            return cls(path)
+        head, sep, split = spec.rpartition(":")
+        if sep and Path(head).is_file() and split:
+            return cls(Path(head), split)
+        raise ValueError(f"{spec}: no such file (give FILE or FILE:SPLIT)")
+
+    def cases(self) -> list[dict[str, Any]]:
+        cases = load_cases(self.path.read_text(encoding="utf-8").splitlines())
+        if self.split is None:
+            return cases
+        chosen = [c for c in cases if c.get("split") == self.split]
+        if not chosen:
+            splits = sorted({str(c.get("split")) for c in cases})
+            raise ValueError(f"{self.path}: no case has split {self.split!r} (splits: {splits})")
+        return chosen
+
+
+def format_table(rows: Sequence[tuple[str, Any]]) -> str:
+    """One line per set: event figures for labelled articles, toponym figures for XML."""
+    head = (f"{'set':<34}{'cases':>6}{'P':>7}{'R':>7}{'F1':>7}{'false al.':>10}"
+            f"{'country':>9}{'places':>8}")
+    lines = [head, "-" * len(head)]
+    for label, report in rows:
+        if isinstance(report, Report):
+            lines.append(
+                f"{label:<34}{report.cases:>6}{report.total.precision:>7.3f}"
+                f"{report.total.recall:>7.3f}{report.total.f1:>7.3f}"
+                f"{report.false_alarm_rate:>10.3f}{report.country_accuracy:>9.3f}"
+                f"{report.place_recall:>8.3f}"
+            )
+        else:
+            lines.append(
+                f"{label:<34}{report.articles:>6}{report.precision:>7.3f}{report.recall:>7.3f}"
+                f"{report.f1:>7.3f}   toponym mentions; Acc@161 {report.acc161:.3f}"
+            )
+    return "\n".join(lines)

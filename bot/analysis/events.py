@@ -20,10 +20,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.casualties import extract_casualties, extract_people_count
+from bot.analysis.classifier import EventClassifier, TypeScore, get_classifier, model_input
 from bot.analysis.factuality import (
     ALLEGED,
     CAMP_POLICY,
-    CLAIMED,
+    DENIAL_HEADS,
     DENIED_CLAIM,
     DENIED_TITLE,
     HABITUAL,
@@ -34,9 +35,11 @@ from bot.analysis.factuality import (
     STRONG_ARMED,
     TIME_ANCHOR,
     YEAR,
-    dated_here,
+    clause_head,
     dated_in_the_past,
+    governing_words,
     is_factual,
+    own_clause,
     record_of,
     trigger_token,
 )
@@ -48,10 +51,10 @@ from bot.analysis.text import Sentence, normalise_name, normalise_paragraphs, sp
 from bot.analysis.triggers import (
     BUSINESS,
     SPORTS,
+    Trigger,
     TriggerHit,
     find_triggers,
     is_trigger_word,
-    may_hold_event,
 )
 from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
 
@@ -128,9 +131,11 @@ class EventExtractor:
         gazetteer: Gazetteer | None = None,
         nlp: Language | None = None,
         min_confidence: float = 0.5,
+        classifier: EventClassifier | None = None,
     ) -> None:
         self._gazetteer = gazetteer
         self._nlp = nlp
+        self._classifier = classifier
         self.min_confidence = min_confidence
         self.timings: Counter[str] = Counter()
 
@@ -139,6 +144,12 @@ class EventExtractor:
         if self._gazetteer is None:
             self._gazetteer = get_gazetteer()
         return self._gazetteer
+
+    @property
+    def classifier(self) -> EventClassifier:
+        if self._classifier is None:
+            self._classifier = get_classifier()
+        return self._classifier
 
     @property
     def nlp(self) -> Language:
@@ -161,8 +172,6 @@ class EventExtractor:
         context = self._context(article, sentences)
         placed = time.perf_counter()
         candidates = self._candidates(sentences, context)
-        if context.retrospective_title and not any(c.sentence.paragraph == -1 for c in candidates):
-            candidates = []  # a review, study or anniversary whose own headline reports nothing
         events = self._group(candidates, context)
         self.timings["places"] += placed - start
         self.timings["triggers+parse"] += time.perf_counter() - placed
@@ -306,33 +315,52 @@ class EventExtractor:
     # -- candidates --------------------------------------------------------------------
 
     def _candidates(self, sentences: list[Sentence], ctx: _Context) -> list[Candidate]:
+        # The trained classifier decides which sentences report which types; the lexicon
+        # only anchors the type's own word, so the parse-based checks look at its clause.
+        anchors_of = [
+            find_triggers(s.text, sentences[i - 1].text if i > 0 else "")
+            for i, s in enumerate(sentences)
+        ]
+        classified = self.classifier.classify([
+            model_input(s.text, (h.trigger.type for h in anchors))
+            for s, anchors in zip(sentences, anchors_of, strict=True)
+        ], scale=CUE_SCALE, floor=STRONG_CUE_FLOOR)
         pending: list[tuple[int, list[TriggerHit]]] = []
-        for i, s in enumerate(sentences):
-            if not may_hold_event(s.text):
-                continue
-            previous = sentences[i - 1].text if i > 0 else ""
-            hits = find_triggers(s.text, previous)
+        for i, (s, types) in enumerate(zip(sentences, classified, strict=True)):
+            anchors = anchors_of[i]
+            cued: dict[str, float] = {}
+            for h in anchors:
+                cued[h.trigger.type] = max(cued.get(h.trigger.type, 0.0), h.trigger.strength)
+            # The model's threshold, or a fraction of it where the lexicon names the type
+            deep = s.paragraph >= 2  # past the lead: background more often than news
+            types = [ts for ts in types if _kept(ts, cued.get(ts.type, 0.0), deep)]
+            if not types or len(s.text.split()) < MIN_WORDS:
+                continue  # "Review", "Back in Borodianka": a fragment reports nothing
+            hits = [_hit_for(score, anchors, s.text) for score in types]
             hits = [h for h in hits if self._passes_text_filters(h, s, ctx)]
             if hits:
                 pending.append((i, hits))
         if not pending:
             return []
-        # NER is half the parse cost; it runs later only on the sentences events keep.
-        docs = list(self.nlp.pipe((sentences[i].text for i, _ in pending), disable=["ner"]))
+        # Only the sentences the classifier picked are parsed; their entities confirm
+        # which gazetteer matches are places.
+        docs = list(self.nlp.pipe(sentences[i].text for i, _ in pending))
+        for doc in docs:
+            doc.user_data["ner"] = True
         ctx.docs.update((i, doc) for (i, _), doc in zip(pending, docs, strict=True))
         out: list[Candidate] = []
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
             for hit in hits:
-                token = trigger_token(doc, hit)
+                token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if token is None or not is_factual(token, hit.trigger.type):
+                    continue
+                if self._vetoed(token, hit.trigger.type, ctx):
                     continue
                 if record_of(token, s.text) or dated_in_the_past(
                     doc, token, ctx.reference_year, ctx.published
                 ):
                     continue
-                if ctx.retrospective and not dated_here(doc, token):
-                    continue  # "photographs taken during the siege … opened on Friday"
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
                 if cand is not None:
@@ -341,49 +369,45 @@ class EventExtractor:
 
     @staticmethod
     def _passes_text_filters(hit: TriggerHit, s: Sentence, ctx: _Context) -> bool:
-        t = hit.trigger.type
-        text = s.text
-        named = YEAR_BEFORE.search(text[: hit.start])
+        """Cheap checks on the words at the trigger itself, before any parse."""
+        named = YEAR_BEFORE.search(s.text[: hit.start]) if "anchored" in hit.tags else None
         if named and ctx.reference_year and int(named.group(1)) < ctx.reference_year - 1:
             return False  # "the 1997 Chittagong Hill Tracts peace accord": an old event's name
-        if t in ("attack", "capture", "protest", "civilian_harm") and (
-            SPORTS.search(text) or (ctx.sports and not STRONG_ARMED.search(text))
+        return not (
+            hit.trigger.type == "refugee_policy"
+            and re.fullmatch(r"(?i)refugee camps?|refugees?", hit.text)
+            and not CAMP_POLICY.search(s.text)
+        )  # "the city of Jenin and its refugee camp": a place, not a policy
+
+    @staticmethod
+    def _vetoed(token: Token, etype: str, ctx: _Context) -> bool:
+        """A veto word in the trigger's own clause (history, anniversary, habit, court or
+        study, drill, denial, going home, sport, markets) cancels it; the same word in
+        another clause or an aside ("on Monday, the anniversary of …") does not."""
+        clause = own_clause(token)
+        above = governing_words(token)
+        if HISTORY.search(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
+            return True
+        if HISTORY.search(above) or RETROSPECTIVE.search(above) or SIMULATION.search(above):
+            return True  # "…mark the anniversary of [the massacre]", "a study says"
+        if DENIED_CLAIM.search(clause) or DENIED_CLAIM.search(above) or _denied_by(token):
+            return True
+        if etype in ("attack", "capture", "civilian_harm", "disaster", "displacement") and (
+            SIMULATION.search(clause)
         ):
-            return False
-        if (
-            t in ("capture", "disaster", "attack", "displacement")
-            and ctx.business
-            and BUSINESS.search(text)
+            return True
+        if etype == "displacement" and RETURNS.search(clause):
+            return True
+        # A sports or market story (several distinct words of the field in the article)
+        # is the genre, not a veto word: there only plain violence keeps the event.
+        strong = bool(STRONG_ARMED.search(clause))
+        if etype in ("attack", "capture", "protest", "civilian_harm") and not strong and (
+            ctx.sports or SPORTS.search(clause)
         ):
-            return False
-        if HISTORY.search(text):
-            return False
-        if t == "refugee_policy" and re.fullmatch(r"(?i)refugee camps?|refugees?", hit.text) and (
-            not CAMP_POLICY.search(text)
-        ):
-            return False  # "the city of Jenin and its refugee camp": a place, not a policy
-        denial = DENIED_CLAIM.search(text)
-        if denial and denial.start() < hit.start:
-            return False  # "denied claims that they had seized the town"
-        if (
-            ctx.denial_title
-            and t in ("attack", "capture", "civilian_harm")
-            and CLAIMED.search(text)
-        ):
-            return False  # the claims the headline denies
-        if ctx.returns_title and t in ("displacement", "attack", "capture", "civilian_harm") and (
-            not (s.paragraph < 2 and TIME_ANCHOR.search(text))
-        ):
-            return False  # a returnees' story recalls the fighting and the flight; not news
-        if t in ("attack", "capture", "civilian_harm", "disaster", "displacement") and (
-            ctx.simulation or SIMULATION.search(text)
-        ):
-            return False
-        if t == "displacement" and RETURNS.search(text):
-            return False  # people going home, not fleeing
-        if ctx.retrospective and not (TIME_ANCHOR.search(text) and s.paragraph < 2):
-            return False  # in a story about the past only fresh, dated news counts
-        return not HABITUAL.search(text)
+            return True
+        return etype in ("capture", "disaster", "attack", "displacement") and bool(
+            BUSINESS.search(clause) or (ctx.business and not strong)
+        )
 
     def _candidate(
         self,
@@ -484,7 +508,8 @@ class EventExtractor:
         if not any(m.place is not None and not m.demonym for m in mentions):
             return []
         if n not in ctx.docs:
-            ctx.docs[n] = self.nlp(sentences[n].text, disable=["ner"])
+            ctx.docs[n] = self.nlp(sentences[n].text)
+            ctx.docs[n].user_data["ner"] = True
         located = self._locate(ctx.docs[n], sentences[n], mentions, None)
         return [p for p in located.locations if p.kind != "region"]
 
@@ -494,7 +519,7 @@ class EventExtractor:
         out = _Located()
         offset = s.start
         for m in mentions:
-            if m.place is None:
+            if m.place is None or not _confirmed(m, doc, offset):
                 continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
             if role == "location":
@@ -560,6 +585,72 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
+
+
+_NO_PATTERN = re.compile(r"(?!)")
+# Where the lexicon names a type, the model need only reach this share of its threshold:
+# the model can still overrule a lexicon word it finds implausible in context.
+CUE_SCALE = 0.3
+MIN_WORDS = 4
+UNCUED_MIN = 0.7
+STRONG_CUE = 0.85
+STRONG_CUE_FLOOR = 0.02
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _confirmed(m: Mention, doc: Doc, offset: int) -> bool:
+    """A gazetteer match is a place when the match is strong on its own (several words, a
+    place frame, an acronym, a nationality word) or the parse tags it a place; a bare word
+    the parse reads as a person or an organisation, or a small town's name it does not
+    tag at all, is not."""
+    if m.demonym or m.cue or (" " in m.text.strip() and not m.weak):
+        return True
+    start, end = m.start - offset, m.end - offset
+    tagged = [e for e in doc.ents if e.start_char < end and start < e.end_char]
+    if any(e.label_ in _PLACE_ENTS for e in tagged):
+        return True
+    if tagged:
+        return False  # PERSON, ORG, NORP, …: "Paris Hilton", "Jordan said"
+    return not m.weak and m.place is not None and m.place.kind != "city"
+
+
+def _kept(score: TypeScore, cue: float, deep: bool) -> bool:
+    """The model decides. Where the lexicon names the type (``cue`` is its strength), a
+    share of the model's threshold is enough, and a strong lexicon word stands unless the
+    model all but rules it out; without a lexicon word only a confident reading of a lead
+    sentence counts."""
+    if cue:
+        floor = STRONG_CUE_FLOOR if cue >= STRONG_CUE else score.threshold * CUE_SCALE
+        return score.probability >= floor
+    return not deep and score.probability >= max(score.threshold, UNCUED_MIN)
+
+
+def _denied_by(token: Token) -> bool:
+    """A verb of denial governs the trigger's clause: "the army denies [that rebels …]"."""
+    head = clause_head(token)
+    return any(
+        a.lemma_.lower() in DENIAL_HEADS and a.pos_ in ("VERB", "AUX") for a in head.ancestors
+    )
+
+
+def _hit_for(score: TypeScore, anchors: list[TriggerHit], sentence: str) -> TriggerHit:
+    """The classifier's type at the lexicon's word for it when there is one (its clause is
+    what the checks read), else at the sentence's main verb."""
+    same = [h for h in anchors if h.trigger.type == score.type]
+    if same:
+        best = max(same, key=lambda h: h.trigger.strength)
+        strength = max(best.trigger.strength, score.strength)
+        trigger = Trigger(score.type, _NO_PATTERN, strength)
+        return TriggerHit(trigger, best.start, best.end, best.text, {"anchored"})
+    trigger = Trigger(score.type, _NO_PATTERN, score.strength)
+    return TriggerHit(trigger, 0, len(sentence), sentence, {"sentence"})
+
+
+def _main_verb(doc: Doc) -> Token | None:
+    """The root of the sentence's first clause: where an unanchored report is judged."""
+    for sent in doc.sents:
+        return sent.root
+    return None
 
 
 def _actors(token: Token, doc: Doc) -> list[str]:

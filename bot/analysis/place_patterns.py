@@ -103,7 +103,7 @@ def pattern_mentions(
                 kind="city" if settlement else "area",
                 country=country,
             )
-            mention = Mention(s.start + start, s.start + end, name, [place])
+            mention = Mention(s.start + start, s.start + end, name, [place], cue="frame")
             mention.place = place
             out.append(mention)
             taken.append((start, end))
@@ -115,7 +115,7 @@ def pattern_mentions(
                         or any(x < b and a < y for x, y in taken)):
                     continue
                 other = replace(place, key=f"text:{country}:{_normal_key(word)}", name=word)
-                more = Mention(s.start + a, s.start + b, word, [other])
+                more = Mention(s.start + a, s.start + b, word, [other], cue="frame")
                 more.place = other
                 out.append(more)
                 taken.append((a, b))

@@ -211,6 +211,7 @@ class Mention:
     weak: bool = False  # small town or common word without local evidence
     score: float = 0.0
     priors: list[float] = field(default_factory=list, repr=False)  # aligned with candidates
+    qualifier: Mention | None = None  # "Helmand" of "Lashkar Gah, Helmand", as merged
 
     @property
     def country(self) -> str | None:
@@ -867,6 +868,8 @@ class Gazetteer:
                 demonym=True,
                 priors=[1e9],
             )
+        if acronym and text[last.end : last.end + 1] == "$":
+            return None  # a currency: "US$460 million"
         if acronym:
             return Mention(
                 first.start,
@@ -1012,6 +1015,9 @@ class Gazetteer:
                 if gap.strip() == "," and len(gap) <= 3 and not b.demonym:
                     inside = self._within(a.candidates, b.candidates)
                     if inside:
+                        b.candidates = [c for c in b.candidates
+                                        if c.kind in ("country", "admin1", "area")]
+                        a.qualifier = b
                         a.candidates = inside
                         a.end = b.end
                         a.text = text[a.start : b.end]

@@ -7,8 +7,11 @@ Only sentences with a surviving trigger go on to the parser in `bot.analysis.eve
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+
+from config import DATA_DIR
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -326,20 +329,15 @@ DEFUSED = _words(
 CONTEXT["detonation"] = DETONATION
 
 # Words marking a sentence about sport or business: triggers there are rarely events.
-SPORTS = _words(
-    r"matches", r"match", r"game", r"games", r"season", r"players?", r"team(?:mates?)?", r"coach",
-    r"league", r"cup", r"tournament", r"bowlers?", r"batsm[ae]n", r"midfielders?", r"strikers?",
-    r"goals?", r"scored", r"innings", r"wickets?", r"referees?", r"NBA", r"NFL", r"FIFA", r"UEFA",
-    r"cricket", r"football", r"basketball", r"baseball", r"rugby", r"tennis", r"olympic\w*",
-    r"championship", r"stadium", r"fans", r"playoffs?", r"test series", r"test match",
-)
-BUSINESS = _words(
-    r"shares", r"stocks?", r"index", r"revenue", r"takeover", r"merger", r"acquisition",
-    r"investors", r"earnings", r"retailer", r"profits?", r"shareholders", r"quarterly",
-    r"stock exchange", r"market share", r"IPO", r"bid for", r"orders", r"futures",
-    r"prices", r"traders", r"commodit\w+", r"bonds?", r"currenc\w+", r"trading session",
-    r"sell-?off", r"rally in", r"benchmark", r"analysts", r"dividends?", r"bourse",
-)
+def _veto_list(name: str) -> re.Pattern[str]:
+    with open(DATA_DIR / "vetoes.json", encoding="utf-8") as f:
+        entries = json.load(f)[name]["entries"]
+    return _words(*(e["pattern"] for e in entries))
+
+
+SPORTS = _veto_list("sports")  # config/data/vetoes.json: a match's "attack"
+BUSINESS = _veto_list("business")  # markets' "disaster", a company's "capture"
+
 
 
 @dataclass(slots=True)

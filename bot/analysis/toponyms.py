@@ -1,0 +1,97 @@
+"""Place names in running text, each with the place it means: the gazetteer proposes, the
+parse's entities confirm.
+
+A mention is kept when spaCy tags it a place (GPE, LOC, FAC), or when the gazetteer match is
+strong on its own: several words, an acronym it knows, or a place frame around it ("in X",
+"X province", "the town of X", "X, Kansas"). A bare capitalised word that spaCy reads as a
+person, an organisation or nothing at all is not a place. Entities tagged as places that the
+gazetteer match missed are looked up and resolved by the same context. Nationality words
+("Afghan", "Canadian") inform the context but are not toponyms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.analysis.places import Gazetteer, Mention
+from bot.models import Place
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT",
+                              "LAW", "LANGUAGE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    start: int
+    end: int
+    text: str
+    place: Place
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def _strong(m: Mention) -> bool:
+    """Strong without the parse: several words, a known acronym, or a place frame."""
+    return bool(m.cue) or (len(m.text.split()) > 1 and not m.weak)
+
+
+def _qualifier_place(gaz: Gazetteer, m: Mention) -> Place | None:
+    """The container 'Helmand' of 'Lashkar Gah, Helmand' once Lashkar Gah is resolved."""
+    q, inner = m.qualifier, m.place
+    if q is None or inner is None:
+        return None
+    for c in q.candidates:
+        if (c.kind == "country" and c.country == inner.country) or (
+            c.kind == "admin1" and gaz.admin1_key(inner) == c.key
+        ) or (c.kind == "area" and c.key in gaz.areas_of(inner)):
+            return c
+    return q.candidates[0] if q.candidates else None
+
+
+def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Toponym]:
+    """Toponyms of ``text`` in order. ``doc`` is the text parsed with NER; without it only
+    strong gazetteer matches count."""
+    ents = [e for e in doc.ents] if doc is not None else []
+    places = [(e.start_char, e.end_char) for e in ents if e.label_ in PLACE_LABELS]
+    others = [(e.start_char, e.end_char) for e in ents if e.label_ in NOT_PLACE_LABELS]
+    mentions = gaz.resolve(gaz.find_mentions(text))
+    out: list[Toponym] = []
+    covered: list[tuple[int, int]] = []
+    for m in mentions:
+        if m.place is None or m.demonym:
+            continue
+        inner_end = m.qualifier.start if m.qualifier is not None else m.end
+        inner_text = text[m.start:inner_end].rstrip(" ,")
+        inner_end = m.start + len(inner_text)
+        tagged = any(_overlap(m.start, inner_end, a, b) for a, b in places)
+        # the whole name is a person's or an organisation's ("Jordan", "Georgia Power");
+        # a place inside a longer name still names the place ("the U.S. Centers for …")
+        contradicted = any(a <= m.start and inner_end <= b and not (
+            m.cue == "acronym" or ((a < m.start or inner_end < b) and m.place.kind != "city")
+        ) for a, b in others)
+        if not (tagged or (_strong(m) and not contradicted)):
+            continue
+        out.append(Toponym(m.start, inner_end, inner_text, m.place))
+        covered.append((m.start, m.end))
+        q = _qualifier_place(gaz, m)
+        if q is not None and m.qualifier is not None:
+            out.append(Toponym(m.qualifier.start, m.qualifier.end, m.qualifier.text, q))
+    # places the parse found and the gazetteer match did not
+    extra = [
+        Mention(a, b, text[a:b], gaz.lookup(text[a:b]))
+        for a, b in places
+        if not any(_overlap(a, b, c, d) for c, d in covered)
+    ]
+    extra = [m for m in extra if m.candidates]
+    if extra:
+        for m in gaz.resolve(extra + [m for m in mentions if m.place is not None]):
+            if m in extra and m.place is not None:
+                out.append(Toponym(m.start, m.end, m.text, m.place))
+    return sorted(out, key=lambda t: t.start)
