@@ -122,6 +122,34 @@ def test_eval_on_a_small_labelled_file(tmp_path: Path):
     assert report["place_recall"] == 1.0
 
 
+def test_eval_prints_one_table_for_several_sets_and_splits(tmp_path: Path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps({
+        "id": f"c{i}", "title": "", "split": split, "text": ARTICLE,
+        "events": [{"type": "attack", "headline": True,
+                    "places": [{"name": "Bunia", "country": "CD"}]}],
+    }) for i, split in enumerate(["tune", "tune", "test"])))
+    xml = tmp_path / "topo.xml"
+    text = "Officials in Kandahar said the outbreak had spread to Herat."
+    xml.write_text(
+        "<articles><article><source>x</source><text>" + text + "</text><locations>"
+        "<location><name>Kandahar</name><start>14</start><end>22</end>"
+        "<lat>31.61</lat><lon>65.71</lon><page>p</page></location>"
+        "<location><name>Herat</name><start>54</start><end>59</end>"
+        "<lat>34.34</lat><lon>62.2</lon><page>p</page></location>"
+        "</locations></article></articles>"
+    )
+    out = newsbot("eval", f"{gold}:tune", f"{gold}:test", str(xml))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().splitlines()
+    assert lines[0].split()[:2] == ["set", "cases"]
+    assert any(line.startswith("gold.jsonl:tune") and " 2 " in line for line in lines)
+    assert any(line.startswith("gold.jsonl:test") and " 1 " in line for line in lines)
+    assert any(line.startswith("topo.xml") and "Acc@161 1.000" in line for line in lines)
+    missing = newsbot("eval", f"{gold}:nosuch")
+    assert missing.returncode == 2 and b"no case has split 'nosuch'" in missing.stderr
+
+
 def test_demo_runs_offline_and_prints_alerts():
     out = newsbot("demo")
     assert out.returncode == 0, out.stderr

@@ -73,8 +73,8 @@ def test_metaphors_raise_no_event(analyzer, text):
          "Rebels seize the town of Rutshuru after heavy fighting, a court official says.",
          "capture"),
         # denial: the seizure denied / a denial about something else
-        ("The army denies reports that rebels have seized the town of Bunagana.",
-         "Rebels seize the town of Bunagana, while the army denies reports of looting.",
+        ("The army denies reports that rebels have seized the town of Bunagana in Congo.",
+         "Rebels seize the town of Bunagana in Congo, while the army denies reports of looting.",
          "capture"),
         # habitual: what usually happens / today's report beside a habit
         ("Gunmen often attack villages in Zamfara State during the rainy season.",

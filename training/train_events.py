@@ -37,12 +37,12 @@ SEED = 20250101
 LABELS = list(EVENT_TYPES)
 
 
-def model_config(width: int = 96, arch: str = "ensemble") -> dict:
+def model_config(width: int = 96, arch: str = "ensemble", ngrams: int = 2) -> dict:
     """A small ensemble: CNN over hashed word features + a bag of uni- and bigrams."""
     if arch == "bow":
         return {"threshold": 0.5, "model": {
             "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-            "ngram_size": 2, "no_output_layer": False, "length": 262144, "nO": None}}
+            "ngram_size": ngrams, "no_output_layer": False, "length": 262144, "nO": None}}
     return {
         "threshold": 0.5,
         "model": {
@@ -166,6 +166,13 @@ def sentence_labels(item: dict) -> list[dict[str, float]]:
     return [cats for _, cats in sentence_examples(item)]
 
 
+def describe(args: argparse.Namespace) -> str:
+    if args.arch == "bow":
+        return f"a linear bag of 1- to {args.ngrams}-grams of words, hashed into 262,144 rows"
+    return (f"a CNN tok2vec of width {args.width} on hashed NORM/PREFIX/SUFFIX/SHAPE "
+            "features, ensembled with a bag of uni- and bigrams")
+
+
 def write_card(out: Path, items: list[dict], train: list, epoch: int, f1: float,
                thresholds: dict[str, float], args: argparse.Namespace) -> None:
     """MODEL_CARD.md beside the weights: what it was trained on, how, and how well."""
@@ -180,9 +187,10 @@ def write_card(out: Path, items: list[dict], train: list, epoch: int, f1: float,
     )
     out.joinpath("MODEL_CARD.md").write_text(f"""# newsbot event classifier
 
-A spaCy `textcat_multilabel` pipeline (blank English tokenizer; CNN tok2vec of width
-{args.width} on hashed NORM/PREFIX/SUFFIX/SHAPE features, ensembled with a bag of uni- and
-bigrams) that gives each sentence a probability for each of newsbot's eight event types.
+A spaCy `textcat_multilabel` pipeline (blank English tokenizer; {describe(args)}) that gives
+each sentence a probability for each of newsbot's eight event types. The input is the
+sentence in lower case, its crude stems ("launched" and "launches" → "launch") and one
+marker word per event type the trigger lexicon names in it (`bot.analysis.classifier`).
 newsbot keeps a type when its probability reaches the per-type threshold below; the
 parse-based checks (factuality, vetoes in the trigger's clause, place roles, casualties)
 then decide what becomes an event.
@@ -201,7 +209,8 @@ evidence quote lies in it. Events per type (items may hold several):
 ## Training
 
 `make train` (`training/train_events.py`): seed {SEED}, {args.epochs} epochs of Adam
-(learning rate 0.001, batch 16, dropout 0.2) on one CPU thread; the epoch with the best
+(learning rate 0.001, batch 16, dropout {args.dropout}) on one CPU thread; positive
+sentences of rare types repeated up to {args.max_repeat} times; the epoch with the best
 item-level micro F1 on the tune split is kept (epoch {epoch}), and each type's threshold
 maximises that type's item-level F1 on the tune split. The test split is not read.
 
@@ -226,10 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=ROOT / "training" / "wcep-2025-events.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / "config" / "data" / "event_model")
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--width", type=int, default=96)
-    parser.add_argument("--arch", choices=["ensemble", "bow"], default="ensemble")
+    parser.add_argument("--arch", choices=["ensemble", "bow"], default="bow")
     parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--max-repeat", type=int, default=4,
+                        help="repeat rare types' positive sentences up to this many times")
+    parser.add_argument("--ngrams", type=int, default=2)
     args = parser.parse_args(argv)
 
     import spacy
@@ -248,10 +260,21 @@ def main(argv: list[str] | None = None) -> int:
           f"tune: {len(tune_items)} items", file=sys.stderr)
 
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat_multilabel", config=model_config(args.width, args.arch))
+    config = model_config(args.width, args.arch, args.ngrams)
+    textcat = nlp.add_pipe("textcat_multilabel", config=config)
     for label in LABELS:
         textcat.add_label(label)
-    examples = [Example.from_dict(nlp.make_doc(t), {"cats": c}) for t, c in train]
+    # Rare types (ceasefire, capture, refugee policy…) have a few dozen positive sentences
+    # among thousands: repeat their positives so each type weighs about the same.
+    counts = {t: sum(c[t] for _, c in train) for t in LABELS}
+    target = max(counts.values())
+    repeated = []
+    for text, cats in train:
+        positive = [t for t in LABELS if cats[t]]
+        times = max((min(args.max_repeat, round(target / max(1, counts[t])))
+                     for t in positive), default=1)
+        repeated += [(text, cats)] * max(1, times)
+    examples = [Example.from_dict(nlp.make_doc(t), {"cats": c}) for t, c in repeated]
     nlp.initialize(lambda: examples)
     optimizer = Adam(learn_rate=0.001)
 
@@ -284,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)
     (args.out / "thresholds.json").write_text(
-        json.dumps({"epoch": epoch, "tune_item_f1": round(f1, 4), "thresholds": thresholds},
+        json.dumps({"epoch": epoch, "tune_item_f1": round(f1, 4), "thresholds": thresholds,
+                    "train_positives": {t: int(counts[t]) for t in LABELS}},
                    indent=2) + "\n", encoding="utf-8")
     write_card(args.out, items, train, epoch, f1, thresholds, args)
     print(f"best epoch {epoch}: tune item F1 {f1:.3f}; thresholds {thresholds}; "

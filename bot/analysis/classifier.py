@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 MODEL_DIR = DATA_DIR / "event_model"
+# Fewer positive training sentences than this and the model's "no" on a type is weak
+# evidence: a strong lexicon word may stand against it (see bot.analysis.events).
+THIN_TYPE = 60
 CUE_PREFIX = "cue"
 # Longer "sentences" are lists, tables or run-on markup: classify their head only.
 MAX_CHARS = 2000
@@ -94,6 +97,7 @@ class EventClassifier:
         self.path = path
         self._nlp: Language | None = None
         self._thresholds: dict[str, float] = {}
+        self._positives: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def _load(self) -> Language:
@@ -109,6 +113,9 @@ class EventClassifier:
                         )
                     meta = json.loads((self.path / "thresholds.json").read_text("utf-8"))
                     self._thresholds = {t: float(meta["thresholds"][t]) for t in EVENT_TYPES}
+                    self._positives = {
+                        t: int(meta.get("train_positives", {}).get(t, 0)) for t in EVENT_TYPES
+                    }
                     self._nlp = spacy.load(self.path)
         return self._nlp
 
@@ -116,6 +123,12 @@ class EventClassifier:
     def thresholds(self) -> dict[str, float]:
         self._load()
         return dict(self._thresholds)
+
+    @property
+    def thin_types(self) -> frozenset[str]:
+        """Types with too few training examples for the model to rule them out alone."""
+        self._load()
+        return frozenset(t for t, n in self._positives.items() if n < THIN_TYPE)
 
     def probabilities(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Per text (a `model_input`), the probability of each event type."""

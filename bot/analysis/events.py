@@ -333,7 +333,9 @@ class EventExtractor:
                 cued[h.trigger.type] = max(cued.get(h.trigger.type, 0.0), h.trigger.strength)
             # The model's threshold, or a fraction of it where the lexicon names the type
             deep = s.paragraph >= 2  # past the lead: background more often than news
-            types = [ts for ts in types if _kept(ts, cued.get(ts.type, 0.0), deep)]
+            thin = self.classifier.thin_types
+            types = [ts for ts in types
+                     if _kept(ts, cued.get(ts.type, 0.0), deep, ts.type in thin)]
             if not types or len(s.text.split()) < MIN_WORDS:
                 continue  # "Review", "Back in Borodianka": a fragment reports nothing
             hits = [_hit_for(score, anchors, s.text) for score in types]
@@ -344,9 +346,7 @@ class EventExtractor:
             return []
         # Only the sentences the classifier picked are parsed; their entities confirm
         # which gazetteer matches are places.
-        docs = list(self.nlp.pipe(sentences[i].text for i, _ in pending))
-        for doc in docs:
-            doc.user_data["ner"] = True
+        docs = list(self.nlp.pipe((sentences[i].text for i, _ in pending), disable=["ner"]))
         ctx.docs.update((i, doc) for (i, _), doc in zip(pending, docs, strict=True))
         out: list[Candidate] = []
         for (i, hits), doc in zip(pending, docs, strict=True):
@@ -508,8 +508,7 @@ class EventExtractor:
         if not any(m.place is not None and not m.demonym for m in mentions):
             return []
         if n not in ctx.docs:
-            ctx.docs[n] = self.nlp(sentences[n].text)
-            ctx.docs[n].user_data["ner"] = True
+            ctx.docs[n] = self.nlp(sentences[n].text, disable=["ner"])
         located = self._locate(ctx.docs[n], sentences[n], mentions, None)
         return [p for p in located.locations if p.kind != "region"]
 
@@ -518,6 +517,8 @@ class EventExtractor:
     ) -> _Located:
         out = _Located()
         offset = s.start
+        if any(m.place is not None and not _strong(m) for m in mentions):
+            self._entities(doc)  # only bare one-word names need the parse's entities
         for m in mentions:
             if m.place is None or not _confirmed(m, doc, offset):
                 continue
@@ -534,6 +535,12 @@ class EventExtractor:
                     out.agents.append(m.place)
         out.locations = _dedupe(out.locations)
         return out
+
+    def _entities(self, doc: Doc) -> None:
+        """Run NER on a parsed sentence once, when something needs its entities."""
+        if not doc.user_data.get("ner"):
+            self.nlp.get_pipe("ner")(doc)
+            doc.user_data["ner"] = True
 
     def _add_actors(self, kept: list[tuple[Event, list[Candidate]]]) -> None:
         """Name who acted, from the two strongest sentences of each kept event. NER runs
@@ -593,34 +600,44 @@ _NO_PATTERN = re.compile(r"(?!)")
 CUE_SCALE = 0.3
 MIN_WORDS = 4
 UNCUED_MIN = 0.7
-STRONG_CUE = 0.85
+STRONG_CUE = 0.75
 STRONG_CUE_FLOOR = 0.02
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
+def _strong(m: Mention) -> bool:
+    """A match that needs no confirmation: a nationality word, a place frame or acronym,
+    or a name of several words."""
+    return bool(m.demonym or m.cue or (" " in m.text.strip() and not m.weak))
+
+
 def _confirmed(m: Mention, doc: Doc, offset: int) -> bool:
     """A gazetteer match is a place when the match is strong on its own (several words, a
-    place frame, an acronym, a nationality word) or the parse tags it a place; a bare word
-    the parse reads as a person or an organisation, or a small town's name it does not
-    tag at all, is not."""
-    if m.demonym or m.cue or (" " in m.text.strip() and not m.weak):
+    place frame, an acronym, a nationality word) or the parse tags it a place. A bare word
+    the parse reads as a person is not ("Jordan said"); nor is a town's name it reads as an
+    organisation or does not tag at all. Country and province names the small model calls
+    organisations ("Armenia and Azerbaijan agreed") stay places."""
+    if _strong(m):
         return True
     start, end = m.start - offset, m.end - offset
     tagged = [e for e in doc.ents if e.start_char < end and start < e.end_char]
     if any(e.label_ in _PLACE_ENTS for e in tagged):
         return True
-    if tagged:
-        return False  # PERSON, ORG, NORP, …: "Paris Hilton", "Jordan said"
-    return not m.weak and m.place is not None and m.place.kind != "city"
+    if any(e.label_ == "PERSON" for e in tagged):
+        return False
+    if m.place is not None and m.place.kind != "city":
+        return True
+    return not tagged and not m.weak
 
 
-def _kept(score: TypeScore, cue: float, deep: bool) -> bool:
+def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     """The model decides. Where the lexicon names the type (``cue`` is its strength), a
-    share of the model's threshold is enough, and a strong lexicon word stands unless the
-    model all but rules it out; without a lexicon word only a confident reading of a lead
-    sentence counts."""
+    share of the model's threshold is enough; for a type the model saw too few examples of
+    (``thin``), a strong lexicon word stands unless the model all but rules it out. Without
+    a lexicon word only a confident reading of a lead sentence counts."""
     if cue:
-        floor = STRONG_CUE_FLOOR if cue >= STRONG_CUE else score.threshold * CUE_SCALE
+        strong = thin and cue >= STRONG_CUE
+        floor = STRONG_CUE_FLOOR if strong else score.threshold * CUE_SCALE
         return score.probability >= floor
     return not deep and score.probability >= max(score.threshold, UNCUED_MIN)
 

@@ -1,0 +1,82 @@
+"""The trained sentence classifier: shipped with the package, deterministic to rebuild."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.classifier import (
+    MODEL_DIR,
+    EventClassifier,
+    model_input,
+    sentence_case,
+    stems,
+)
+from bot.models import EVENT_TYPES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_model_ships_inside_the_package_with_a_card_and_thresholds():
+    for name in ("config.cfg", "meta.json", "thresholds.json", "MODEL_CARD.md"):
+        assert (MODEL_DIR / name).is_file(), name
+    card = (MODEL_DIR / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "CC BY-SA 4.0" in card and "Portal:Current events" in card
+    thresholds = json.loads((MODEL_DIR / "thresholds.json").read_text())["thresholds"]
+    assert set(thresholds) == set(EVENT_TYPES)
+    assert all(0 < v < 1 for v in thresholds.values())
+
+
+def test_probabilities_cover_every_type():
+    clf = EventClassifier()
+    [probs] = clf.probabilities([model_input("Rebels shell the city of Goma.", ["attack"])])
+    assert set(probs) == set(EVENT_TYPES)
+    assert all(0.0 <= p <= 1.0 for p in probs.values())
+
+
+def test_a_missing_model_says_how_to_rebuild_it(tmp_path):
+    from bot.analysis.classifier import ClassifierMissingError
+
+    with pytest.raises(ClassifierMissingError, match="make train"):
+        EventClassifier(tmp_path).probabilities(["text"])
+
+
+def test_title_case_reads_like_a_sentence_and_tenses_share_stems():
+    assert sentence_case("Police Use Water Cannon On Protesters In Tbilisi") == (
+        "Police use water cannon on protesters in tbilisi"
+    )
+    assert sentence_case("M23 Rebels Seize Goma") == "M23 rebels seize goma"
+    assert sentence_case("Rebels seize the town of Goma") == "Rebels seize the town of Goma"
+    assert stems("launch launches launched") == "launch launch launch"
+    assert stems("shelling shelled") == "shel shel"
+
+
+def test_cues_are_marker_words_after_the_text():
+    text = model_input("Troops shelled Kharkiv.", ["attack", "civilian_harm", "attack"])
+    assert text.splitlines()[-1] == "cueattack cuecivilianharm"
+
+
+@pytest.mark.slow
+def test_training_is_deterministic(tmp_path):
+    data = ROOT / "training" / "wcep-2025-events.jsonl"
+    items = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    small = [i for i in items if i["split"] == "train"][:120]
+    small += [i for i in items if i["split"] == "tune"][:40]
+    subset = tmp_path / "small.jsonl"
+    subset.write_text("".join(json.dumps(i) + "\n" for i in small), encoding="utf-8")
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        subprocess.run(
+            [sys.executable, str(ROOT / "training" / "train_events.py"), "--data", str(subset),
+             "--out", str(out), "--epochs", "2"],
+            check=True, capture_output=True, timeout=300,
+        )
+        outs.append(out)
+    weights = [(o / "textcat_multilabel" / "model").read_bytes() for o in outs]
+    assert weights[0] == weights[1]
+    assert (outs[0] / "thresholds.json").read_text() == (outs[1] / "thresholds.json").read_text()

@@ -1,0 +1,61 @@
+"""Toponyms: the gazetteer proposes, the parse's entities confirm; GeoVirus scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.evaluate_places import distance_km, load_geovirus, score_toponyms
+from bot.analysis.places import get_gazetteer
+
+GEOVIRUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "GeoVirus.xml"
+
+
+@pytest.fixture(scope="module")
+def find(analyzer):
+    def run(text: str) -> dict[str, str | None]:
+        return {t.text: t.place.country for t in analyzer.find_toponyms(text)}
+
+    return run
+
+
+def test_places_need_a_frame_several_words_or_the_parse(find):
+    found = find("Paris Hilton visited the town of Kalehe. Officials in Kandahar said "
+                 "prices rose in New South Wales.")
+    assert "Paris" not in found
+    assert found.get("Kandahar") == "AF"
+    assert found.get("New South Wales") == "AU"
+
+
+def test_abbreviations_and_currencies(find):
+    found = find("Horses were quarantined in NSW after the outbreak. The deal was worth "
+                 "US$460 million, officials in the DRC said.")
+    assert found.get("NSW") == "AU"
+    assert found.get("DRC") == "CD"
+    assert "US" not in found
+
+
+def test_a_qualified_name_gives_both_toponyms(find):
+    found = find("The virus was found on a farm near Ames, Iowa, on Tuesday.")
+    assert found.get("Ames") == "US" and found.get("Iowa") == "US"
+
+
+def test_countries_have_coordinates():
+    gaz = get_gazetteer()
+    us = gaz.country("US")
+    assert us.lat is not None and distance_km(us.lat, us.lon, 39.8, -98.6) < 600
+
+
+@pytest.mark.slow
+def test_geovirus_figures_hold(analyzer):
+    """Regression guard on the published corpus (skipped without ../shared)."""
+    if not GEOVIRUS.is_file():
+        pytest.skip(f"{GEOVIRUS} is absent")
+    articles = load_geovirus(GEOVIRUS)
+    assert sum(len(a.toponyms) for a in articles) > 2000
+    report = score_toponyms(articles, lambda text: [
+        (t.start, t.end, t.place) for t in analyzer.find_toponyms(text)
+    ])
+    assert report.f1 >= 0.84, report.to_json()
+    assert report.acc161 >= 0.70, report.to_json()
