@@ -242,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-repeat", type=int, default=4,
                         help="repeat rare types' positive sentences up to this many times")
     parser.add_argument("--ngrams", type=int, default=2)
+    parser.add_argument("--l2", type=float, default=0.01, help="weight decay")
     args = parser.parse_args(argv)
 
     import spacy
@@ -276,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         repeated += [(text, cats)] * max(1, times)
     examples = [Example.from_dict(nlp.make_doc(t), {"cats": c}) for t, c in repeated]
     nlp.initialize(lambda: examples)
-    optimizer = Adam(learn_rate=0.001)
+    optimizer = Adam(learn_rate=0.001, L2=args.l2, L2_is_weight_decay=True, grad_clip=1.0)
 
     tune_sents = []
     for item in tune_items:

@@ -324,7 +324,7 @@ class EventExtractor:
         classified = self.classifier.classify([
             model_input(s.text, (h.trigger.type for h in anchors))
             for s, anchors in zip(sentences, anchors_of, strict=True)
-        ], scale=CUE_SCALE, floor=STRONG_CUE_FLOOR)
+        ], scale=CUE_SCALE, floor=0.0)
         pending: list[tuple[int, list[TriggerHit]]] = []
         for i, (s, types) in enumerate(zip(sentences, classified, strict=True)):
             anchors = anchors_of[i]
@@ -519,9 +519,20 @@ class EventExtractor:
         offset = s.start
         if any(m.place is not None and not _strong(m) for m in mentions):
             self._entities(doc)  # only bare one-word names need the parse's entities
+        confirmed = [m for m in mentions if m.place is not None and _confirmed(m, doc, offset)]
+        # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too
+        listed = {
+            c.i for m in confirmed
+            if (span := doc.char_span(m.start - offset, m.end - offset, "expand")) is not None
+            for c in span.root.conjuncts
+        }
         for m in mentions:
-            if m.place is None or not _confirmed(m, doc, offset):
+            if m.place is None:
                 continue
+            if m not in confirmed:
+                span = doc.char_span(m.start - offset, m.end - offset, "expand")
+                if span is None or span.root.i not in listed or _person(m, doc, offset):
+                    continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
             if role == "location":
                 out.locations.append(m.place)
@@ -600,8 +611,6 @@ _NO_PATTERN = re.compile(r"(?!)")
 CUE_SCALE = 0.3
 MIN_WORDS = 4
 UNCUED_MIN = 0.7
-STRONG_CUE = 0.75
-STRONG_CUE_FLOOR = 0.02
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -630,15 +639,21 @@ def _confirmed(m: Mention, doc: Doc, offset: int) -> bool:
     return not tagged and not m.weak
 
 
+def _person(m: Mention, doc: Doc, offset: int) -> bool:
+    start, end = m.start - offset, m.end - offset
+    return any(e.label_ == "PERSON" and e.start_char < end and start < e.end_char
+               for e in doc.ents)
+
+
 def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
-    """The model decides. Where the lexicon names the type (``cue`` is its strength), a
-    share of the model's threshold is enough; for a type the model saw too few examples of
-    (``thin``), a strong lexicon word stands unless the model all but rules it out. Without
-    a lexicon word only a confident reading of a lead sentence counts."""
+    """Who decides whether a sentence reports a type. For a type the model learnt from
+    enough real examples, the model: where the lexicon names the type (``cue`` is its
+    strength) a share of the model's threshold is enough, and without a lexicon word only a
+    confident reading of a lead sentence counts. For a type the model saw too few examples
+    of (``thin``), its "no" is weak evidence: the lexicon word stands, and the parse-based
+    checks that follow judge it."""
     if cue:
-        strong = thin and cue >= STRONG_CUE
-        floor = STRONG_CUE_FLOOR if strong else score.threshold * CUE_SCALE
-        return score.probability >= floor
+        return thin or score.probability >= score.threshold * CUE_SCALE
     return not deep and score.probability >= max(score.threshold, UNCUED_MIN)
 
 

@@ -137,6 +137,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        0.85),
     _t("attack", r"\bairstrikes?\b", 0.85),
     _t("attack", r"\bstrikes? (?:on|against)\b", 0.6, "armed"),
+    _t("attack", r"\bstrikes? (?:on|against)\b", 0.6, "damage"),  # "killed in strikes on Kharkiv"
     _t("attack", r"\b(?:bombings?|bombed|car[- ]bombs?|suicide (?:bomb\w*|attack\w*)|"
        r"truck[- ]bombs?|IEDs?)\b", 0.8),
     _t("attack", r"\bbombs?\b", 0.6, "detonation"),
