@@ -191,9 +191,12 @@ A spaCy `textcat_multilabel` pipeline (blank English tokenizer; {describe(args)}
 each sentence a probability for each of newsbot's eight event types. The input is the
 sentence in lower case, its crude stems ("launched" and "launches" → "launch") and one
 marker word per event type the trigger lexicon names in it (`bot.analysis.classifier`).
-newsbot keeps a type when its probability reaches the per-type threshold below; the
-parse-based checks (factuality, vetoes in the trigger's clause, place roles, casualties)
-then decide what becomes an event.
+How newsbot uses it (`bot.analysis.events`): a sentence reports a type when the lexicon
+names the type and the probability reaches 0.3 × the threshold below, or, with no lexicon
+word, when the sentence is in the title or lead and the probability reaches the threshold
+and 0.7. For a type with fewer than 60 positive training sentences the model's "no" is not
+trusted: the lexicon word stands. The parse-based checks (factuality, vetoes in the
+trigger's clause, place roles, casualties) then decide what becomes an event.
 
 ## Data
 
