@@ -62,7 +62,8 @@ ARTICLES: dict[str, tuple[str, str, list[str]]] = {
             "forces withdrew overnight, officials said.",
             "The insurgents took control of the governor's office and the main police "
             "headquarters, residents said. The fall of Kandahar, the second-largest city in "
-            "Afghanistan, follows days of heavy fighting.",
+            "Afghanistan, follows days of heavy fighting. Taliban fighters shelled the city's "
+            "airport on Wednesday.",
         ],
     ),
     "/ariana/kandahar-toll-rises": (
