@@ -159,3 +159,21 @@ def test_truce_is_placed_at_its_parties_not_the_venue(analyzer):
     )
     truce = next(e for e in events if e.type == "ceasefire")
     assert {p.country for p in truce.places} == {"AM", "AZ"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels attacked the town of Goma killing civilians " * 12_500,  # one 100k-word sentence
+        "\n".join(f"Kabul {i}" for i in range(100_000)),  # 100k lines of place names
+    ],
+    ids=["100k-word-sentence", "100k-lines"],
+)
+def test_hostile_sizes_are_analysed_in_bounded_time(analyzer, text):
+    import time
+
+    start = time.perf_counter()
+    analysis = analyzer.analyze_text(text, title="Report")
+    assert time.perf_counter() - start < 5.0  # issue 9's bar; about 1-3 s here
+    assert analysis.error is None

@@ -72,6 +72,9 @@ ANAPHORA = re.compile(
     r"(?! of\b)|\bthere\b",
     re.IGNORECASE,
 )
+MAX_TEXT_CHARS = 40_000  # about 6,500 words: far longer than a news article
+MAX_SENTENCES = 600
+MAX_SENTENCE_CHARS = 1_500  # about 250 words: the parse of a longer run-on is meaningless
 KIND_ORDER = {"city": 0, "area": 1, "admin1": 2, "country": 3, "region": 4}
 
 
@@ -166,7 +169,10 @@ class EventExtractor:
         title = " ".join(article.title.split())
         if title.isupper():
             title = string.capwords(title)  # "ERITREA DENIES …": names need their case
-        article = replace(article, text=normalise_paragraphs(article.text), title=title)
+        # Bounded work whatever the input: news is in the first pages, and a run-on
+        # "sentence" of thousands of words is a list or markup, not prose.
+        text = normalise_paragraphs(article.text)[:MAX_TEXT_CHARS]
+        article = replace(article, text=text, title=title[:MAX_SENTENCE_CHARS])
         start = time.perf_counter()
         sentences = self._sentences(article)
         context = self._context(article, sentences)
@@ -190,7 +196,11 @@ class EventExtractor:
                 lead = len(piece) - len(piece.lstrip())
                 start = m.start() + lead
                 out.append(Sentence(piece.strip(), start, start + len(piece.strip()), -1))
-        out.extend(split_sentences(article.text))
+        for s in split_sentences(article.text)[:MAX_SENTENCES]:
+            if len(s.text) > MAX_SENTENCE_CHARS:
+                s = Sentence(s.text[:MAX_SENTENCE_CHARS], s.start, s.start + MAX_SENTENCE_CHARS,
+                             s.paragraph)
+            out.append(s)
         return out
 
     def _context(self, article: Article, sentences: list[Sentence]) -> _Context:
