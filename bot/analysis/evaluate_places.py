@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.analysis.evaluate import TypeCounts
 from bot.models import Place
 
 ACC_KM = 161.0
@@ -39,31 +40,16 @@ class GeoArticle:
 
 
 @dataclass
-class ToponymReport:
-    """Counts behind the mention and resolution figures."""
+class ToponymReport(TypeCounts):
+    """Counts behind the mention figures (precision, recall, F1 from ``TypeCounts``) and
+    the resolution figure."""
 
     articles: int = 0
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
     within: int = 0  # matched mentions resolved within 161 km
     distances: list[float] = field(default_factory=list)
     false_positives: Counter[str] = field(default_factory=Counter)
     missed: Counter[str] = field(default_factory=Counter)
     far: Counter[tuple[str, str]] = field(default_factory=Counter)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def acc161(self) -> float:
