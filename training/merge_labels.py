@@ -64,7 +64,9 @@ def main(argv: list[str]) -> int:
                 if line.strip():
                     label = json.loads(line)
                     if label["id"] in labels:
-                        raise SystemExit(f"{path}:{n}: {label['id']} labelled twice")
+                        print(f"{path}:{n}: {label['id']} already labelled; first label kept",
+                              file=sys.stderr)
+                        continue
                     labels[label["id"]] = label
     bad = 0
     for item_id in sorted(labels):
