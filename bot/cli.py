@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -17,11 +18,33 @@ from pathlib import Path
 from typing import IO, Any
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("newsbot.cli")
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"newsbot: {message}", file=sys.stderr)
+    from config.settings import redact_secrets
+
+    print(f"newsbot: {redact_secrets(message)}", file=sys.stderr)
     return code
+
+
+def _settings_problem(exc: ValueError) -> str:
+    """One line for settings that do not load: which setting and what is wrong with it,
+    never the value given (it may be a password or a token)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        problems = []
+        for err in exc.errors(include_url=False, include_input=False):
+            loc = [str(part) for part in err["loc"]]
+            where = ".".join(loc) or "settings"
+            if loc and len(loc) == 1 and not loc[0].startswith(("newsbot_", "slack_", "discord_")):
+                where += f" (NEWSBOT_{loc[0].upper()})"
+            problems.append(f"{where}: {err['msg']}")
+        what = "; ".join(problems)
+    else:  # a TOML syntax error, a list setting that is not JSON, …
+        what = " ".join(str(exc).split())
+    return f"bad setting: {what}; fix the environment, .env or newsbot.toml"
 
 
 def _parse_date(value: Any) -> date | None:
@@ -82,20 +105,61 @@ def _analyze_one(args: argparse.Namespace) -> int:
 
 
 def _jsonl_lines(source: str) -> Iterator[str]:
+    # Bytes that are not UTF-8 become U+FFFD, line by line, from a file or stdin alike.
     if source == "-":
-        yield from sys.stdin
+        for raw in sys.stdin.buffer:
+            yield raw.decode("utf-8", errors="replace")
     else:
         with open(source, encoding="utf-8", errors="replace") as fh:
             yield from fh
 
 
+_RECORD_TEXTS = ("title", "text", "html", "url")
+
+
+def _is_unicode(value: str) -> bool:
+    """False for a string with a lone surrogate (JSON "\ud800"): no text, not encodable."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _record_problem(record: Any) -> str | None:
+    """Why a JSONL record cannot be analysed, or None."""
+    if not isinstance(record, dict):
+        return f"each line must be a JSON object, not {_json_type(record)}"
+    for name in _RECORD_TEXTS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            return f"{name!r} must be a string, not {_json_type(value)}"
+        if isinstance(value, str) and not _is_unicode(value):
+            return f"{name!r} is not valid Unicode (it holds a lone surrogate)"
+    return None
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _record_id(record: Any) -> str | None:
+    rid = record.get("id") if isinstance(record, dict) else None
+    if rid is None or isinstance(rid, dict | list):
+        return None
+    text = str(rid)
+    return text if _is_unicode(text) else text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _analyze_record(analyzer: Any, record: Any) -> Any:
     from bot.models import Analysis
 
-    if not isinstance(record, dict):
-        return Analysis.failed(None, "each line must be a JSON object")
-    rid = record.get("id")
-    rid = None if rid is None else str(rid)
+    rid = _record_id(record)
+    problem = _record_problem(record)
+    if problem is not None:
+        return Analysis.failed(rid, problem)
     published = _parse_date(record.get("published"))
     if isinstance(record.get("text"), str):
         analysis = analyzer.analyze_text(
@@ -133,9 +197,20 @@ def _analyze_batch(args: argparse.Namespace) -> int:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             analysis = Analysis.failed(None, f"line {n} is not valid JSON: {exc.msg}")
+        except RecursionError:
+            analysis = Analysis.failed(None, f"line {n} is JSON nested too deeply to read")
         else:
-            analysis = _analyze_record(analyzer, record)
-        print(json.dumps(analysis.to_json(), ensure_ascii=False), flush=True)
+            try:
+                analysis = _analyze_record(analyzer, record)
+            except Exception as exc:  # one bad article must not end the batch
+                log.exception("analyze --jsonl: line %d failed", n)
+                analysis = Analysis.failed(
+                    _record_id(record), f"could not analyse line {n} ({type(exc).__name__})"
+                )
+        out = json.dumps(analysis.to_json(), ensure_ascii=False)
+        if not _is_unicode(out):  # a lone surrogate got through: escape it, stay valid JSON
+            out = json.dumps(analysis.to_json())
+        print(out, flush=True)
         done += 1
         failed += analysis.error is not None
         if done % 25 == 0:
@@ -331,14 +406,25 @@ def _service_command(args: argparse.Namespace) -> int:
     return EXIT_OK if reply.ok else EXIT_INPUT
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    import logging
+def log_handler(stream: IO[str]) -> logging.Handler:
+    """The service's log handler: one line per record, with the user name and password of
+    every URL in it hidden (feed and database URLs may carry them; tracebacks quote them)."""
+    from config.settings import redact_secrets
 
+    class RedactingFormatter(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return redact_secrets(super().format(record))
+
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     from bot.service.app import ConfigError, run_service
     from config.settings import get_settings
 
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, handlers=[log_handler(sys.stderr)])
     try:
         return asyncio.run(run_service(get_settings()))
     except ConfigError as exc:
@@ -488,6 +574,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from config.settings import get_settings
+
+    try:
+        get_settings()  # read once, up front: a bad setting is one clear line, not a traceback
+    except ValueError as exc:  # pydantic's ValidationError, SettingsError, TOMLDecodeError
+        return _fail(_settings_problem(exc), EXIT_USAGE)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -29,6 +29,7 @@ import ipaddress
 import re
 import socket
 import weakref
+import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,8 +39,9 @@ from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
+from tld import get_fld
 
-from config.settings import Settings
+from config.settings import Settings, redact_secrets
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -48,6 +50,8 @@ DEFAULT_CONTENT_TYPES: frozenset[str] = HTML_TYPES | {"text/plain"}
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
+# Only the codings _BoundedDecoder undoes; a server that sends another one is refused.
+_ACCEPT_ENCODING = "gzip, deflate"
 _SNIFF_BYTES = 1024
 
 # --------------------------------------------------------------------------- errors
@@ -57,6 +61,8 @@ class FetchError(Exception):
     """Base of all fetch failures; ``message`` says what went wrong and what to do."""
 
     def __init__(self, message: str, *, url: str | None = None) -> None:
+        # Feed URLs may carry a user name and password; messages go to logs and chats.
+        message = redact_secrets(message)
         super().__init__(message)
         self.message = message
         self.url = url
@@ -142,6 +148,10 @@ class HTTPError(FetchError):
 
 class ConnectError(FetchError):
     """The connection could not be made or broke off."""
+
+
+class BadEncoding(FetchError):
+    """The body's Content-Encoding is stacked, unknown or does not decode."""
 
 
 def _a(word: str) -> str:
@@ -329,7 +339,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport, with its connection pool connecting through the guard."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, max_connections: int = 20) -> None:
         super().__init__(trust_env=False)
         # httpx offers no public hook for the network backend; replace the pool it built
         # and fail loudly should a future httpx stop using this attribute.
@@ -337,7 +347,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
             raise RuntimeError("unsupported httpx version: cannot install the address guard")
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(),
-            max_connections=20,
+            max_connections=max_connections,
             max_keepalive_connections=10,
             keepalive_expiry=5.0,
             network_backend=_GuardedBackend(settings),
@@ -347,16 +357,22 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
 _GUARDED: weakref.WeakSet[httpx.AsyncClient] = weakref.WeakSet()
 
 
-def make_client(settings: Settings) -> httpx.AsyncClient:
+def make_client(settings: Settings, *, max_connections: int = 20) -> httpx.AsyncClient:
     """An AsyncClient whose every connection is address-checked against ``settings``.
 
-    Reuse one across fetches for connection pooling; close it with ``aclose()``.
+    Reuse one across fetches for connection pooling; close it with ``aclose()``. At most
+    ``max_connections`` requests are in flight at once (the feed poller asks for one per
+    poll slot).
     """
     client = httpx.AsyncClient(
-        transport=_GuardedTransport(settings),
+        transport=_GuardedTransport(settings, max_connections),
         follow_redirects=False,
         timeout=httpx.Timeout(settings.fetch_timeout),
-        headers={"User-Agent": settings.user_agent, "Accept": _ACCEPT},
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": _ACCEPT,
+            "Accept-Encoding": _ACCEPT_ENCODING,
+        },
         trust_env=False,
     )
     _GUARDED.add(client)
@@ -417,8 +433,13 @@ def canonicalize_url(url: str) -> str:
 
 
 def _check_scheme(url: str, *, redirected_from: str | None = None) -> httpx.URL:
-    scheme = urlsplit(url).scheme.lower()
+    """``url`` parsed, if it is an http(s) URL with a host and a valid port; else a
+    :class:`FetchError` that says what is wrong with it."""
     via = f" (redirected from {redirected_from})" if redirected_from else ""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:  # "http://(]": brackets that are no IPv6 address
+        raise FetchError(f"{url!r}{via} is not a valid web address ({exc})", url=url) from None
     if not scheme:
         raise UnsupportedScheme(
             f"{url!r}{via} is not a full web address; give a link starting with "
@@ -433,11 +454,29 @@ def _check_scheme(url: str, *, redirected_from: str | None = None) -> httpx.URL:
         )
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise FetchError(f"{url!r}{via} is not a valid web address ({exc})", url=url) from exc
-    if not parsed.host:
+        host = parsed.host  # IDNA-decodes the host, which can fail too
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        # UnicodeError: idna rejects a host ("xn--a.com") beyond what httpx checks.
+        raise FetchError(f"{url!r}{via} is not a valid web address ({exc})", url=url) from None
+    if not host:
         raise FetchError(f"{url!r}{via} has no host name; check the link", url=url)
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise FetchError(
+            f"{url!r}{via} is not a valid web address: port {parsed.port} is not between "
+            f"1 and 65535",
+            url=url,
+        )
     return parsed
+
+
+def _redirect_target(current: str, location: str) -> str:
+    try:
+        return urljoin(current, location)
+    except ValueError as exc:
+        raise FetchError(
+            f"{current} redirected to {location!r}, which is not a valid web address ({exc})",
+            url=current,
+        ) from None
 
 
 class _Stop(Exception):
@@ -466,9 +505,42 @@ class _HeadLinks(HTMLParser):
             raise _Stop
 
 
+def registrable_domain(host: str) -> str:
+    """The domain a host belongs to, by the Public Suffix List: ``news.example.co.uk`` →
+    ``example.co.uk``, ``a.github.io`` → itself. IP literals, single labels and unknown
+    suffixes stand for themselves. The list is the snapshot the ``tld`` package ships;
+    nothing is downloaded."""
+    name = host.strip().strip("[]").rstrip(".").lower()
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])
+        return name
+    except ValueError:
+        pass
+    try:
+        name = httpx.URL(f"http://{name}/").raw_host.decode("ascii")  # IDNA (punycode)
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return name
+    return get_fld(name, fix_protocol=True, fail_silently=True) or name
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs' hosts have the same :func:`registrable_domain`."""
+    try:
+        a, b = urlsplit(url).hostname, urlsplit(other).hostname
+    except ValueError:
+        return False
+    if not a or not b:
+        return False
+    return a == b or registrable_domain(a) == registrable_domain(b)
+
+
 def find_canonical_url(html: str, base_url: str) -> str:
     """The page's canonical URL: rel=canonical, else og:url, else ``base_url``;
-    resolved against ``base_url``, http(s) only, canonicalized."""
+    resolved against ``base_url``, http(s) only, canonicalized.
+
+    A page can name any URL as its canonical, so one on another site (by registrable
+    domain: ``www.example.co.uk`` may name ``news.example.co.uk``, ``example.org`` may
+    not name ``evil.org``) or with a user name in it is ignored."""
     parser = _HeadLinks()
     try:
         parser.feed(html[:262_144])
@@ -479,8 +551,14 @@ def find_canonical_url(html: str, base_url: str) -> str:
     for href in (parser.canonical, parser.og_url):
         if not href:
             continue
-        parts = urlsplit(urljoin(base_url, href))
+        try:
+            parts = urlsplit(urljoin(base_url, href))
+            parts.port  # noqa: B018 — raises ValueError for a port out of range
+        except ValueError:
+            continue
         if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+            continue
+        if "@" in parts.netloc or not same_site(parts.geturl(), base_url):
             continue
         # Many CMSs wrongly point every page's canonical at the home page.
         if parts.path in ("", "/") and not parts.query and base_path not in ("", "/"):
@@ -591,6 +669,59 @@ def decode_body(data: bytes, charset: str | None = None, *, html: bool = True) -
             guessed = _codec(best.encoding) or best.encoding
             return data.decode(guessed, errors="replace"), guessed
     return data.decode("utf-8", errors="replace"), "utf-8"
+
+
+class _BoundedDecoder:
+    """Undoes one Content-Encoding (gzip or deflate) without ever producing more than
+    the bytes asked for: httpx's decoders inflate a whole network chunk at once, and a
+    few kilobytes of gzip can inflate to gigabytes before any size check runs."""
+
+    def __init__(self, coding: str) -> None:
+        self._coding = coding
+        self._inflater: Any = None
+        self._tail = b""  # compressed input not inflated yet (output was capped)
+
+    def _new_inflater(self, first: bytes) -> Any:
+        if self._coding == "gzip":
+            return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        # "deflate" should be zlib-wrapped (RFC 9110), but some servers send raw deflate.
+        wrapped = len(first) >= 2 and first[0] & 0x0F == 8 and (first[0] << 8 | first[1]) % 31 == 0
+        return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        """Inflate ``data`` (after what is left over), producing at most ``limit`` bytes."""
+        out = bytearray()
+        pending = self._tail + data
+        self._tail = b""
+        while pending and len(out) < limit:
+            if self._inflater is None:
+                self._inflater = self._new_inflater(pending)
+            inflater = self._inflater
+            out += inflater.decompress(pending, limit - len(out))
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                # A gzip body may hold several members one after another; anything
+                # after a deflate stream is junk and is dropped.
+                rest = inflater.unused_data
+                self._inflater = None
+                pending = rest if self._coding == "gzip" and rest.strip(b"\x00") else b""
+        self._tail = pending
+        return bytes(out)
+
+
+def _body_decoder(encoding: str) -> _BoundedDecoder | None:
+    """The decoder for a ``Content-Encoding`` header value (None: identity); raises
+    ValueError, with the reason, for stacked or unknown codings."""
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        return None
+    if len(codings) > 1:
+        raise ValueError(f"it is compressed several times over (Content-Encoding: {encoding})")
+    coding = {"x-gzip": "gzip"}.get(codings[0], codings[0])
+    if coding not in ("gzip", "deflate"):
+        raise ValueError(f"it uses a compression newsbot cannot read ({codings[0]})")
+    return _BoundedDecoder(coding)
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -705,16 +836,33 @@ async def _read_page(
             f"are expected",
             url=asked,
         )
+    try:
+        decoder = _body_decoder(resp.headers.get("content-encoding", ""))
+    except ValueError as exc:
+        raise BadEncoding(f"refused {current}: {exc}", url=asked) from None
+    too_large = TooLarge(
+        f"refused {current}: the page is larger than the {_human_bytes(cap)} limit; "
+        f"raise NEWSBOT_FETCH_MAX_BYTES if such pages are expected",
+        url=asked,
+    )
     body = bytearray()
     sniffed = False
-    async for chunk in resp.aiter_bytes():
+    # Raw bytes, decoded here: the cap then bounds the decompressed size, chunk by chunk.
+    async for raw in resp.aiter_raw():
+        if decoder is None:
+            chunk = raw
+        else:
+            try:
+                chunk = decoder.decode(raw, cap + 1 - len(body))
+            except zlib.error as exc:
+                raise BadEncoding(
+                    f"refused {current}: its {resp.headers['content-encoding']} body does "
+                    f"not decompress ({exc})",
+                    url=asked,
+                ) from None
         body += chunk
         if len(body) > cap:
-            raise TooLarge(
-                f"refused {current}: the page is larger than the {_human_bytes(cap)} limit; "
-                f"raise NEWSBOT_FETCH_MAX_BYTES if such pages are expected",
-                url=asked,
-            )
+            raise too_large
         if not sniffed and len(body) >= _SNIFF_BYTES:
             sniffed = True
             _reject_binary(asked, current, bytes(body), mime, charset)
@@ -763,7 +911,12 @@ async def _fetch(
     preflight = client not in _GUARDED and not settings.allow_private_networks
     current, previous = url, None
     redirects = 0
-    headers = {"User-Agent": settings.user_agent, "Accept": _ACCEPT, **(extra_headers or {})}
+    headers = {
+        "User-Agent": settings.user_agent,
+        "Accept": _ACCEPT,
+        "Accept-Encoding": _ACCEPT_ENCODING,
+        **(extra_headers or {}),
+    }
     conditional = any(name.lower() in _CONDITIONAL for name in headers)
     while True:
         target = _check_scheme(current, redirected_from=previous)
@@ -801,6 +954,19 @@ async def _fetch(
                 f"try again later",
                 url=url,
             ) from exc
+        except (httpx.InvalidURL, httpx.RemoteProtocolError, UnicodeError) as exc:
+            # httpx parses a redirect's Location before it hands the answer over, and
+            # fails on one that is no valid URL (javascript:…, a bad IDNA name, …).
+            if isinstance(exc, httpx.RemoteProtocolError) and "location" not in str(exc).lower():
+                raise ConnectError(
+                    f"{host} sent a malformed answer to {current} ({exc}); try again later",
+                    url=url,
+                ) from exc
+            raise FetchError(
+                f"{current} redirected to an address that is not a valid http(s) web address "
+                f"({exc}); open the link in a browser and use the address it ends up at",
+                url=url,
+            ) from None
         except httpx.HTTPError as exc:
             raise ConnectError(
                 f"the connection to {host} failed while fetching {current} "
@@ -810,12 +976,13 @@ async def _fetch(
         if redirects >= settings.fetch_max_redirects:
             raise TooManyRedirects(
                 f"gave up on {url}: more than {settings.fetch_max_redirects} redirects (the "
-                f"last went to {urljoin(current, location)}); open the link in a browser and "
+                f"last went to {_redirect_target(current, location)}); open the link in a "
+                f"browser and "
                 f"use the address it ends up at",
                 url=url,
             )
         redirects += 1
-        previous, current = current, urljoin(current, location)
+        previous, current = current, _redirect_target(current, location)
 
 
 async def fetch(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +27,21 @@ EVENT_TYPE_NAMES = (
 SEVERITY_NAMES = ("low", "medium", "high", "critical")
 
 
+# The user-info part of any URL in a text: "https://user:pass@host" → "https://***@host".
+_USERINFO = re.compile(r"(?<=://)[^/?#\s]*@")
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its user name and password (``scheme://***@host/…``): feed URLs
+    and database URLs may carry credentials, which must not reach logs or replies."""
+    return redact_secrets(url)
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with the credentials of every URL in it hidden (see :func:`redact_url`)."""
+    return _USERINFO.sub("***@", text)
+
+
 def config_path() -> Path:
     """The TOML config file: $NEWSBOT_CONFIG, else ./newsbot.toml (optional)."""
     return Path(os.environ.get("NEWSBOT_CONFIG", "newsbot.toml"))
@@ -35,6 +52,10 @@ class FeedConfig(BaseModel):
 
     url: str
     backfill: bool = False  # alert on the items already in the feed at its first poll
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, redact_url(value) if name == "url" else value
 
 
 class ChannelConfig(BaseModel):
@@ -106,6 +127,18 @@ class Settings(BaseSettings):
     feed_max_failures: int = Field(
         10, ge=1, description="Consecutive failures after which a feed is disabled."
     )
+    poll_concurrency: int = Field(
+        64, ge=1, description="Feed polls one process runs at once (fetch and parse)."
+    )
+    poll_per_host: int = Field(
+        4, ge=1, description="Feed polls one process runs at once against any one host."
+    )
+    analysis_workers: int | None = Field(
+        None,
+        ge=0,
+        description="Processes that read and analyse articles (each loads its own models); "
+        "unset: one per CPU; 0: a thread of the service process.",
+    )
     feeds: list[FeedConfig] = Field(default_factory=list)
     channels: list[ChannelConfig] = Field(default_factory=list)
 
@@ -163,6 +196,11 @@ class Settings(BaseSettings):
     slack_thread_replies: bool = Field(
         True, description="Reply in a posted link's thread with what the bot found in it."
     )
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # A PostgreSQL URL may hold the password; tokens are SecretStr already.
+        for name, value in super().__repr_args__():
+            yield name, redact_url(value) if name == "database_url" else value
 
     @classmethod
     def settings_customise_sources(

@@ -8,9 +8,11 @@ marker cannot push a cut text over a limit.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from bot.analysis.alerts import Alert
 from bot.models import Event
@@ -74,6 +76,33 @@ def is_web_url(url: str | None) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+# Kept as they are in a URL: RFC 3986 reserved and unreserved characters, less those
+# that end or break out of a chat link — ``<``, ``>``, ``|`` (Slack), ``(``, ``)``,
+# ``[``, ``]`` (Markdown) — and ``%`` so existing escapes stay as they are.
+_URL_KEEP = "/:?#&=+;,@!$%~*'-._"
+
+
+def safe_url(url: str) -> str:
+    """``url`` with every character that could end a chat link, or start markup after it,
+    percent-encoded (spaces, ``<>|()[]"`` and non-ASCII); the same address otherwise."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return quote(url, safe=_URL_KEEP)
+    netloc = parts.netloc
+    if not netloc.isascii():  # an international host name: its ASCII (IDNA) form
+        userinfo, at, host_port = netloc.rpartition("@")
+        host, colon, port = host_port.partition(":")
+        # If IDNA refuses it, it is percent-encoded below, which browsers read as well.
+        with contextlib.suppress(UnicodeError):
+            netloc = userinfo + at + host.encode("idna").decode("ascii") + colon + port
+    # Brackets stay only around an IPv6 host, where they belong.
+    ipv6 = re.fullmatch(r"(.*@)?\[[0-9A-Fa-f:.]+\](:\d*)?", netloc)
+    netloc = quote(netloc, safe=_URL_KEEP + ("[]" if ipv6 else ""))
+    path, query, fragment = (quote(p, safe=_URL_KEEP) for p in parts[2:])
+    return urlunsplit((quote(parts.scheme, safe=""), netloc, path, query, fragment))
+
+
 def headline(alert: Alert, kind: str) -> str:
     """The alert's first line (severity marker, type, places) with the kind's prefix."""
     return KIND_PREFIXES.get(kind, "") + (alert.headline or "News alert")
@@ -118,8 +147,17 @@ def plain_text(alert: Alert, kind: str) -> str:
 
 
 def slack_escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    """Escape the three characters Slack's mrkdwn treats as control characters, so no
+    text can form a link or a mention (``<!channel>``, ``<@U…>``)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_link(url: str, label: str) -> str:
+    """A mrkdwn link ``<url|label>`` that nothing in ``url`` or ``label`` can break out of;
+    plain escaped text when ``url`` is not an http(s) URL."""
+    if not is_web_url(url):
+        return slack_escape(f"{label}: {url}")
+    return f"<{slack_escape(safe_url(url))}|{slack_escape(label).replace('|', '¦')}>"
 
 
 def slack_message(alert: Alert, kind: str = "alert", *, note: str | None = None) -> dict[str, Any]:
@@ -167,7 +205,8 @@ def slack_message(alert: Alert, kind: str = "alert", *, note: str | None = None)
         also = "Also reported by " + ", ".join(alert.also_reported_by)
         context.append({"type": "mrkdwn", "text": truncate(slack_escape(also), SLACK_TEXT_MAX)})
     blocks.append({"type": "context", "elements": context})
-    if is_web_url(alert.url) and len(alert.url or "") <= SLACK_URL_MAX:
+    button_url = safe_url(alert.url or "")
+    if is_web_url(alert.url) and len(button_url) <= SLACK_URL_MAX:
         blocks.append(
             {
                 "type": "actions",
@@ -175,7 +214,7 @@ def slack_message(alert: Alert, kind: str = "alert", *, note: str | None = None)
                     {
                         "type": "button",
                         "text": {"type": "plain_text", "text": "Read article", "emoji": False},
-                        "url": alert.url,
+                        "url": button_url,
                         "action_id": "newsbot_read_article",
                     }
                 ],
@@ -204,8 +243,8 @@ def slack_also_reported(
         f"↪ Also reported by *{slack_escape(update.source)}*: {slack_escape(event)}"
         f"{slack_escape(more)}"
     )
-    if is_web_url(update.url) and len(update.url or "") <= SLACK_URL_MAX:
-        linked += f" (<{update.url}|article>)"
+    if is_web_url(update.url) and len(safe_url(update.url or "")) <= SLACK_URL_MAX:
+        linked += f" ({slack_link(update.url or '', 'article')})"
     return {
         "text": truncate(slack_escape(line), SLACK_FALLBACK_MAX),
         "blocks": [
@@ -218,6 +257,33 @@ def slack_also_reported(
 
 
 # -- Discord ---------------------------------------------------------------------------
+
+# Markdown that Discord renders in embed descriptions and field values: formatting,
+# masked links ``[label](url)``, ``<…>`` (mentions, channels, commands, timestamps), and
+# at the start of a line headings, quotes and lists.
+_DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]<])|^(\s*)([#>-])", re.MULTILINE)
+_DISCORD_MASS_MENTION = re.compile(r"@(everyone|here)")
+
+
+def _escape_markup(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "\\" + match.group(1)
+    return match.group(2) + "\\" + match.group(3)
+
+
+def discord_escape(text: str) -> str:
+    """``text`` as Discord shows it literally: no formatting, no masked link, no mention
+    (``@everyone`` gets a zero-width space: embeds never ping, message content might)."""
+    text = _DISCORD_MARKUP.sub(_escape_markup, text)
+    return _DISCORD_MASS_MENTION.sub("@\u200b\\1", text)
+
+
+def discord_link(url: str, label: str) -> str:
+    """A masked link ``[label](url)`` that nothing in ``url`` or ``label`` can break out
+    of; escaped plain text when ``url`` is not an http(s) URL."""
+    if not is_web_url(url):
+        return discord_escape(f"{label}: {url}")
+    return f"[{discord_escape(label)}]({safe_url(url)})"
 
 
 def embed_length(embed: dict[str, Any]) -> int:
@@ -246,16 +312,18 @@ def discord_embed(
         "title": truncate(headline(alert, kind), DISCORD_TITLE_MAX),
         "color": alert.colour,
     }
-    description = [f"*{note}*"] if note else []
-    description += [f"• {line}" for line in alert.lines[1:]]
+    # Every text here comes from articles and feeds: escaped, so none renders as markup.
+    description = [f"*{discord_escape(note)}*"] if note else []
+    description += [f"• {discord_escape(line)}" for line in alert.lines[1:]]
     if alert.summary:
         if description:
             description.append("")
-        description.append(alert.summary)
+        description.append(discord_escape(alert.summary))
     if description:
         embed["description"] = truncate("\n".join(description), DISCORD_DESCRIPTION_MAX)
-    if is_web_url(alert.url) and len(alert.url or "") <= DISCORD_URL_MAX:
-        embed["url"] = alert.url
+    embed_url = safe_url(alert.url or "")
+    if is_web_url(alert.url) and len(embed_url) <= DISCORD_URL_MAX:
+        embed["url"] = embed_url
     fields = []
     for name, value, inline in (
         ("Places", places_text(alert.events), True),
@@ -267,7 +335,7 @@ def discord_embed(
             fields.append(
                 {
                     "name": truncate(name, DISCORD_FIELD_NAME_MAX),
-                    "value": truncate(value, DISCORD_FIELD_VALUE_MAX),
+                    "value": truncate(discord_escape(value), DISCORD_FIELD_VALUE_MAX),
                     "inline": inline,
                 }
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -100,6 +101,66 @@ def test_jsonl_batch_keeps_order_and_reports_errors_per_line():
     assert "loopback" in results[4]["error"]
     assert results[5]["error"] is None and results[5]["events"] == []
     assert b"6 analysed" in out.stderr
+
+
+def test_jsonl_hostile_lines_get_an_error_and_the_batch_goes_on():
+    ok = json.dumps({"id": "ok", "title": "Rebels attack Bunia", "text": ARTICLE}).encode()
+    bad = [
+        (b'{"id": "title", "title": 5, "text": "Rebels attacked Bunia."}', "'title' must be"),
+        (b'{"id": "text", "text": {"nested": true}}', "'text' must be a string"),
+        (b'{"id": "lone", "text": "Rebels \\ud800 attacked Bunia."}', "lone surrogate"),
+        (b'{"id": "lone-title", "title": "\\udfff", "text": "Hi."}', "lone surrogate"),
+        (b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+        (b'{"id": "deep", "text": ' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+         "nested too deeply"),
+        (b'"just a string"', "must be a JSON object, not a string"),
+        (b"[1, 2, 3]", "must be a JSON object, not an array"),
+        (b"null", "must be a JSON object, not null"),
+        (b'{"id": "\\ud800", "text": 7}', "'text' must be a string"),
+    ]
+    lines = [ok, *(line for line, _ in bad), b'{"id": "latin1", "text": "caf\xe9"}', ok]
+    out = newsbot("analyze", "--jsonl", "-", stdin=b"\n".join(lines) + b"\n")
+    assert out.returncode == 0, out.stderr
+    assert b"Traceback" not in out.stderr
+    results = [json.loads(line) for line in out.stdout.decode("utf-8").splitlines()]
+    assert len(results) == len(lines)  # one result a line, in order
+    assert results[0]["error"] is None and results[0]["events"]
+    for (line, says), result in zip(bad, results[1:], strict=False):
+        assert result["error"] and says in result["error"], (line[:60], result["error"])
+        assert result["events"] == []
+    assert [r["id"] for r in results[1:5]] == ["title", "text", "lone", "lone-title"]
+    assert results[-2]["id"] == "latin1"  # bytes that are not UTF-8 are replaced, not fatal
+    assert results[-1] == results[0]
+    assert f"{len(lines)} analysed".encode() in out.stderr
+
+
+def test_bad_settings_are_one_line_and_exit_2(tmp_path: Path):
+    env = {
+        **os.environ,
+        "NEWSBOT_CONFIG": str(tmp_path / "absent.toml"),
+        "NEWSBOT_FETCH_TIMEOUT": "soon",
+        "NEWSBOT_DATABASE_URL": "postgresql://bot:hunter2@db.invalid/news",
+        "NEWSBOT_DISCORD_TOKEN": "tok-secret",
+    }
+    for args in (["run"], ["analyze", "-"], ["db", "upgrade"], ["feeds"], ["subscriptions"]):
+        out = newsbot(*args, stdin="x", env=env)
+        err = out.stderr.decode()
+        assert out.returncode == 2, (args, err)
+        assert err.count("\n") == 1 and err.startswith("newsbot: bad setting: "), (args, err)
+        assert "fetch_timeout (NEWSBOT_FETCH_TIMEOUT)" in err and "valid number" in err
+        assert "soon" not in err and "hunter2" not in err and "Traceback" not in err
+    toml = tmp_path / "newsbot.toml"
+    toml.write_text('poll_interval = 60\n[[feeds]]\nurl = "https://bot:hunter2@x.org/rss"\n'
+                    "backfill = 3\n")
+    out = newsbot("feeds", env={**env, "NEWSBOT_CONFIG": str(toml),
+                                "NEWSBOT_FETCH_TIMEOUT": "10"})
+    err = out.stderr.decode()
+    assert out.returncode == 2 and err.count("\n") == 1, err
+    assert "feeds.0.backfill" in err and "hunter2" not in err
+    toml.write_text("poll_interval = \n")
+    out = newsbot("feeds", env={**env, "NEWSBOT_CONFIG": str(toml),
+                                "NEWSBOT_FETCH_TIMEOUT": "10"})
+    assert out.returncode == 2 and out.stderr.decode().count("\n") == 1, out.stderr
 
 
 def test_eval_on_a_small_labelled_file(tmp_path: Path):

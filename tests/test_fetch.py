@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import resource
 import socket
 import time
+import tracemalloc
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -12,6 +16,7 @@ import httpx
 import pytest
 
 from bot.fetch import (
+    BadEncoding,
     BlockedAddress,
     ConnectError,
     DNSError,
@@ -25,7 +30,9 @@ from bot.fetch import (
     canonicalize_url,
     check_address,
     fetch,
+    find_canonical_url,
     make_client,
+    registrable_domain,
 )
 from config.settings import Settings
 
@@ -40,6 +47,85 @@ OG_ONLY = b"""<html><head><meta property="og:url" content="https://Example.ORG:4
 LATIN1 = (
     "<html><head><title>Caf\xe9</title></head><body><p>Caf\xe9 cr\xe8me \u2014 ok</p></body></html>"
 )
+
+
+def _zero_bomb(gib: int, *, wrap: str) -> bytes:
+    """A valid body that inflates to ``gib`` GiB of zeros: one compressed MiB of zeros,
+    repeated (a full flush ends each copy on a byte boundary with a fresh dictionary).
+    ``wrap`` is "gzip" or "zlib"."""
+    raw = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    mib = bytes(1 << 20)
+    segment = raw.compress(mib) + raw.flush(zlib.Z_FULL_FLUSH)
+    stream = segment * (gib * 1024) + b"\x03\x00"  # an empty final block ends the stream
+    check = zlib.crc32(b"") if wrap == "gzip" else zlib.adler32(b"")
+    for _ in range(gib * 1024):
+        check = zlib.crc32(mib, check) if wrap == "gzip" else zlib.adler32(mib, check)
+    if wrap == "gzip":
+        size = (gib << 30) & 0xFFFFFFFF
+        trailer = check.to_bytes(4, "little") + size.to_bytes(4, "little")
+        return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + stream + trailer
+    return b"\x78\xda" + stream + check.to_bytes(4, "big")
+
+
+_ENCODED_CACHE: dict[str, tuple[str, bytes]] = {}
+PAGE = b"<html><body><p>Gzipped news \xe2\x80\x94 fine.</p></body></html>"
+
+
+def _encoded(what: str) -> tuple[str, bytes]:
+    """(Content-Encoding, body) for the /encoded/<what> route."""
+    if what not in _ENCODED_CACHE:
+        if what == "gzip-bomb":  # 1 MB on the wire, 1 GiB inflated
+            value = ("gzip", _zero_bomb(1, wrap="gzip"))
+        elif what == "gzip-gzip-bomb":  # a few KB on the wire, 1 GiB after two inflations
+            value = ("gzip, gzip", gzip.compress(_zero_bomb(1, wrap="gzip"), 9))
+        elif what == "deflate-deflate-bomb":
+            value = ("deflate, deflate", zlib.compress(_zero_bomb(1, wrap="zlib"), 9))
+        elif what == "gzip-page":
+            value = ("gzip", gzip.compress(PAGE))
+        elif what == "x-gzip-page":
+            value = ("x-gzip", gzip.compress(PAGE))
+        elif what == "deflate-page":
+            value = ("deflate", zlib.compress(PAGE))
+        elif what == "raw-deflate-page":
+            raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+            value = ("deflate", raw.compress(PAGE) + raw.flush())
+        elif what == "two-gzip-members":
+            value = ("gzip", gzip.compress(PAGE[:20]) + gzip.compress(PAGE[20:]))
+        elif what == "br-page":
+            value = ("br", PAGE)
+        elif what == "corrupt-gzip":
+            value = ("gzip", b"\x1f\x8b\x08\x00" + b"not really gzip" * 10)
+        else:
+            raise KeyError(what)
+        _ENCODED_CACHE[what] = value
+    return _ENCODED_CACHE[what]
+
+
+# Addresses a page or a person can hand us; each must end in a FetchError that says why.
+HOSTILE_URLS = [
+    ("javascript:alert(1)", "only http:// and https://"),
+    ("data:text/html,<script>alert(1)</script>", "only http:// and https://"),
+    ("http://(]", "is not a valid web address"),
+    ("http://[::1", "is not a valid web address"),
+    ("http://xn--a.com/", "is not a valid web address"),  # invalid punycode (IDNA)
+    ("http://\ud800.example/", "is not a valid web address"),  # a lone surrogate
+    ("http://exa\u00admple.com/", "is not a valid web address"),  # soft hyphen: not IDNA
+    ("http://127.0.0.1:99999/", "port 99999 is not between 1 and 65535"),
+    ("http://127.0.0.1:0/", "port 0 is not between 1 and 65535"),
+    ("http://[::1]:65536/", "port 65536 is not between 1 and 65535"),
+]
+HOSTILE_LOCATIONS = [
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "http://(]",
+    "//(]/x",
+    "http://[::1",
+    "http://xn--a.com/",
+    "http://\ud800.example/",
+    "http://127.0.0.1:99999/",
+    "http://localhost:-5/",
+]
+
 
 Handler = Callable[[asyncio.StreamWriter, str], Awaitable[None]]
 
@@ -127,6 +213,19 @@ async def _route(server: Server, writer: asyncio.StreamWriter, path: str) -> Non
         writer.write(_response("304 Not Modified", None, b""))
     elif route == "/to-cached":
         writer.write(_response("302 Found", None, b"", extra="Location: /cached\r\n"))
+    elif route.startswith("/encoded/"):
+        # /encoded/<what>: a body from ENCODED, with its Content-Encoding header.
+        encoding, body = _encoded(route.rsplit("/", 1)[1])
+        head = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: text/html\r\n"
+        head += f"Content-Length: {len(body)}\r\nContent-Encoding: {encoding}\r\n\r\n"
+        writer.write(head.encode())
+        for start in range(0, len(body), 65_536):
+            writer.write(body[start : start + 65_536])
+            await writer.drain()
+    elif route.startswith("/hostile-redirect/"):
+        location = HOSTILE_LOCATIONS[int(route.rsplit("/", 1)[1])].encode("utf-8", "surrogatepass")
+        writer.write(b"HTTP/1.1 302 Found\r\nConnection: close\r\nContent-Length: 0\r\n")
+        writer.write(b"Location: " + location + b"\r\n\r\n")
     elif route == "/missing":
         writer.write(_response("404 Not Found", "text/html", b"<h1>nope</h1>"))
     elif route == "/broken":
@@ -274,9 +373,77 @@ async def test_fetch_html_page_with_canonical(server: Server) -> None:
     assert page.canonical_url == server.url("/news/bridge?id=7")
 
 
-async def test_og_url_used_without_rel_canonical(server: Server) -> None:
+async def test_canonical_on_another_site_is_ignored(server: Server) -> None:
+    # /og names https://example.org/story as its og:url: not the site that served it.
     page = await fetch(server.url("/og"), settings())
-    assert page.canonical_url == "https://example.org/story"
+    assert page.canonical_url == server.url("/og")
+
+
+def _head(canonical: str | None = None, og: str | None = None) -> str:
+    links = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    meta = f'<meta property="og:url" content="{og}">' if og else ""
+    return f"<html><head>{links}{meta}</head><body><p>x</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("host", "domain"),
+    [
+        ("news.example.co.uk", "example.co.uk"),
+        ("WWW.Example.CO.UK.", "example.co.uk"),
+        ("example.org", "example.org"),
+        ("a.b.example.com.au", "example.com.au"),
+        ("alice.github.io", "alice.github.io"),  # a private suffix: each user is a site
+        ("www.例え.jp", "xn--r8jz45g.jp"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("localhost", "localhost"),
+    ],
+)
+def test_registrable_domain(host: str, domain: str) -> None:
+    assert registrable_domain(host) == domain
+
+
+@pytest.mark.parametrize(
+    ("base", "head", "expected"),
+    [
+        # Same registrable domain: trusted.
+        (
+            "https://news.example.co.uk/a?utm_source=x",
+            _head("https://www.example.co.uk/story"),
+            "https://www.example.co.uk/story",
+        ),
+        (
+            "https://example.org/a",
+            _head(og="https://m.example.org/a?fbclid=1"),
+            "https://m.example.org/a",
+        ),
+        # Another site: ignored, whichever tag names it.
+        ("https://example.org/a", _head("https://evil.org/a"), "https://example.org/a"),
+        ("https://example.org/a", _head(og="https://evil.org/a"), "https://example.org/a"),
+        ("https://example.co.uk/a", _head("https://evil.co.uk/a"), "https://example.co.uk/a"),
+        (
+            "https://alice.github.io/a",
+            _head("https://mallory.github.io/a"),
+            "https://alice.github.io/a",
+        ),
+        ("https://example.org/a", _head("https://example.org.evil.org/a"), "https://example.org/a"),
+        # A bad rel=canonical does not hide a good og:url.
+        (
+            "https://example.org/a",
+            _head("https://evil.org/a", "https://example.org/b"),
+            "https://example.org/b",
+        ),
+        # User names, and URLs that do not parse, are never canonical.
+        (
+            "https://example.org/a",
+            _head("https://evil.org@example.org/a?x"),
+            "https://example.org/a",
+        ),
+        ("https://example.org/a", _head("http://(]/a"), "https://example.org/a"),
+        ("https://example.org/a", _head("https://example.org:99999/a"), "https://example.org/a"),
+    ],
+)
+def test_canonical_only_on_the_same_site(base: str, head: str, expected: str) -> None:
+    assert find_canonical_url(head, base) == expected
 
 
 async def test_redirect_chain_within_limit(server: Server) -> None:
@@ -422,6 +589,26 @@ async def test_unsupported_schemes(url: str) -> None:
         await fetch(url, settings())
 
 
+@pytest.mark.parametrize(("url", "says"), HOSTILE_URLS)
+async def test_hostile_urls_are_fetch_errors(url: str, says: str) -> None:
+    with pytest.raises(FetchError) as info:
+        await fetch(url, settings())
+    assert says in info.value.message
+    assert info.value.url == url
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_LOCATIONS)))
+async def test_hostile_redirects_are_fetch_errors(server: Server, index: int) -> None:
+    start = server.url(f"/hostile-redirect/{index}")
+    with pytest.raises(FetchError) as info:
+        await fetch(start, settings())
+    assert type(info.value) in (FetchError, UnsupportedScheme)
+    assert start in info.value.message  # says which link led there
+    assert "not a valid" in info.value.message or "only http:// and https://" in (
+        info.value.message
+    )
+
+
 def test_errors_share_a_base() -> None:
     for cls in (BlockedAddress, DNSError, FetchTimeout, HTTPError, TooLarge, UnsupportedScheme):
         assert issubclass(cls, FetchError)
@@ -460,3 +647,66 @@ async def test_content_type_error_names_the_served_type(server: Server) -> None:
     with pytest.raises(UnsupportedContentType) as info:
         await fetch(server.url("/png-as-html"), settings())
     assert (info.value.media_type, info.value.looks_like) == ("text/html", "a PNG image")
+
+
+# --------------------------------------------------------------------------- compression
+
+
+@pytest.mark.parametrize(
+    "what", ["gzip-page", "x-gzip-page", "deflate-page", "raw-deflate-page", "two-gzip-members"]
+)
+async def test_compressed_pages_are_decoded(server: Server, what: str) -> None:
+    page = await fetch(server.url(f"/encoded/{what}"), settings())
+    assert page.text == PAGE.decode()
+    assert b"accept-encoding: gzip, deflate\r\n" in server.requests[-1].lower()
+
+
+@pytest.mark.parametrize(
+    ("what", "error", "says"),
+    [
+        ("gzip-bomb", TooLarge, "larger than the 4.0 MB limit"),
+        (
+            "gzip-gzip-bomb",
+            BadEncoding,
+            "compressed several times over (Content-Encoding: gzip, gzip)",
+        ),
+        ("deflate-deflate-bomb", BadEncoding, "compressed several times over"),
+    ],
+)
+async def test_compression_bombs_fail_fast_in_bounded_memory(
+    server: Server, what: str, error: type[FetchError], says: str
+) -> None:
+    _encoded(what)  # build the body before measuring
+    cap = 4 << 20  # the gzip bomb itself is 1 MB
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as info:
+            await fetch(server.url(f"/encoded/{what}"), settings(fetch_max_bytes=cap))
+        elapsed = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) * 1024
+    assert peak <= 100 * 1024 * 1024, f"peak allocations {peak / 1e6:.0f} MB"
+    assert rss_growth <= 100 * 1024 * 1024, f"peak RSS grew {rss_growth / 1e6:.0f} MB"
+    assert elapsed < settings().fetch_timeout
+    assert isinstance(info.value, error)
+    assert says in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("what", "says"),
+    [
+        ("br-page", "a compression newsbot cannot read (br)"),
+        ("corrupt-gzip", "does not decompress"),
+    ],
+)
+async def test_unknown_or_broken_encoding_is_a_clear_error(
+    server: Server, what: str, says: str
+) -> None:
+    with pytest.raises(BadEncoding) as info:
+        await fetch(server.url(f"/encoded/{what}"), settings())
+    assert says in info.value.message
+    assert info.value.message.startswith(f"refused {server.url(f'/encoded/{what}')}: ")

@@ -399,6 +399,22 @@ async def test_a_report_after_the_window_is_a_new_event(
     assert await count(store, EventClusterRow) == 2
 
 
+async def test_links_too_long_to_keep_are_stored_by_the_address_read_or_refused(
+    site: Site, store: Store, ingestor: Ingestor
+) -> None:
+    long_query = "?" + "&".join(f"k{i}=v{i}" for i in range(400))  # 3,000+ characters
+    site.pages["/long-canonical"] = page(LIBRARY, canonical=site.url(LIBRARY + long_query))
+    try:
+        kept = await ingestor.process(site.url("/long-canonical"), source="feed")
+        refused = await ingestor.process(site.url("/long-canonical" + long_query), source="feed")
+    finally:
+        del site.pages["/long-canonical"]
+    assert kept.status == "no_events" and kept.canonical_url == site.url("/long-canonical")
+    assert refused.status == "error" and refused.error is not None
+    assert "at most 2,048 characters" in refused.error and not refused.retry
+    assert await count(store, ArticleRow) == 1
+
+
 async def test_a_missing_page_is_an_error_that_can_be_retried(
     site: Site, store: Store, ingestor: Ingestor, caplog: pytest.LogCaptureFixture
 ) -> None:

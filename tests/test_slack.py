@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -201,6 +202,32 @@ async def test_forged_or_stale_signatures_get_401_and_change_nothing(bot, slack,
     assert [c.method for c in slack.calls] == []  # not even auth.test
     listing = await slack.command(bot.url, "list", channel=ALERTS)
     assert listing.text.startswith("This channel has no subscriptions"), listing.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Slack-Request-Timestamp": "not-a-time"},
+        {"X-Slack-Request-Timestamp": "١٧٠٠٠٠٠٠٠٠"},  # digits int() reads, Slack never sends
+        {"X-Slack-Request-Timestamp": "1_700_000_000"},
+        {"X-Slack-Request-Timestamp": "9" * 400},
+        {"X-Slack-Request-Timestamp": ""},
+        {"X-Slack-Signature": "v0=" + "é" * 64},  # non-ASCII: hmac.compare_digest raises
+        {"X-Slack-Signature": ""},
+    ],
+)
+async def test_malformed_signature_headers_get_401_not_500(
+    bot, slack, caplog, headers: dict[str, str]
+) -> None:
+    body, key = slack.command_body("subscribe Afghanistan", channel=ALERTS)
+    sent = {k: v.encode("utf-8") for k, v in headers.items()}  # as raw bytes on the wire
+    answer = await slack.send(bot.url, body, "application/x-www-form-urlencoded",
+                              headers=sent)  # type: ignore[arg-type]
+    assert answer.status_code == 401, answer.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    await asyncio.sleep(0.2)
+    assert not any(r.key == key for r in slack.responses)
+    assert [c.method for c in slack.calls] == []
 
 
 async def test_retries_bots_and_edits_are_not_processed_twice(bot, slack, site) -> None:
@@ -428,6 +455,33 @@ async def test_only_admins_and_named_people_may_change_things(
     finally:
         await bot.service.stop()
         get_settings.cache_clear()
+
+
+async def test_a_failed_rights_check_is_not_remembered(bot, slack) -> None:
+    slack.script("users.info", Answer(500))  # Slack has a bad moment
+    refused = await slack.command(bot.url, "subscribe Afghanistan", channel=ALERTS)
+    assert refused.text.startswith("⚠️ You can't run"), refused.text
+    # The admin tries again at once and Slack answers: no 300 s lock-out.
+    again = await slack.command(bot.url, "subscribe Afghanistan", channel=ALERTS)
+    assert again.text.startswith("Subscribed"), again.text
+    assert [c.status for c in slack.calls if c.method == "users.info"] == [500, 200]
+    # A real answer is remembered.
+    await slack.command(bot.url, "unsubscribe Afghanistan", channel=ALERTS)
+    assert len([c for c in slack.calls if c.method == "users.info"]) == 2
+
+
+async def test_feed_credentials_never_show(bot, slack) -> None:
+    added = await slack.command(bot.url, "feed add <https://bot:hunter2@example.org/rss>")
+    assert added.text.startswith("Watching https://***@example.org/rss"), added.text
+    listing = await slack.command(bot.url, "feed list")
+    assert "https://***@example.org/rss" in listing.text
+    dup = await slack.command(bot.url, "feed add https://bot:hunter2@example.org/rss")
+    assert "Already watching" in dup.text
+    for reply in (added, listing, dup):
+        assert "hunter2" not in json.dumps(reply.body), reply.body
+    async with bot.service.store.session() as repo:  # still polled with its credentials
+        [feed] = await repo.list_feeds()
+    assert feed.url == "https://bot:hunter2@example.org/rss"
 
 
 # -- Socket Mode ----------------------------------------------------------------------------

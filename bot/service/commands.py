@@ -28,7 +28,9 @@ from bot.models import EVENT_TYPES, SEVERITIES, Event
 from bot.service.matching import match_event, region_keys_for
 from bot.service.pipeline import event_from_row
 from bot.service.store import DuplicateFeed, DuplicateSubscription, Store
+from bot.service.store.repository import URLTooLong
 from bot.service.store.schema import ChannelRow
+from config.settings import redact_secrets, redact_url
 
 TYPE_ALIASES = {
     **{t: t for t in EVENT_TYPES},
@@ -282,24 +284,27 @@ class Commands:
 
     async def feed_add(self, url: str, *, backfill: bool = False, by: str | None = None) -> Reply:
         if not URL_LIKE.match(url.strip()):
-            return error(f"{url!r} is not a link.", "Example: feed add https://example.org/rss")
+            return error(f"{redact_url(url)!r} is not a link.",
+                         "Example: feed add https://example.org/rss")
         clean = canonicalize_url(url.strip())
         try:
             async with self.store.session() as repo:
                 await repo.add_feed(clean, backfill=backfill, added_by=by)
         except DuplicateFeed:
-            return error(f"Already watching {clean}.")
+            return error(f"Already watching {redact_url(clean)}.")
+        except URLTooLong as exc:
+            return error(f"I can't watch that feed: {exc}.", "Check the feed address.")
         note = "Its current items will alert too." if backfill else (
             "Its current items are recorded without alerting; new ones will alert.")
-        return Reply(True, f"Watching {clean}.", [note])
+        return Reply(True, f"Watching {redact_url(clean)}.", [note])
 
     async def feed_remove(self, url: str) -> Reply:
         clean = canonicalize_url(url.strip()) if URL_LIKE.match(url.strip()) else url.strip()
         async with self.store.session() as repo:
             removed = await repo.remove_feed(clean) or await repo.remove_feed(url.strip())
         if not removed:
-            return error(f"Not watching {url}.", "List the feeds with: feed list")
-        return Reply(True, f"Stopped watching {clean}.")
+            return error(f"Not watching {redact_url(url)}.", "List the feeds with: feed list")
+        return Reply(True, f"Stopped watching {redact_url(clean)}.")
 
     async def feeds(self) -> Reply:
         from bot.service.feeds import count_feed_items, describe_health
@@ -309,7 +314,11 @@ class Commands:
         if not rows:
             return Reply(True, "No feeds are watched.", ["Example: feed add https://example.org/rss"])
         counts = await count_feed_items(self.store, [f.id for f in rows])
-        lines = [f"• {f.url} — {describe_health(f, items=counts.get(f.id, 0))}" for f in rows]
+        # A feed URL may hold a user name and password; so may a failure's reason.
+        lines = [
+            redact_secrets(f"• {f.url} — {describe_health(f, items=counts.get(f.id, 0))}")
+            for f in rows
+        ]
         return Reply(True, f"{len(rows)} feed{'s' if len(rows) != 1 else ''}:", lines)
 
     # -- summaries and explanations ----------------------------------------------------

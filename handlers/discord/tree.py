@@ -36,7 +36,14 @@ from handlers.discord.parse import (
     suggest_regions,
     suggest_windows,
 )
-from handlers.render import DISCORD_DESCRIPTION_MAX, DISCORD_TITLE_MAX, text_length, truncate
+from handlers.render import (
+    DISCORD_DESCRIPTION_MAX,
+    DISCORD_TITLE_MAX,
+    discord_escape,
+    discord_link,
+    text_length,
+    truncate,
+)
 
 if TYPE_CHECKING:
     from bot.service.commands import Commands
@@ -74,17 +81,24 @@ HELP = [
 # -- rendering -------------------------------------------------------------------------
 
 
-def reply_embed(reply: Reply, notices: Sequence[str] = ()) -> discord.Embed:
+def reply_embed(
+    reply: Reply, notices: Sequence[str] = (), *, markdown: bool = False
+) -> discord.Embed:
     """A Reply as one embed: title, lines, links, then ``notices`` (within Discord's
-    limits; a long body is cut so the notices always show)."""
-    lines = list(reply.lines)
+    limits; a long body is cut so the notices always show).
+
+    Lines hold titles, links and names from articles, feeds and people, so they are
+    escaped: no masked link or mention in them renders. ``markdown``: the lines are
+    newsbot's own (help) and keep their formatting."""
+    lines = list(reply.lines) if markdown else [discord_escape(line) for line in reply.lines]
     for label, url in reply.links:
-        text = discord.utils.escape_markdown(label).replace("[", "(").replace("]", ")")
-        lines.append(f"[{truncate(text, 200)}]({url})" if len(url) <= 512 else f"{text}: {url}")
+        link = discord_link(url, truncate(label, 200))
+        lines.append(link if len(link) <= 600 else discord_escape(f"{label}: {url}"))
     embed = discord.Embed(
         title=truncate(reply.title, DISCORD_TITLE_MAX),
         colour=OK_COLOUR if reply.ok else ERROR_COLOUR,
     )
+    # Notices are newsbot's own lines, with a live link to the paused channel.
     tail = truncate("\n".join(f"⚠️ {n}" for n in notices), DISCORD_DESCRIPTION_MAX // 2)
     room = DISCORD_DESCRIPTION_MAX - (text_length(tail) + 2 if tail else 0)
     parts = [truncate("\n".join(lines), room)] if lines else []
@@ -107,11 +121,13 @@ async def _notices(interaction: discord.Interaction) -> list[str]:
         return []
 
 
-async def respond(interaction: discord.Interaction, reply: Reply) -> None:
+async def respond(
+    interaction: discord.Interaction, reply: Reply, *, markdown: bool = False
+) -> None:
     """Answer with the Reply (plus the server's pause notices): the interaction callback,
     or after a defer the original response (a public "thinking" message is replaced by an
     ephemeral follow-up when the answer is an error or private)."""
-    embed = reply_embed(reply, await _notices(interaction))
+    embed = reply_embed(reply, await _notices(interaction), markdown=markdown)
     if not interaction.response.is_done():
         await interaction.response.send_message(embed=embed, ephemeral=reply.ephemeral)
         return
@@ -324,7 +340,7 @@ def build_tree(client: NewsbotClient) -> NewsbotTree:
 
     @tree.command(name="help", description="What newsbot does and how to use it")
     async def help_(interaction: discord.Interaction) -> None:
-        await respond(interaction, Reply(True, "newsbot commands", list(HELP)))
+        await respond(interaction, Reply(True, "newsbot commands", list(HELP)), markdown=True)
 
     feed = app_commands.Group(
         name="feed", description="RSS/Atom feeds newsbot watches",

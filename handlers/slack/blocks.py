@@ -15,8 +15,8 @@ from handlers.render import (
     SLACK_FALLBACK_MAX,
     SLACK_MAX_BLOCKS,
     SLACK_TEXT_MAX,
-    is_web_url,
     slack_escape,
+    slack_link,
     truncate,
 )
 
@@ -44,18 +44,11 @@ def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SLACK_TEXT_MAX)}}
 
 
-def _link(label: str, url: str) -> str:
-    if not is_web_url(url):
-        return slack_escape(f"{label}: {url}")
-    safe_label = slack_escape(label).replace("|", "¦")
-    return f"<{url}|{safe_label}>"
-
-
 def reply_message(reply: Reply, *, ephemeral: bool | None = None) -> dict[str, Any]:
     """A ``Reply`` as ``respond()`` arguments: text, blocks and response type."""
     title = ("⚠️ " if not reply.ok else "") + reply.title
     lines = [slack_escape(line) for line in reply.lines]
-    lines += [f"• {_link(label, url)}" for label, url in reply.links]
+    lines += [f"• {slack_link(url, label)}" for label, url in reply.links]
     blocks = [_mrkdwn(f"*{slack_escape(title)}*"), *_sections(lines)]
     if len(blocks) > SLACK_MAX_BLOCKS:
         blocks = [*blocks[:SLACK_MAX_BLOCKS - 1], _mrkdwn("_…cut to fit one message._")]

@@ -4,7 +4,8 @@
 
 Answers are cached for a few minutes so a busy channel does not run into Slack's rate
 limits. When Slack cannot be asked (error, timeout) the answer is no: a change can be
-retried, an unwanted one cannot be unmade by the person who was refused.
+retried, an unwanted one cannot be unmade by the person who was refused. That "no" is
+not cached, so the next try asks Slack again.
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ class Permissions:
         if hit is not None and hit[0] > time.monotonic():
             return hit[1]
         ok = await self._ask(client, user_id)
+        if ok is None:
+            return False  # Slack could not be asked: refuse now, ask again next time
         self._cache[user_id] = (time.monotonic() + self.ttl, ok)
         return ok
 
-    async def _ask(self, client: Any, user_id: str) -> bool:
+    async def _ask(self, client: Any, user_id: str) -> bool | None:
+        """Slack's answer, or None when it could not be had."""
         try:
             user = (await client.users_info(user=user_id)).get("user") or {}
             if user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"):
@@ -49,4 +53,5 @@ class Permissions:
                     return True
         except Exception as exc:  # SlackApiError, aiohttp errors, timeouts
             log.warning("slack: could not check the rights of %s, refusing: %s", user_id, exc)
+            return None
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     JSON,
@@ -35,6 +36,7 @@ FEED_SOURCES = ("config", "command")
 PLATFORMS = ("slack", "discord", "slack-webhook", "discord-webhook", "console")
 DELIVERY_KINDS = ("alert", "escalation", "also_reported")
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "dead")
+INTAKE_STATUSES = ("pending", "processing", "done", "dead")
 
 # Explicit constraint names: Alembic needs them to alter constraints, above all on SQLite.
 NAMING_CONVENTION = {
@@ -49,6 +51,19 @@ NAMING_CONVENTION = {
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def url_host(url: str) -> str:
+    """The lower-case host name of ``url`` ('' when it has none): what per-host limits count."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.lower()[:255]
+
+
+def _feed_host_default(context: Any) -> str:
+    return url_host(context.get_current_parameters().get("url") or "")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -122,6 +137,8 @@ class FeedRow(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The URL's host, so claims can respect a per-host limit (filled in from the URL).
+    host: Mapped[str] = mapped_column(String(255), default=_feed_host_default)
 
 
 class FeedItemRow(Base):
@@ -134,6 +151,41 @@ class FeedItemRow(Base):
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     entry_key: Mapped[str] = mapped_column(String(1024))
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntakeRow(Base):
+    """A link waiting to be processed: a feed's new item or a link someone posted.
+
+    Written before the link is acknowledged (in the same transaction that records a feed
+    item as seen), claimed with a lease like a delivery, and marked ``done`` once the
+    pipeline has stored what it found, so a link accepted before a crash is processed
+    after the restart, once.
+    """
+
+    __tablename__ = "intake"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", INTAKE_STATUSES), name="status"),
+        Index("ix_intake_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(32))
+    # The feed it came from, for the log (no foreign key: the feed may go meanwhile).
+    feed_id: Mapped[int | None] = mapped_column(Integer)
+    published_hint: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))  # the pipeline's status
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL")
+    )
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
 
 
 class ArticleRow(Base):
