@@ -168,7 +168,7 @@ class Env:
         self.client._connection.parse_message_create(  # type: ignore[arg-type]
             message_payload(content, channel_id=channel, guild_id=GUILD, **kw))
         await asyncio.sleep(0.05)  # on_message runs as a task
-        await self.ingestor.queue.join()
+        await self.ingestor.join()
 
     async def deliver(self) -> int:
         sent = 0
@@ -468,7 +468,7 @@ async def test_analyze_article_context_menu(env: Env, site: str) -> None:
     answers = await env.interact(payload, count=2)
     assert answers[0].json["type"] == 5
     assert "Taliban attack Kandahar" in embed_of(answers[1].json)["title"]
-    await env.ingestor.queue.join()
+    await env.ingestor.join()
     assert await env.deliver() == 1  # the link fed the pipeline: the subscribed channel alerts
     assert len(env.fake.posted(DESK)) == 1
     plain = message_payload("no link here", channel_id=DESK, guild_id=GUILD)

@@ -1,5 +1,11 @@
-"""The composition root of `newsbot run`: settings → store → analyzer → pipeline → outbox
-→ feed scheduler, stopped cleanly on SIGTERM or Ctrl-C.
+"""The composition root of `newsbot run`: settings → store → analysis pool → pipeline →
+outbox → feed scheduler, stopped cleanly on SIGTERM or Ctrl-C.
+
+Feed polls write new items to the durable intake queue and end; the pipeline's workers
+take links from that queue (posted links go there too) and read them in the analysis
+pool's worker processes. Stopping: chat apps, then the poller (its polls end and only
+then hand back their feeds), then the pipeline (links in progress finish, the rest stay
+queued), then the outbox (sends in flight finish, its other deliveries are handed back).
 
 Sinks are found through the ``newsbot.sinks`` entry point group (``handlers`` registers the
 console and webhook sinks), so this package never imports a platform adapter. Chat apps
@@ -9,10 +15,12 @@ console and webhook sinks), so this package never imports a platform adapter. Ch
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import os
 import signal
 import socket
+import sys
 from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any, Protocol
@@ -20,16 +28,26 @@ from typing import Any, Protocol
 import httpx
 
 from bot.analysis.analyze import Analyzer
+from bot.analysis.places import get_gazetteer
 from bot.analysis.regions import resolve_region, suggest
-from bot.service.feeds import FeedItem
+from bot.service.analysis_pool import AnalysisPool, default_workers
 from bot.service.outbox import OutboxWorker, Sink
-from bot.service.pipeline import Ingestor
+from bot.service.pipeline import Ingestor, IngestResult
 from bot.service.scheduler import FeedScheduler
 from bot.service.store import Store
 from config.settings import Settings
 
 log = logging.getLogger("newsbot.app")
 SinkFactory = Callable[[Store, httpx.AsyncClient], Mapping[str, Sink]]
+
+
+def skip_missing_sniffio() -> None:
+    """httpcore tries ``import sniffio`` several times per request; when the package is not
+    installed, each failed import searches the whole ``sys.path`` again — about a
+    millisecond of every feed poll. Record it as absent once, so the import fails at once.
+    """
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
 class ConfigError(Exception):
@@ -119,6 +137,7 @@ class Service:
         self.worker = worker or worker_id()
         self.store: Store | None = None
         self.analyzer: Analyzer | None = None
+        self.pool: AnalysisPool | None = None
         self.ingestor: Ingestor | None = None
         self.outbox: OutboxWorker | None = None
         self.scheduler: FeedScheduler | None = None
@@ -128,11 +147,24 @@ class Service:
         self.platforms: list[Platform] = []
 
     async def start(self) -> None:
+        skip_missing_sniffio()
         self.store = await Store.open(self.settings.database_url)
         await sync_config(self.store, self.settings)
         self.analyzer = Analyzer(self.settings)
-        await asyncio.to_thread(self.analyzer.warm_up)
-        self.ingestor = Ingestor(self.store, self.analyzer, self.settings)
+        workers = default_workers(self.settings)
+        if workers > 0:
+            # Articles are read in the pool; this process needs only the gazetteer (for
+            # alerts), and loads the NLP model only if a command analyses a link itself.
+            self.pool = AnalysisPool(self.settings, workers)
+            await asyncio.gather(self.pool.start(), asyncio.to_thread(get_gazetteer))
+        else:
+            await asyncio.to_thread(self.analyzer.warm_up)
+        self.ingestor = Ingestor(
+            self.store, self.analyzer, self.settings, pool=self.pool, worker_id=self.worker,
+            # Enough links in progress to keep every analysis worker busy while others
+            # are being fetched and stored.
+            workers=max(4, 3 * workers + 2),
+        )
         await self.ingestor.start()
         self._client = httpx.AsyncClient(timeout=10.0)
         self.outbox = OutboxWorker(
@@ -140,28 +172,28 @@ class Service:
         )
         self._outbox_task = asyncio.create_task(self.outbox.run(self._stop), name="outbox")
         self.scheduler = FeedScheduler(
-            self.store, self.settings, self._submit_feed_item, worker_id=self.worker
+            self.store, self.settings, None, worker_id=self.worker,
+            on_items=self.ingestor.wake,
         )
         self.scheduler.start()
         # Chat apps last: a command or a posted link finds the store, queue and outbox up.
         for platform in load_platforms(self):
             await platform.start()
             self.platforms.append(platform)
-        log.info("newsbot running as %s (database %s)", self.worker,
-                 self.settings.database_url.split("@")[-1])
-
-    async def _submit_feed_item(self, url: str, item: FeedItem) -> None:
-        # Processed before the poll records the item as seen: a crash in between means the
-        # item comes again and is deduplicated, never that it is lost in a memory queue.
-        assert self.ingestor is not None
-        published = item.published.date() if item.published else None
-        await self.ingestor.process(url, source="feed", feed_id=item.feed_id,
-                                    published_hint=published)
+        log.info("newsbot running as %s (database %s, %s)", self.worker,
+                 self.settings.database_url.split("@")[-1],
+                 f"{workers} analysis processes" if workers else "analysis in a thread")
 
     async def submit_link(self, url: str, *, source: str) -> None:
-        """A link a person posted: the same queue as feed items."""
+        """A link a person posted: queued durably, like feed items."""
         assert self.ingestor is not None
         await self.ingestor.submit(url, source=source)
+
+    async def process_link(self, url: str, *, source: str) -> IngestResult:
+        """A link a person posted, processed now for an answer in the chat — and queued
+        durably first, so a crash part-way still gets it processed after the restart."""
+        assert self.ingestor is not None and self.store is not None
+        return await self.ingestor.process_now(url, source=source)
 
     def request_stop(self) -> None:
         self._stop.set()
@@ -170,8 +202,7 @@ class Service:
         await self._stop.wait()
 
     async def stop(self) -> None:
-        """Stop polling, finish queued articles and in-flight sends, then close."""
-        self._stop.set()
+        """Stop polling, finish the links and sends in progress, then close."""
         # Chat apps first: no new commands or links while the rest winds down.
         for platform in reversed(self.platforms):
             try:
@@ -179,12 +210,17 @@ class Service:
             except Exception:
                 log.exception("stopping %s failed", platform.name)
         self.platforms = []
+        # The poller before the outbox is told to stop: each ends its own claims.
         if self.scheduler is not None:
             await self.scheduler.shutdown()
         if self.ingestor is not None:
-            await self.ingestor.stop(drain=True, timeout=30)
+            # Links not started stay queued in the database for the next start.
+            await self.ingestor.stop(drain=False, timeout=30)
+        self._stop.set()
         if self._outbox_task is not None:
             await self._outbox_task
+        if self.pool is not None:
+            await self.pool.close()
         if self._client is not None:
             await self._client.aclose()
         if self.store is not None:

@@ -4,11 +4,14 @@
 (``Store.claim_due_feeds``): fetch it through the safe fetcher (with ``If-None-Match``
 and ``If-Modified-Since`` from the last good answer), parse it with feedparser from the
 fetched bytes (feedparser never fetches anything itself), hand each entry not seen before
-to ``submit`` — the pipeline's queue — and record the outcome with ``finish_feed_poll``.
+to the pipeline and record the outcome with ``finish_feed_poll``.
 
-Delivery of items is at least once: new entries are submitted *before* they are marked
-seen, so a crash in between re-submits them on the next poll (the pipeline processes an
-article once, by canonical URL) rather than losing them.
+The service hands new entries to the pipeline through its durable intake queue: they are
+written to ``intake`` in the same transaction that records them as seen and finishes the
+poll, so a poll never waits for an article to be read, and a crash either keeps both or
+neither. With a ``submit`` callback instead, delivery is at least once: new entries are
+submitted *before* they are marked seen, so a crash in between re-submits them on the
+next poll (the pipeline processes an article once, by canonical URL).
 
 A failed poll (not a feed, 404, 500, timeout, refused address, …) backs off
 exponentially — ``poll_interval × 2^failures``, capped — sets the feed's health to
@@ -42,7 +45,7 @@ from bot.fetch import (
 )
 from bot.service.store import FeedItemRow, FeedRow, Store
 from bot.service.store.schema import utcnow
-from config.settings import Settings
+from config.settings import Settings, redact_secrets, redact_url
 
 log = logging.getLogger("newsbot.feeds")
 
@@ -263,7 +266,7 @@ async def poll_feed(
     feed: FeedRow,
     store: Store,
     settings: Settings,
-    submit: Submit,
+    submit: Submit | None,
     *,
     client: httpx.AsyncClient | None = None,
     worker_id: str,
@@ -272,8 +275,11 @@ async def poll_feed(
 ) -> PollResult:
     """Poll ``feed`` (claimed by ``worker_id``) once and record the outcome.
 
-    New entries go to ``submit(link, item)`` — except on a feed's first poll, which only
-    records them, unless the feed has ``backfill``. Never raises for a bad feed: the
+    New entries go to the pipeline — except on a feed's first poll, which only records
+    them, unless the feed has ``backfill``. With ``submit`` None they are written to the
+    durable intake queue (``intake``) in the transaction that records them as seen, so
+    the poll ends without waiting for any article; otherwise each goes to
+    ``submit(link, item)`` before it is recorded. Never raises for a bad feed: the
     problem ends up in the result, the feed's health and one log line.
     """
     now = now or utcnow()
@@ -308,16 +314,18 @@ async def poll_feed(
     except NotAFeed as exc:
         return await _fail(feed, store, worker_id, now, policy, str(exc))
     except Exception as exc:  # feedparser is lenient, but a bug there must not stop polling
-        log.exception("feedparser failed on %s", feed.url)
+        log.exception("feedparser failed on %s", redact_url(feed.url))
         reason = f"{feed.url} could not be parsed as a feed ({type(exc).__name__}: {exc})"
         return await _fail(feed, store, worker_id, now, policy, reason)
 
+    deliver = feed.first_poll_done or feed.backfill
+    if submit is None:
+        return await _record_to_intake(feed, store, worker_id, now, policy, page, parsed,
+                                       deliver)
     keys = [item.key for item in parsed.items]
     new_keys = await _unseen(store, feed.id, keys)
     new_items = [item for item in parsed.items if item.key in new_keys]
-    deliver = feed.first_poll_done or feed.backfill
-    # Oldest first, so the pipeline sees a feed's news in the order it happened.
-    ordered = sorted(new_items, key=lambda i: i.published or datetime.max.replace(tzinfo=UTC))
+    ordered = _oldest_first(new_items)
     submitted: list[FeedItem] = []
     error: str | None = None
     if deliver:
@@ -326,7 +334,7 @@ async def poll_feed(
                 await submit(item.link, item)
             except Exception as exc:
                 error = f"could not queue {item.link} ({type(exc).__name__}: {exc})"
-                log.exception("feed %s: %s", feed.url, error)
+                log.exception("feed %s: %s", redact_url(feed.url), error)
                 break
             submitted.append(item)
     unsent = {i.key for i in new_items} - {i.key for i in submitted} if deliver else set()
@@ -354,9 +362,63 @@ async def poll_feed(
     return result
 
 
+def intake_link(item: FeedItem) -> dict[str, Any]:
+    """A feed item as a row of the pipeline's durable intake queue."""
+    return {
+        "url": item.link,
+        "source": "feed",
+        "feed_id": item.feed_id,
+        "published_hint": item.published.date() if item.published else None,
+    }
+
+
+def _oldest_first(items: list[FeedItem]) -> list[FeedItem]:
+    # So the pipeline sees a feed's news in the order it happened.
+    return sorted(items, key=lambda i: i.published or datetime.max.replace(tzinfo=UTC))
+
+
+async def _record_to_intake(
+    feed: FeedRow,
+    store: Store,
+    worker_id: str,
+    now: datetime,
+    policy: FeedPolicy,
+    page: FetchedPage,
+    parsed: ParsedFeed,
+    deliver: bool,
+) -> PollResult:
+    """Record the entries as seen and queue the new ones for the pipeline, in one
+    transaction with the poll's outcome: the poll is over as soon as it commits."""
+    async with store.session() as repo:
+        # Only entries this transaction recorded first are new, and only they are
+        # queued: a worker that lost its claim to another one never queues one twice.
+        fresh = await repo.mark_items_seen(feed.id, [i.key for i in parsed.items], now)
+        ordered = _oldest_first([i for i in parsed.items if i.key in fresh])
+        queued = ordered if deliver else []
+        await repo.enqueue_links([intake_link(i) for i in queued])
+        held = await repo.finish_feed_poll(
+            feed.id,
+            worker_id,
+            now=now,
+            next_poll_at=now + timedelta(seconds=policy.poll_interval),
+            etag=page.etag,
+            last_modified=page.last_modified,
+            title=parsed.title,
+        )
+    result = PollResult(
+        "ok",
+        new_items=len(ordered),
+        submitted=len(queued),
+        skipped_no_link=parsed.skipped_no_link,
+    )
+    _log(feed, result, held, first=not deliver)
+    return result
+
+
 async def _fail(
     feed: FeedRow, store: Store, worker_id: str, now: datetime, policy: FeedPolicy, reason: str
 ) -> PollResult:
+    reason = redact_secrets(reason)  # the feed URL in it may hold a user name and password
     failures = feed.failures + 1
     disable = failures >= policy.max_failures
     async with store.session() as repo:
@@ -382,9 +444,10 @@ def _log(
     failures: int = 0,
     wait: timedelta | None = None,
 ) -> None:
+    url = redact_url(feed.url)  # no user name or password in the log
     lost = "" if held else " (claim lost to another worker: outcome not recorded)"
     if result.status == "not_modified":
-        log.info("feed %s: not modified%s", feed.url, lost)
+        log.info("feed %s: not modified%s", url, lost)
     elif result.status == "ok":
         what = (
             f"first poll, recorded {result.new_items} items without alerting"
@@ -395,12 +458,12 @@ def _log(
         extra = skipped if result.skipped_no_link else ""
         problem = f"; {result.error}" if result.error else ""
         level = logging.WARNING if result.error else logging.INFO
-        log.log(level, "feed %s: ok, %s%s%s%s", feed.url, what, extra, problem, lost)
+        log.log(level, "feed %s: ok, %s%s%s%s", url, what, extra, problem, lost)
     elif result.status == "failing":
         after = _duration(wait.total_seconds()) if wait else "later"
         log.warning(
             "feed %s: failing (%d×), next try in %s: %s%s",
-            feed.url,
+            url,
             failures,
             after,
             result.error,
@@ -409,7 +472,7 @@ def _log(
     else:
         log.error(
             "feed %s: disabled after %d failures in a row: %s%s",
-            feed.url,
+            url,
             failures,
             result.error,
             lost,

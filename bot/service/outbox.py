@@ -239,7 +239,7 @@ class OutboxWorker:
 
     async def run(self, stop: asyncio.Event, poll_interval: float = 0.5) -> None:
         """Send until ``stop`` is set; then finish the sends in flight and hand back the
-        rest of this worker's claims."""
+        rest of this worker's claimed deliveries (never its feeds: see the scheduler)."""
         self._stop = stop
         try:
             while not stop.is_set():
@@ -252,8 +252,10 @@ class OutboxWorker:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), poll_interval)
         finally:
+            # Deliveries only: the feed poller may share this worker id, and its polls
+            # in flight hand back their own claims when they end.
             with contextlib.suppress(Exception):
-                _, released = await self.store.release_worker_claims(self.worker_id)
+                released = await self.store.release_worker_deliveries(self.worker_id)
                 if released:
                     logger.info("outbox: handed back %d unsent deliveries", released)
 

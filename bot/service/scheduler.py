@@ -1,18 +1,29 @@
 """The feed poller: an APScheduler 3 ``AsyncIOScheduler`` ticking a claim-and-poll loop.
 
-Every ``tick`` seconds one interval job (``max_instances=1``, ``coalesce=True``) makes
-sure a *fill cycle* runs: claim as many due feeds as there are free poll slots
+A *fill cycle* claims as many due feeds as there are free poll slots
 (``Store.claim_due_feeds`` — a lease in the database, ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so several processes on one database never poll a feed twice per interval),
-start a poll for each, and go on claiming as slots free up until nothing is due. At most
-``concurrency`` polls run at once, and a feed is only claimed when a slot is free for it,
-so a claim's lease never runs out while the feed waits its turn.
+starts a poll for each, and goes on claiming as slots free up until nothing is due. At
+most ``concurrency`` polls (``NEWSBOT_POLL_CONCURRENCY``) run at once, and at most
+``per_host`` (``NEWSBOT_POLL_PER_HOST``) against one host: a feed is only claimed when a
+slot *and* its host have room for it, so a claim's lease never runs out while the feed
+waits its turn, and the feeds of one slow host never hold up the others.
+
+A poll ends when the feed is parsed and its new items are recorded — in the service, in
+the durable intake queue the pipeline's workers read (see :func:`bot.service.feeds.poll_feed`),
+so reading articles never occupies a poll slot.
+
+Cycles start on time: when a cycle ends, and when a poll ends, the scheduler sets a timer
+for the moment the next feed falls due, so a feed is polled within moments of its
+``next_poll_at`` (interval + well under a second), not on the next tick. The APScheduler
+interval job (every ``tick`` seconds, ``max_instances=1``, ``coalesce=True``) remains as
+the safety net for feeds other processes add or give back.
 
 The job itself only starts the cycle as a task of this class and returns at once, so
 APScheduler never cancels work half-way (its asyncio executor cancels running jobs at
 shutdown). :meth:`FeedScheduler.shutdown` stops the job, lets the polls in flight
-finish, and starts no poll after it has begun; feeds claimed but not yet started are
-handed back at once.
+finish, starts no poll after it has begun, and only then hands back whatever feeds this
+worker still holds.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import logging
 import os
 import socket
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -34,12 +46,14 @@ from bot.fetch import make_client
 from bot.service.feeds import FeedPolicy, PollResult, Submit, poll_feed
 from bot.service.store import DEFAULT_LEASE, FeedRow, Store
 from bot.service.store.schema import utcnow
-from config.settings import Settings
+from config.settings import Settings, redact_url
 
 log = logging.getLogger("newsbot.scheduler")
 
-DEFAULT_CONCURRENCY = 4
 MAX_TICK = 5.0
+# Seconds after a feed falls due that its timer fires: feeds falling due together are
+# claimed together, one transaction for many instead of one each.
+WAKE_SLACK = 0.1
 _EXECUTOR = "newsbot-feeds"
 # APScheduler logs two INFO lines per run of every job; a tick every few seconds would
 # drown the one line per poll that the service promises. Problems still show.
@@ -64,27 +78,38 @@ class FeedScheduler:
         self,
         store: Store,
         settings: Settings,
-        submit: Submit,
+        submit: Submit | None = None,
         *,
         worker_id: str | None = None,
         client: httpx.AsyncClient | None = None,
         policy: FeedPolicy | None = None,
         tick: float | None = None,
-        concurrency: int = DEFAULT_CONCURRENCY,
+        concurrency: int | None = None,
+        per_host: int | None = None,
         lease: timedelta | None = None,
         clock: Callable[[], datetime] = utcnow,
+        on_items: Callable[[], None] | None = None,
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+        """``submit`` None: new items go to the durable intake queue, and ``on_items()``
+        is called after a poll queued some (the pipeline wakes up for them).
+        ``concurrency`` and ``per_host`` default to ``settings.poll_concurrency`` and
+        ``settings.poll_per_host``."""
+        concurrency = settings.poll_concurrency if concurrency is None else concurrency
+        per_host = settings.poll_per_host if per_host is None else per_host
+        if concurrency < 1 or per_host < 1:
+            raise ValueError("concurrency and per_host must be at least 1")
         self.store = store
         self.settings = settings
         self.submit = submit
+        self.on_items = on_items
         self.worker_id = worker_id or default_worker_id()
         self.policy = policy or FeedPolicy.from_settings(settings)
         self.tick = tick if tick is not None else min(self.policy.poll_interval, MAX_TICK)
         if self.tick <= 0:
             raise ValueError("tick must be positive")
         self.concurrency = concurrency
+        self.per_host = per_host
+        self._batch = max(1, concurrency // 8)
         # A claim must outlive the slowest poll: the whole fetch plus the database work.
         self.lease = lease or max(DEFAULT_LEASE, timedelta(seconds=3 * settings.fetch_timeout + 30))
         self.clock = clock
@@ -94,9 +119,13 @@ class FeedScheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._closing = False
         self._closed = asyncio.Event()
-        self._cycle: asyncio.Task[int] | None = None
+        self._cycle: asyncio.Task[None] | None = None
         self._cycle_lock = asyncio.Lock()
+        self._rerun = False
+        self._kicked = asyncio.Event()
+        self._wake: asyncio.TimerHandle | None = None
         self._polls: set[asyncio.Task[PollResult | None]] = set()
+        self._busy: Counter[str] = Counter()  # host → polls of it running now
 
     # -- life cycle ----------------------------------------------------------------------
 
@@ -132,10 +161,11 @@ class FeedScheduler:
         scheduler.start()
         self._scheduler = scheduler
         log.info(
-            "feed scheduler %s started: tick %g s, %d polls at once",
+            "feed scheduler %s started: %d polls at once, %d per host (tick %g s)",
             self.worker_id,
-            self.tick,
             self.concurrency,
+            self.per_host,
+            self.tick,
         )
 
     async def shutdown(self) -> None:
@@ -144,7 +174,11 @@ class FeedScheduler:
             await self._closed.wait()
             return
         self._closing = True
+        self._kicked.set()
         try:
+            if self._wake is not None:
+                self._wake.cancel()
+                self._wake = None
             if self._scheduler is not None and self._scheduler.running:
                 self._scheduler.shutdown(wait=False)
                 await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the next loop turn
@@ -153,6 +187,14 @@ class FeedScheduler:
                 if not pending:
                     break
                 await asyncio.gather(*pending, return_exceptions=True)
+            # Only now, with every poll over: a claim handed back earlier would make a poll
+            # still running lose it ("claim lost") and its outcome go unrecorded.
+            try:
+                released = await self.store.release_worker_feeds(self.worker_id)
+                if released:
+                    log.info("feed scheduler %s: handed back %d feeds", self.worker_id, released)
+            except Exception:
+                log.exception("feed scheduler %s: could not release claims", self.worker_id)
             if self._own_client and self._client is not None:
                 await self._client.aclose()
                 self._client = None
@@ -173,16 +215,47 @@ class FeedScheduler:
         # One guarded client for every poll: connection pooling, and its TLS context
         # (costly to build) is built once.
         if self._client is None:
-            self._client = make_client(self.settings)
+            self._client = make_client(self.settings, max_connections=self.concurrency)
             self._own_client = True
         return self._client
 
     async def _tick(self) -> None:
         # Never awaits: APScheduler's executor cancels running jobs at shutdown, and
         # this way there is nothing of ours for it to cancel.
-        if self._closing or (self._cycle is not None and not self._cycle.done()):
+        self._kick()
+
+    def _kick(self) -> None:
+        """Make sure a fill cycle runs now (or runs again right after the current one)."""
+        if self._closing:
             return
-        self._cycle = asyncio.create_task(self._fill(), name=f"feed-cycle:{self.worker_id}")
+        self._kicked.set()
+        if self._cycle is not None and not self._cycle.done():
+            self._rerun = True
+            return
+        self._cycle = asyncio.create_task(self._cycles(), name=f"feed-cycle:{self.worker_id}")
+
+    async def _cycles(self) -> None:
+        while not self._closing:
+            self._rerun = False
+            await self._fill()
+            if not self._rerun:
+                break
+
+    def _wake_at(self, due: datetime | None) -> None:
+        """Kick a cycle when ``due`` comes, unless a timer already fires sooner."""
+        if due is None or self._closing or self._scheduler is None:
+            return
+        loop = asyncio.get_running_loop()
+        when = loop.time() + max(0.0, (due - self.clock()).total_seconds()) + WAKE_SLACK
+        if self._wake is not None:
+            if not self._wake.cancelled() and self._wake.when() <= when:
+                return
+            self._wake.cancel()
+        self._wake = loop.call_at(when, self._on_wake)
+
+    def _on_wake(self) -> None:
+        self._wake = None
+        self._kick()
 
     async def run_cycle(self) -> int:
         """Claim and poll every feed due now, wait for those polls; how many were polled.
@@ -195,21 +268,39 @@ class FeedScheduler:
             await asyncio.gather(*polls, return_exceptions=True)
         return self.polls_started - started
 
+    async def _wait_for_change(self) -> None:
+        """Until a poll ends or someone kicks the scheduler."""
+        kicked = asyncio.ensure_future(self._kicked.wait())
+        try:
+            await asyncio.wait({*self._polls, kicked}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            kicked.cancel()
+
     async def _fill(self) -> int:
         """Claim due feeds into free slots until nothing more is due; returns polls started."""
         started = 0
+        next_due: datetime | None = None
         async with self._cycle_lock:
             while not self._closing:
+                self._kicked.clear()
                 free = self.concurrency - len(self._polls)
-                if free <= 0:
-                    await asyncio.wait(set(self._polls), return_when=asyncio.FIRST_COMPLETED)
+                # Claim in batches: one transaction per poll ending would cost more than
+                # the few slots left idle for a moment.
+                if free <= 0 or (free < self._batch and len(self._polls) >= self._batch):
+                    await self._wait_for_change()
                     continue
                 try:
-                    feeds = await self.store.claim_due_feeds(
-                        self.worker_id, self.clock(), limit=free, lease=self.lease
+                    feeds, held_back, next_due = await self.store.claim_due_feeds_per_host(
+                        self.worker_id,
+                        self.clock(),
+                        limit=free,
+                        lease=self.lease,
+                        per_host=self.per_host,
+                        busy=+self._busy,
                     )
                 except Exception:
                     log.exception("feed scheduler %s: could not claim feeds", self.worker_id)
+                    next_due = None
                     break
                 if self._closing:
                     await self._release(feeds)
@@ -217,32 +308,58 @@ class FeedScheduler:
                 for feed in feeds:
                     self._start_poll(feed)
                     started += 1
-                if len(feeds) < free:
-                    break
+                if len(feeds) == free:
+                    continue
+                if held_back:
+                    # More is due on hosts at their limit: a poll ending makes room.
+                    if self._polls:
+                        await self._wait_for_change()
+                    continue
+                break  # nothing else is due
+            self._wake_at(next_due)
         return started
 
     def _start_poll(self, feed: FeedRow) -> None:
+        host = feed.host
         task = asyncio.create_task(self._poll(feed), name=f"feed-poll:{feed.url}")
         self._polls.add(task)
-        task.add_done_callback(self._polls.discard)
+        self._busy[host] += 1
+
+        def done(t: asyncio.Task[PollResult | None]) -> None:
+            self._polls.discard(t)
+            self._busy[host] -= 1
+            if self._busy[host] <= 0:
+                del self._busy[host]
+
+        task.add_done_callback(done)
         self.polls_started += 1
 
     async def _poll(self, feed: FeedRow) -> PollResult | None:
+        now = self.clock()
         try:
-            return await poll_feed(
+            result = await poll_feed(
                 feed,
                 self.store,
                 self.settings,
                 self.submit,
                 client=self._ensure_client(),
                 worker_id=self.worker_id,
-                now=self.clock(),
+                now=now,
                 policy=self.policy,
             )
         except Exception:
             # A database hiccup: the claim runs out and the feed is polled again then.
-            log.exception("feed %s: poll crashed", feed.url)
+            log.exception("feed %s: poll crashed", redact_url(feed.url))
             return None
+        # This feed is due again one interval after this poll began (a failing one
+        # later: the timer then finds nothing due and sets itself for the true time).
+        self._wake_at(now + timedelta(seconds=self.policy.poll_interval))
+        if result.submitted and self.submit is None and self.on_items is not None:
+            try:
+                self.on_items()
+            except Exception:
+                log.exception("feed scheduler %s: on_items failed", self.worker_id)
+        return result
 
     async def _release(self, feeds: list[FeedRow]) -> None:
         """Hand back feeds claimed during shutdown, so another worker polls them now."""

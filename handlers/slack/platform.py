@@ -10,6 +10,7 @@ Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed), otherwise HT
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
@@ -26,12 +27,26 @@ from handlers.slack.permissions import Permissions
 log = logging.getLogger("newsbot.slack")
 EVENTS_PATH = "/slack/events"
 DRAIN_SECONDS = 20.0
+# What Slack sends: a Unix time and "v0=" + a hex HMAC-SHA256.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
+def signed_like_slack(headers: Any) -> bool:
+    """Whether the signature headers have Slack's form. slack_sdk's verifier raises on a
+    timestamp ``int()`` cannot read or a non-ASCII signature (a 500 and a traceback);
+    such a request is refused here as unsigned instead."""
+    timestamp = headers.get("X-Slack-Request-Timestamp", "")
+    signature = headers.get("X-Slack-Signature", "")
+    return bool(_TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature))
 
 
 def http_app(app: AsyncApp, path: str = EVENTS_PATH) -> web.Application:
     """An aiohttp application serving the bolt app at ``path``."""
 
     async def events(request: web.Request) -> web.Response:
+        if not signed_like_slack(request.headers):
+            return web.json_response({"error": "invalid request"}, status=401)
         bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
@@ -100,7 +115,7 @@ def build_platform(service: Any) -> SlackPlatform | None:
     ctx = SlackContext(
         commands=Commands(service.store, service.analyzer),
         submit_link=service.submit_link,
-        process_link=service.ingestor.process,
+        process_link=service.process_link,  # queued durably first, then processed
         permissions=Permissions(settings.slack_admin_users, settings.slack_admin_groups),
         thread_replies=settings.slack_thread_replies,
     )

@@ -31,6 +31,7 @@ TABLES = {
     "events",
     "feed_items",
     "feeds",
+    "intake",
     "subscriptions",
 }
 

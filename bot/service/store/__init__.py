@@ -22,6 +22,8 @@ from bot.service.store.migrate import current_revision, head_revision, upgrade_d
 from bot.service.store.repository import (
     DEFAULT_LEASE,
     DEFAULT_MAX_ATTEMPTS,
+    INTAKE_LEASE,
+    INTAKE_MAX_ATTEMPTS,
     DuplicateFeed,
     DuplicateSubscription,
     Repository,
@@ -38,13 +40,17 @@ from bot.service.store.schema import (
     EventRow,
     FeedItemRow,
     FeedRow,
+    IntakeRow,
     SubscriptionRow,
+    url_host,
 )
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "DEFAULT_LEASE",
     "DEFAULT_MAX_ATTEMPTS",
+    "INTAKE_LEASE",
+    "INTAKE_MAX_ATTEMPTS",
     "ArticleRow",
     "Base",
     "ChannelRow",
@@ -56,6 +62,7 @@ __all__ = [
     "EventRow",
     "FeedItemRow",
     "FeedRow",
+    "IntakeRow",
     "Repository",
     "Store",
     "StoreError",
@@ -66,4 +73,5 @@ __all__ = [
     "head_revision",
     "normalize_url",
     "upgrade_database",
+    "url_host",
 ]

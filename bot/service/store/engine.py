@@ -52,10 +52,17 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "newsbot_read_only"  # an execution option: the transaction only reads
+
+
 def _sqlite_on_begin(conn: Any) -> None:
     # IMMEDIATE takes the write lock up front: a transaction that reads and then writes
     # can never fail half-way with "database is locked", and claims are serialised.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A transaction that only reads needs no lock at all (WAL: readers never wait).
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:

@@ -15,10 +15,11 @@ SQLite serialises.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Select, Update, case, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -26,7 +27,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.models import Event
-from bot.service.store.engine import create_engine
+from bot.service.store.engine import READ_ONLY, create_engine
 from bot.service.store.migrate import upgrade_database
 from bot.service.store.schema import (
     DELIVERY_KINDS,
@@ -39,17 +40,28 @@ from bot.service.store.schema import (
     EventRow,
     FeedItemRow,
     FeedRow,
+    IntakeRow,
     SubscriptionRow,
     utcnow,
 )
 
 DEFAULT_LEASE = timedelta(seconds=60)
 DEFAULT_MAX_ATTEMPTS = 8
+INTAKE_LEASE = timedelta(minutes=2)
+INTAKE_MAX_ATTEMPTS = 5
 # Deliveries still owed to a channel: waiting, being sent, or waiting for a retry.
 OPEN_STATUSES = ("pending", "sending", "failed")
 
 Source = Literal["config", "command"]
 DeliveryKind = Literal["alert", "escalation", "also_reported"]
+
+
+class FeedClaim(NamedTuple):
+    """What :meth:`Repository.claim_due_feeds_per_host` claimed and saw."""
+
+    feeds: list[FeedRow]
+    held_back: bool  # due feeds were left for their host's limit
+    next_due: datetime | None  # when the next feed nobody holds falls due
 
 
 class StoreError(Exception):
@@ -72,6 +84,36 @@ class DuplicateFeed(StoreError):
     def __init__(self, url: str) -> None:
         super().__init__(f"the feed {url} is already watched")
         self.url = url
+
+
+# Column sizes that outside input must fit (PostgreSQL enforces them; SQLite does not).
+MAX_URL = ArticleRow.__table__.c.canonical_url.type.length  # 2048, as feeds.url
+_MAX_ETAG = FeedRow.__table__.c.etag.type.length
+_MAX_LAST_MODIFIED = FeedRow.__table__.c.last_modified.type.length
+_MAX_SITE_NAME = ArticleRow.__table__.c.site_name.type.length
+
+
+class URLTooLong(StoreError):
+    """A feed or article URL longer than the store keeps (``MAX_URL`` characters)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"the link is {len(url):,} characters long; newsbot keeps links of at most "
+            f"{MAX_URL:,} characters"
+        )
+        self.url = url
+
+
+def _check_url(url: str) -> str:
+    if len(url) > MAX_URL:
+        raise URLTooLong(url)
+    return url
+
+
+def _validator(value: str | None, limit: int) -> str | None:
+    """A cache validator (ETag, Last-Modified) that fits its column, else None: a cut one
+    would never match, and without one the next poll is simply unconditional."""
+    return value if value is None or len(value) <= limit else None
 
 
 class _AlreadyQueued(Exception):
@@ -334,11 +376,12 @@ class Repository:
         added_by: str | None = None,
         next_poll_at: datetime | None = None,
     ) -> FeedRow:
-        """Watch a new feed (first poll due at once); ``DuplicateFeed`` when already watched."""
+        """Watch a new feed (first poll due at once); ``DuplicateFeed`` when already watched,
+        ``URLTooLong`` past ``MAX_URL`` characters."""
         stmt = (
             self._insert(FeedRow)
             .values(
-                url=url,
+                url=_check_url(url),
                 title=title,
                 backfill=backfill,
                 source=source,
@@ -358,7 +401,7 @@ class Repository:
     ) -> FeedRow:
         """Watch a feed from the config file, or update its backfill flag and source."""
         stmt = self._insert(FeedRow).values(
-            url=url, backfill=backfill, source=source, next_poll_at=utcnow()
+            url=_check_url(url), backfill=backfill, source=source, next_poll_at=utcnow()
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["url"],
@@ -383,38 +426,144 @@ class Repository:
         """Every watched feed, by URL."""
         return await self._all(select(FeedRow).order_by(FeedRow.url))
 
+    def _feed_due(self, now: datetime) -> tuple[Any, ...]:
+        return (
+            FeedRow.health != "disabled",
+            FeedRow.next_poll_at <= now,
+            or_(FeedRow.claimed_until.is_(None), FeedRow.claimed_until < now),
+        )
+
     async def claim_due_feeds(
         self,
         worker_id: str,
         now: datetime | None = None,
         limit: int = 100,
         lease: timedelta = DEFAULT_LEASE,
+        *,
+        per_host: int | None = None,
+        busy: Mapping[str, int] | None = None,
     ) -> list[FeedRow]:
         """Claim up to ``limit`` feeds due for a poll that no live lease holds.
 
         Disabled feeds are never due. The claim lasts until ``finish_feed_poll`` or the
-        end of the lease, whichever comes first.
+        end of the lease, whichever comes first. With ``per_host`` see
+        :meth:`claim_due_feeds_per_host`.
         """
+        if per_host is not None:
+            claim = await self.claim_due_feeds_per_host(
+                worker_id, now, limit, lease, per_host=per_host, busy=busy
+            )
+            return claim.feeds
         now = now or utcnow()
         due = (
             select(FeedRow.id)
-            .where(
-                FeedRow.health != "disabled",
-                FeedRow.next_poll_at <= now,
-                or_(FeedRow.claimed_until.is_(None), FeedRow.claimed_until < now),
-            )
+            .where(*self._feed_due(now))
             .order_by(FeedRow.next_poll_at, FeedRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
+        return await self._claim_feeds(worker_id, now, lease, due.scalar_subquery())
+
+    async def claim_due_feeds_per_host(
+        self,
+        worker_id: str,
+        now: datetime | None = None,
+        limit: int = 100,
+        lease: timedelta = DEFAULT_LEASE,
+        *,
+        per_host: int,
+        busy: Mapping[str, int] | None = None,
+    ) -> FeedClaim:
+        """Like :meth:`claim_due_feeds`, but at most ``per_host`` feeds of one host held at
+        once, counting the ``busy`` ones (host → feeds of it this worker is polling now).
+
+        The rest of a busy host's feeds stay unclaimed, free for other workers, and never
+        hold up the feeds of other hosts. Returns the claimed feeds, whether any due feed
+        was left for a host's limit (so polls ending will make more claimable), and when
+        the next feed nobody holds falls due — all in one transaction.
+        """
+        now = now or utcnow()
+        busy = {h: n for h, n in (busy or {}).items() if n > 0}
+        # The first `per_host` due feeds of every host, oldest due first. A host with n
+        # polls running loses at most n of its candidates below, hence the extra rows:
+        # when fewer than `limit` are chosen, every candidate was looked at.
+        extra = sum(min(n, per_host) for n in busy.values())
+        rank = (
+            func.row_number()
+            .over(partition_by=FeedRow.host, order_by=(FeedRow.next_poll_at, FeedRow.id))
+            .label("rank")
+        )
+        sub = (
+            select(FeedRow.id, FeedRow.host, FeedRow.next_poll_at, rank)
+            .where(*self._feed_due(now))
+            .subquery()
+        )
+        result = await self.session.execute(
+            select(sub.c.id, sub.c.host)
+            .where(sub.c.rank <= per_host)
+            .order_by(sub.c.next_poll_at, sub.c.id)
+            .limit(limit + extra)
+        )
+        chosen: list[int] = []
+        taken = dict(busy)
+        for feed_id, host in result.all():
+            if len(chosen) == limit:
+                break
+            if taken.get(host, 0) < per_host:
+                taken[host] = taken.get(host, 0) + 1
+                chosen.append(feed_id)
+        rows: list[FeedRow] = []
+        if chosen:
+            # Row locks as in the plain claim: another worker's claim of the same rows
+            # in the meantime wins, and its feeds are skipped here.
+            ids = (
+                select(FeedRow.id)
+                .where(FeedRow.id.in_(chosen), *self._feed_due(now))
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+            rows = await self._claim_feeds(worker_id, now, lease, ids)
+        full = sorted(h for h, n in taken.items() if n >= per_host)
+        held_back = False
+        if full and len(rows) < limit:
+            held_back = (
+                await self.session.scalar(
+                    select(FeedRow.id).where(*self._feed_due(now), FeedRow.host.in_(full)).limit(1)
+                )
+                is not None
+            )
+        return FeedClaim(rows, held_back, await self.next_feed_due(now))
+
+    async def _claim_feeds(
+        self, worker_id: str, now: datetime, lease: timedelta, ids: Any
+    ) -> list[FeedRow]:
         stmt = (
             update(FeedRow)
-            .where(FeedRow.id.in_(due.scalar_subquery()))
+            .where(FeedRow.id.in_(ids))
             .values(claimed_by=worker_id, claimed_until=now + lease)
             .returning(FeedRow)
         )
         rows: list[FeedRow] = await self._all(stmt)
         return sorted(rows, key=lambda f: (f.next_poll_at, f.id))
+
+    async def next_feed_due(self, now: datetime | None = None) -> datetime | None:
+        """When the next poll of any feed nobody holds falls due (None: no feed to poll)."""
+        now = now or utcnow()
+        return await self.session.scalar(
+            select(func.min(FeedRow.next_poll_at)).where(
+                FeedRow.health != "disabled",
+                or_(FeedRow.claimed_until.is_(None), FeedRow.claimed_until < now),
+            )
+        )
+
+    async def release_worker_feeds(self, worker_id: str) -> int:
+        """Give back every feed ``worker_id`` holds (after its polls have ended)."""
+        result = await self.session.execute(
+            update(FeedRow)
+            .where(FeedRow.claimed_by == worker_id)
+            .values(claimed_by=None, claimed_until=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def finish_feed_poll(
         self,
@@ -448,8 +597,8 @@ class Repository:
                 health_reason=None,
                 failures=0,
                 first_poll_done=True,
-                etag=etag,
-                last_modified=last_modified,
+                etag=_validator(etag, _MAX_ETAG),
+                last_modified=_validator(last_modified, _MAX_LAST_MODIFIED),
             )
             if title:
                 values["title"] = title
@@ -506,14 +655,15 @@ class Repository:
         analysis: dict[str, Any] | None = None,
         fetched_at: datetime | None = None,
     ) -> tuple[ArticleRow, bool]:
-        """Store an article once per canonical URL: ``(row, True)`` if new, else the old row."""
+        """Store an article once per canonical URL: ``(row, True)`` if new, else the old row.
+        ``URLTooLong`` past ``MAX_URL`` characters; a long site name is cut."""
         stmt = (
             self._insert(ArticleRow)
             .values(
-                canonical_url=canonical_url,
+                canonical_url=_check_url(canonical_url),
                 content_hash=content_hash,
                 title=title,
-                site_name=site_name,
+                site_name=site_name[:_MAX_SITE_NAME] if site_name else site_name,
                 published=published,
                 analysis=analysis,
                 fetched_at=fetched_at or utcnow(),
@@ -917,23 +1067,27 @@ class Repository:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def release_worker_claims(self, worker_id: str) -> tuple[int, int]:
-        """Give back every feed and delivery ``worker_id`` holds (on clean shutdown).
-
-        Returns ``(feeds, deliveries)`` released. Released deliveries keep their attempt
-        count: they may have been half-sent.
-        """
-        feeds = await self.session.execute(
-            update(FeedRow)
-            .where(FeedRow.claimed_by == worker_id)
-            .values(claimed_by=None, claimed_until=None)
-        )
-        deliveries = await self.session.execute(
+    async def release_worker_deliveries(self, worker_id: str) -> int:
+        """Give back every delivery ``worker_id`` is sending (on clean shutdown); they keep
+        their attempt count: they may have been half-sent."""
+        result = await self.session.execute(
             update(DeliveryRow)
             .where(DeliveryRow.claimed_by == worker_id, DeliveryRow.status == "sending")
             .values(status="pending", claimed_by=None, claimed_until=None)
         )
-        return int(feeds.rowcount), int(deliveries.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release_worker_claims(self, worker_id: str) -> tuple[int, int]:
+        """Give back every feed and delivery ``worker_id`` holds.
+
+        Returns ``(feeds, deliveries)`` released. Only for a worker that has stopped all
+        its work: a poll still running would find its claim gone. A running service
+        releases its deliveries (``release_worker_deliveries``) and its feeds
+        (``release_worker_feeds``, once its polls have ended) separately.
+        """
+        feeds = await self.release_worker_feeds(worker_id)
+        deliveries = await self.release_worker_deliveries(worker_id)
+        return feeds, deliveries
 
     async def get_delivery(self, id: int) -> DeliveryRow | None:
         """The delivery with this id, if any."""
@@ -983,6 +1137,194 @@ class Repository:
         )
         return await self._one_or_none(stmt)
 
+    # -- intake (links waiting for the pipeline) ------------------------------------------
+
+    async def enqueue_links(
+        self,
+        links: Sequence[Mapping[str, Any]],
+        *,
+        claimed_by: str | None = None,
+        lease: timedelta = INTAKE_LEASE,
+    ) -> list[int]:
+        """Queue links for the pipeline; each mapping has ``url`` and ``source`` and may
+        have ``feed_id`` and ``published_hint``. Returns the new rows' ids, in order.
+
+        ``claimed_by``: queued already claimed by that worker (its first attempt), for a
+        caller that processes the links at once but wants them back after a crash."""
+        if not links:
+            return []
+        now = utcnow()
+        claim: dict[str, Any] = {"status": "pending", "attempts": 0}
+        if claimed_by is not None:
+            claim = {"status": "processing", "attempts": 1, "claimed_by": claimed_by,
+                     "claimed_until": now + lease}
+        ids: list[int] = []
+        table = IntakeRow.__table__
+        for start in range(0, len(links), 200):  # stay under SQLite's bound-parameter limit
+            rows = [
+                {
+                    "url": link["url"],
+                    "source": str(link["source"])[:32],
+                    "feed_id": link.get("feed_id"),
+                    "published_hint": link.get("published_hint"),
+                    **claim,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+                for link in links[start : start + 200]
+            ]
+            result = await self.session.execute(
+                self._insert(table).values(rows).returning(table.c.id)
+            )
+            ids.extend(sorted(result.scalars().all()))
+        return ids
+
+    async def claim_intake(
+        self,
+        worker_id: str,
+        now: datetime | None = None,
+        limit: int = 10,
+        lease: timedelta = INTAKE_LEASE,
+        max_attempts: int = INTAKE_MAX_ATTEMPTS,
+    ) -> list[IntakeRow]:
+        """Claim up to ``limit`` links due now, oldest first; each claim counts an attempt.
+
+        Due: pending with ``next_attempt_at`` reached, or processing under an expired lease
+        (its worker died). A link whose lease expired after its last allowed attempt goes
+        dead instead, so an article that kills its worker cannot loop.
+        """
+        now = now or utcnow()
+        await self.session.execute(
+            update(IntakeRow)
+            .where(
+                IntakeRow.status == "processing",
+                IntakeRow.claimed_until < now,
+                IntakeRow.attempts >= max_attempts,
+            )
+            .values(
+                status="dead",
+                last_error=f"lease expired after {max_attempts} attempts",
+                claimed_by=None,
+                claimed_until=None,
+                finished_at=now,
+            )
+        )
+        due = (
+            select(IntakeRow.id)
+            .where(
+                or_(
+                    (IntakeRow.status == "pending") & (IntakeRow.next_attempt_at <= now),
+                    (IntakeRow.status == "processing") & (IntakeRow.claimed_until < now),
+                )
+            )
+            .order_by(IntakeRow.next_attempt_at, IntakeRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows: list[IntakeRow] = await self._all(
+            update(IntakeRow)
+            .where(IntakeRow.id.in_(due.scalar_subquery()))
+            .values(
+                status="processing",
+                claimed_by=worker_id,
+                claimed_until=now + lease,
+                attempts=IntakeRow.attempts + 1,
+            )
+            .returning(IntakeRow)
+        )
+        return sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
+
+    async def finish_intake(
+        self,
+        intake_id: int,
+        worker_id: str | None,
+        *,
+        outcome: str,
+        article_id: int | None = None,
+        error: str | None = None,
+        now: datetime | None = None,
+    ) -> bool:
+        """Record a link as processed (``outcome``: the pipeline's status); False when
+        ``worker_id`` no longer holds it (None: whoever does)."""
+        conditions = [IntakeRow.id == intake_id, IntakeRow.status == "processing"]
+        if worker_id is not None:
+            conditions.append(IntakeRow.claimed_by == worker_id)
+        result = await self.session.execute(
+            update(IntakeRow)
+            .where(*conditions)
+            .values(
+                status="done",
+                outcome=outcome[:16],
+                article_id=article_id,
+                last_error=None if error is None else error[:4000],
+                claimed_by=None,
+                claimed_until=None,
+                finished_at=now or utcnow(),
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def retry_intake(
+        self,
+        intake_id: int,
+        worker_id: str,
+        error: str,
+        retry_at: datetime,
+        max_attempts: int = INTAKE_MAX_ATTEMPTS,
+    ) -> str | None:
+        """A failed attempt: due again at ``retry_at``, or dead when the attempts are used
+        up. Returns the new status (None if ``worker_id`` no longer holds it)."""
+        result = await self.session.execute(
+            update(IntakeRow)
+            .where(
+                IntakeRow.id == intake_id,
+                IntakeRow.status == "processing",
+                IntakeRow.claimed_by == worker_id,
+            )
+            .values(
+                status=case((IntakeRow.attempts >= max_attempts, "dead"), else_="pending"),
+                last_error=error[:4000],
+                next_attempt_at=retry_at,
+                claimed_by=None,
+                claimed_until=None,
+            )
+            .returning(IntakeRow.status)
+        )
+        return result.scalar_one_or_none()
+
+    async def release_intake(
+        self, worker_id: str, ids: Iterable[int] | None = None, *, keep_attempts: bool = False
+    ) -> int:
+        """Hand back links ``worker_id`` holds but did not finish: all of them unless
+        ``ids`` names some. On shutdown the attempt is not counted; ``keep_attempts`` for a
+        worker that died (the article may have been what killed it)."""
+        conditions = [IntakeRow.claimed_by == worker_id, IntakeRow.status == "processing"]
+        if ids is not None:
+            conditions.append(IntakeRow.id.in_(list(ids)))
+        values: dict[str, Any] = {"status": "pending", "claimed_by": None, "claimed_until": None}
+        if not keep_attempts:
+            values["attempts"] = (
+                func.max(IntakeRow.attempts - 1, 0)
+                if self.dialect == "sqlite"
+                else func.greatest(IntakeRow.attempts - 1, 0)
+            )
+        result = await self.session.execute(update(IntakeRow).where(*conditions).values(**values))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def intake_counts(self) -> dict[str, int]:
+        """How many links are in each status."""
+        result = await self.session.execute(
+            select(IntakeRow.status, func.count()).group_by(IntakeRow.status)
+        )
+        return {status: int(count) for status, count in result.all()}
+
+    async def prune_intake(self, before: datetime) -> int:
+        """Forget links processed before ``before``."""
+        result = await self.session.execute(
+            delete(IntakeRow).where(IntakeRow.status == "done", IntakeRow.finished_at < before)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
 
 class Store:
     """The database: engine, sessions, and one-transaction shortcuts for worker loops.
@@ -1004,6 +1346,16 @@ class Store:
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+        # SQLite runs one write transaction at a time (every session begins IMMEDIATE). A
+        # session waiting for the file lock sleeps in SQLite's busy handler, in steps of up
+        # to 100 ms, long after the lock is free; queueing this process's sessions here
+        # instead hands the lock over at once. (Other processes still meet the handler.)
+        self._turn: asyncio.Lock | None = (
+            asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
+        )
+        self._reader: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @classmethod
     async def open(cls, url: str | URL, *, migrate: bool = True, **kwargs: Any) -> Store:
@@ -1019,8 +1371,24 @@ class Store:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Repository]:
-        """One transaction: commits when the block ends, rolls back if it raises."""
-        async with self.sessionmaker() as session, session.begin():
+        """One transaction: commits when the block ends, rolls back if it raises.
+
+        Never open a session inside another of the same store: on SQLite the inner one
+        waits for the outer one for ever.
+        """
+        if self._turn is None:
+            async with self.sessionmaker() as session, session.begin():
+                yield Repository(session, max_attempts=self.max_attempts)
+            return
+        async with self._turn, self.sessionmaker() as session, session.begin():
+            yield Repository(session, max_attempts=self.max_attempts)
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[Repository]:
+        """A transaction for reading only: on SQLite it takes no lock and waits for no
+        writer (it sees the last commit). Do not write in it: on SQLite the write would
+        take the file lock late, outside this process's queue of writers."""
+        async with self._reader() as session, session.begin():
             yield Repository(session, max_attempts=self.max_attempts)
 
     async def close(self) -> None:
@@ -1041,10 +1409,62 @@ class Store:
         now: datetime | None = None,
         limit: int = 100,
         lease: timedelta = DEFAULT_LEASE,
+        *,
+        per_host: int | None = None,
+        busy: Mapping[str, int] | None = None,
     ) -> list[FeedRow]:
         """See ``Repository.claim_due_feeds``."""
         async with self.session() as repo:
-            return await repo.claim_due_feeds(worker_id, now, limit, lease)
+            return await repo.claim_due_feeds(
+                worker_id, now, limit, lease, per_host=per_host, busy=busy
+            )
+
+    async def claim_due_feeds_per_host(
+        self,
+        worker_id: str,
+        now: datetime | None = None,
+        limit: int = 100,
+        lease: timedelta = DEFAULT_LEASE,
+        *,
+        per_host: int,
+        busy: Mapping[str, int] | None = None,
+    ) -> FeedClaim:
+        """See ``Repository.claim_due_feeds_per_host``."""
+        async with self.session() as repo:
+            return await repo.claim_due_feeds_per_host(
+                worker_id, now, limit, lease, per_host=per_host, busy=busy
+            )
+
+    async def next_feed_due(self, now: datetime | None = None) -> datetime | None:
+        """See ``Repository.next_feed_due``."""
+        async with self.session() as repo:
+            return await repo.next_feed_due(now)
+
+    async def release_worker_feeds(self, worker_id: str) -> int:
+        """See ``Repository.release_worker_feeds``."""
+        async with self.session() as repo:
+            return await repo.release_worker_feeds(worker_id)
+
+    async def release_worker_deliveries(self, worker_id: str) -> int:
+        """See ``Repository.release_worker_deliveries``."""
+        async with self.session() as repo:
+            return await repo.release_worker_deliveries(worker_id)
+
+    async def claim_intake(
+        self,
+        worker_id: str,
+        now: datetime | None = None,
+        limit: int = 10,
+        lease: timedelta = INTAKE_LEASE,
+    ) -> list[IntakeRow]:
+        """See ``Repository.claim_intake``."""
+        async with self.session() as repo:
+            return await repo.claim_intake(worker_id, now, limit, lease)
+
+    async def release_intake(self, worker_id: str, ids: Iterable[int] | None = None) -> int:
+        """See ``Repository.release_intake``."""
+        async with self.session() as repo:
+            return await repo.release_intake(worker_id, ids)
 
     async def claim_deliveries(
         self,
