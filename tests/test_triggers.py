@@ -53,3 +53,11 @@ def test_attack_needs_an_armed_context_in_this_or_the_previous_sentence():
 def test_prefilter():
     assert may_hold_event("Rebels captured the town")
     assert not may_hold_event("The committee met on Tuesday to discuss the budget.")
+
+
+def test_the_longer_cue_names_the_type_where_cues_overlap():
+    # "strike" alone can be a labour strike; inside "drone strike" it is not.
+    drone = "Two people are injured in a drone strike on a minibus as police look on."
+    assert types(drone) == {"attack"}
+    # "clash" alone can be armed; inside "clashed with police" it is unrest.
+    assert types("Protesters clashed with police outside parliament.") == {"protest"}

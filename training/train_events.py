@@ -178,6 +178,9 @@ def write_card(out: Path, items: list[dict], train: list, epoch: int, f1: float,
     """MODEL_CARD.md beside the weights: what it was trained on, how, and how well."""
     from collections import Counter
 
+    from bot.analysis.classifier import THIN_TYPE
+    from bot.analysis.events import CUE_SCALE, UNCUED_MIN
+
     splits = Counter(i["split"] for i in items)
     per_type = {s: Counter(e["type"] for i in items if i["split"] == s for e in i["events"])
                 for s in ("train", "tune", "test")}
@@ -192,11 +195,12 @@ each sentence a probability for each of newsbot's eight event types. The input i
 sentence in lower case, its crude stems ("launched" and "launches" → "launch") and one
 marker word per event type the trigger lexicon names in it (`bot.analysis.classifier`).
 How newsbot uses it (`bot.analysis.events`): a sentence reports a type when the lexicon
-names the type and the probability reaches 0.3 × the threshold below, or, with no lexicon
-word, when the sentence is in the title or lead and the probability reaches the threshold
-and 0.7. For a type with fewer than 60 positive training sentences the model's "no" is not
-trusted: the lexicon word stands. The parse-based checks (factuality, vetoes in the
-trigger's clause, place roles, casualties) then decide what becomes an event.
+names the type and the probability reaches {CUE_SCALE} × the threshold below, or, with no
+lexicon word, when the sentence is in the title or lead and the probability reaches the
+threshold and {UNCUED_MIN}. For a type with fewer than {THIN_TYPE} positive training sentences
+the model's "no" is not trusted: the lexicon word stands. The parse-based checks
+(factuality, vetoes in the trigger's clause, place roles, casualties) then decide what
+becomes an event.
 
 ## Data
 

@@ -383,11 +383,16 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
             if trig.pattern.pattern == r"\bbombs?\b" and DEFUSED.search(sentence):
                 continue
             hits.append(TriggerHit(trig, m.start(), m.end(), m.group(0)))
-    # "clashed with police" is unrest, not an armed attack
-    protests = [(h.start, h.end) for h in hits if h.trigger.type == "protest"]
+    # Where cues of two types overlap, the longer, more specific one names the type:
+    # "clashed with police" is unrest, not the armed "clash"; a "drone strike" is an
+    # attack, not the labour "strike".
     return [
         h for h in hits
-        if not (h.trigger.type == "attack" and any(a < h.end and h.start < b for a, b in protests))
+        if not any(
+            o.trigger.type != h.trigger.type
+            and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+            for o in hits
+        )
     ]
 
 
