@@ -177,3 +177,16 @@ def test_hostile_sizes_are_analysed_in_bounded_time(analyzer, text):
     analysis = analyzer.analyze_text(text, title="Report")
     assert time.perf_counter() - start < 5.0  # issue 9's bar; about 1-3 s here
     assert analysis.error is None
+
+
+def test_places_keep_the_articles_spelling(analyzer):
+    # The gazetteer spells these "Balakliya" and "Kharkivs'ka Oblast'"; the alert and the
+    # analysis use the article's names, with the gazetteer's key and coordinates.
+    events = run(
+        analyzer,
+        "Russian forces launched a drone strike on Balakliia, Kharkiv Oblast, Ukraine, on "
+        "Tuesday night, damaging homes and a school.",
+    )
+    assert "attack" in kinds(events)
+    [place] = [p for e in events if e.type == "attack" for p in e.places]
+    assert place.name == "Balakliia" and place.country == "UA" and place.lat is not None

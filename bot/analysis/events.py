@@ -216,9 +216,11 @@ class EventExtractor:
             m for m in title_mentions if m.place is not None and not is_trigger_word(m.text)
         ]
         for m in (*resolved, *title_resolved):
-            if m.place is not None and m.place.kind == "city" and m.cue in (None, "prep"):
-                # the article's own spelling: "Hpakant", not the gazetteer's "Hpakan"
-                m.place = replace(m.place, name=" ".join(m.text.split()))
+            written = _as_written(m)
+            if written:
+                # the article's own spelling: "Hpakant", not the gazetteer's "Hpakan";
+                # "Oryol", not "Orel"
+                m.place = replace(m.place, name=written)
 
         by_sentence: dict[int, list[Mention]] = defaultdict(list)
         for in_title, mentions in ((True, title_resolved), (False, resolved)):
@@ -626,6 +628,23 @@ MIN_WORDS = 4
 # non-event articles through).
 UNCUED_MIN = 0.55
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _as_written(m: Mention) -> str | None:
+    """The name of a town, province or area as the article writes it (the part before a
+    qualifier: "Balakliia" of "Balakliia, Kharkiv Oblast"), or None to keep the
+    gazetteer's name: for countries and regions, abbreviations ("NSW") and demonyms."""
+    if m.place is None or m.demonym or m.cue == "acronym":
+        return None
+    if m.place.kind not in ("city", "admin1", "area"):
+        return None
+    written = _POSSESSIVE.sub("", " ".join(m.text.split(",")[0].split()))
+    if len(written) < 3 or written.isupper() or not any(c.isalpha() for c in written):
+        return None
+    return written
 
 
 def _strong(m: Mention) -> bool:
