@@ -50,6 +50,18 @@ def test_wrong_country_and_missing_place_are_reported():
     assert any("country" in n for n in report.results[0].notes)
 
 
+def test_an_event_with_no_gold_country_is_not_counted_for_country_accuracy():
+    # "strikes on a boat in the Caribbean Sea": right type, no country to get right.
+    report = Report()
+    at_sea = {"id": "a", "text": "…", "events": [{"type": "attack", "places": []}]}
+    score_case(report, at_sea, analysis(Event("attack", [QUETTA], "e")))
+    assert report.total.tp == 1 and report.country_pairs == 0
+    inland = {"id": "b", "text": "…", "events": [
+        {"type": "attack", "places": [{"name": "Kabul", "country": "AF"}]}]}
+    score_case(report, inland, analysis(Event("attack", [KABUL], "e")))
+    assert report.country_pairs == 1 and report.country_accuracy == 1.0
+
+
 def test_load_cases_names_the_broken_line():
     try:
         load_cases(['{"id": 1, "text": "a"}', "{oops"])

@@ -150,12 +150,14 @@ def score_case(report: Report, gold_case: dict[str, Any], analysis: Analysis) ->
         gold_places = [p for e in gold_events if e["type"] == t for p in e.get("places", [])]
         predicted_places = [p for e in analysis.events if e.type == t for p in e.places]
         gold_countries = {p.get("country") for p in gold_places if p.get("country")}
-        report.country_pairs += 1
-        if any(p.country in gold_countries for p in predicted_places):
-            report.country_correct += 1
-        else:
-            got = sorted({p.country or "?" for p in predicted_places})
-            result.notes.append(f"{t}: country {got} not in {sorted(gold_countries)}")
+        # A gold event at sea or with no place named has no country to get right.
+        if gold_countries:
+            report.country_pairs += 1
+            if any(p.country in gold_countries for p in predicted_places):
+                report.country_correct += 1
+            else:
+                got = sorted({p.country or "?" for p in predicted_places})
+                result.notes.append(f"{t}: country {got} not in {sorted(gold_countries)}")
         seen: set[str] = set()
         for gp in gold_places:
             if not _is_local(gp) or normalise_name(gp["name"]) in seen:
