@@ -61,3 +61,21 @@ def test_the_longer_cue_names_the_type_where_cues_overlap():
     assert types(drone) == {"attack"}
     # "clash" alone can be armed; inside "clashed with police" it is unrest.
     assert types("Protesters clashed with police outside parliament.") == {"protest"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two soldiers are killed in a shootout with militants near the border.",
+        "Gunmen open fire inside a bar, killing seven people.",
+        "Five people are injured in a vehicle-ramming attack on a market.",
+        "Four people are killed in a mass shooting at a school.",
+        "Three people are injured in a stabbing attack at a station.",
+    ],
+)
+def test_gun_and_knife_attacks_are_cued(sentence):
+    assert "attack" in types(sentence)
+
+
+def test_police_opening_fire_on_protesters_is_a_protest_not_an_attack():
+    assert types("Police open fire on protesters outside parliament.") == {"protest"}
