@@ -252,3 +252,15 @@ def test_title_case_headline(gaz: Gazetteer) -> None:
     assert "Lashkar Gah" in found and "Helmand" in found
 
 
+
+
+def test_a_state_outranks_a_small_town_of_its_name_but_not_its_big_city():
+    from bot.analysis.places import get_gazetteer
+
+    gaz = get_gazetteer()
+    # Oregon, Ohio (20,000 people) and Delaware, Ohio are not what "Oregon" or "Delaware" mean.
+    for name in ("Oregon", "Delaware"):
+        top = gaz.lookup(name)[0]
+        assert (top.kind, top.country) == ("admin1", "US"), top
+    # Kandahar the city is meant unless the text says "province".
+    assert gaz.lookup("Kandahar")[0].kind == "city"

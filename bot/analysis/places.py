@@ -43,6 +43,9 @@ MIN_POPULATION = 1000
 # dropping them keeps the index small.
 ALT_NAMES_MIN_POPULATION = 5000
 SMALL_TOWN = 15000  # below this a city needs evidence beyond its name
+# A city outranks the province or state of its name only when it holds this share of the
+# province's population (Kandahar, Herat, Kursk: a quarter and more; Oregon, Ohio: 0.6%).
+RIVAL_SHARE = 0.15
 MAX_TOKENS = 6
 
 _TRANSLIT = str.maketrans(
@@ -656,11 +659,15 @@ class Gazetteer:
             return 5e7 * bonus
         if p.kind == "admin1":
             pop = max(float(p.population), 2e5)
-            # "Kandahar", "New York": the city of the same name is meant unless "province"
+            # "Kandahar", "New York": the city of the same name is meant unless "province";
+            # but a town that is small beside its namesake province or state ("Oregon",
+            # Ohio; "Wyoming", Michigan) does not outrank it, unless it is the capital.
             rival = [
                 self._pops[i]
                 for i in same_name
                 if 0 <= i < self._n and self._city_cc(i) == p.country and self._pops[i] >= 20000
+                and (self._pops[i] >= RIVAL_SHARE * p.population
+                     or self._capital_ids.get(p.country or "") == i)
             ]
             if rival:
                 pop = min(pop, max(rival) * 0.9)
