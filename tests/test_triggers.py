@@ -21,6 +21,8 @@ def types(sentence: str, previous: str = "") -> set[str]:
         ("The two sides agreed a ceasefire on Friday.", {"ceasefire"}),
         ("Police fired tear gas at protesters in the capital.", {"protest"}),
         ("A magnitude 6.1 earthquake struck the coast.", {"disaster"}),
+        ("Sixteen people are killed after a bus is hit by a landslide.", {"disaster"}),
+        ("Storm Claudia makes landfall, killing three people.", {"disaster"}),
     ],
 )
 def test_trigger_types(sentence, expected):
@@ -34,6 +36,8 @@ def test_trigger_types(sentence, expected):
         "The group launched a hostile takeover of its rival.",
         "The company reported a flood of orders.",
         "She won in a landslide victory.",
+        "The reform was passed by a landslide in parliament.",
+        "Riot police storm the building.",
         "Riot police stood by as fans sang.",
         "The Navy showed off its new attack submarine.",
         "He died of a heart attack at home.",

@@ -250,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="repeat rare types' positive sentences up to this many times")
     parser.add_argument("--ngrams", type=int, default=2)
     parser.add_argument("--l2", type=float, default=0.01, help="weight decay")
+    parser.add_argument("--max-fpr", type=float, default=0.01,
+                        help="largest share of non-reporting tune sentences a type may fire on")
     args = parser.parse_args(argv)
 
     import spacy
@@ -303,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         for sents in tune_sents:
             scores.append(flat_scores[k : k + len(sents)])
             k += len(sents)
-        thresholds = tune_thresholds(tune_items, scores)
+        thresholds = tune_thresholds(tune_items, scores, args.max_fpr)
         f1 = item_f1(tune_items, scores, thresholds)
         print(f"epoch {epoch:2d}  loss {losses.get('textcat_multilabel', 0):8.2f}  "
               f"tune item F1 {f1:.3f}", file=sys.stderr)
