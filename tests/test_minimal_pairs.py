@@ -89,3 +89,12 @@ def test_a_veto_counts_only_in_the_triggers_clause(analyzer, inside, outside, et
         assert "protest" in types(analyzer, outside)
     else:
         assert etype in types(analyzer, outside)
+
+
+def test_a_veto_word_that_only_says_where_does_not_veto(analyzer):
+    outside = ("Twelve people are killed and 27 injured in a suicide bombing outside a court "
+               "in Islamabad, Pakistan, on Tuesday.")
+    trial = ("A court in Islamabad, Pakistan, convicts three men over a suicide bombing that "
+             "killed twelve people in 2019.")
+    assert "attack" in types(analyzer, outside)
+    assert types(analyzer, trial) == set()

@@ -396,7 +396,8 @@ class EventExtractor:
         """A veto word in the trigger's own clause (history, anniversary, habit, court or
         study, drill, denial, going home, sport, markets) cancels it; the same word in
         another clause or an aside ("on Monday, the anniversary of …") does not."""
-        clause = own_clause(token)
+        # Where it happened is not what it is: "a bombing outside a court" is no trial.
+        clause = _SPATIAL.sub(" ", own_clause(token))
         above = governing_words(token)
         if HISTORY.search(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
             return True
@@ -676,6 +677,14 @@ def _person(m: Mention, doc: Doc, offset: int) -> bool:
     start, end = m.start - offset, m.end - offset
     return any(e.label_ == "PERSON" and e.start_char < end and start < e.end_char
                for e in doc.ents)
+
+
+# A purely spatial phrase: its noun says where, so it cannot veto ("outside a court").
+_SPATIAL = re.compile(
+    r"\b(?:outside|near|in front of|opposite|behind|beside|next to|close to) "
+    r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?[\w'’-]+",
+    re.IGNORECASE,
+)
 
 
 def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
