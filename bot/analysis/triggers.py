@@ -297,6 +297,10 @@ FALSE_FRIENDS: re.Pattern[str] = re.compile(
     r"share|title|trophy|crown|gold|record|award|championship|moment|mood)|"
     r"(?:carbon|data|motion|screen) capture|"
     r"(?:hostile|corporate) takeover|"
+    # Seizing power (a coup), goods or a vessel is not taking a place: in WCEP-2025 train
+    # and tune, 2 of 2 "seize power" and 6 of 7 "seize a ship / weapons …" items are no capture.
+    r"seiz(?:e|ed|es|ing|ure of) (?:power|(?:the |a |an )?(?:[\w-]+ ){0,4}?(?:vessels?|ships?|"
+    r"tankers?|boats?|aircraft|planes?|drugs|cocaine|weapons|assets|shipments?|cargo))\b|"
     r"fire (?:sale|alarm|drill|department|brigade|fighters?|service|station|escape)|"
     r"protest votes?|marching (?:band|orders)|hunger strikes?|"
     r"strike (?:price|zone|rate)|lucky strike|(?:first|pre-?emptive) strike capability|"
