@@ -78,6 +78,7 @@ class FakeDiscord:
         self.requests: list[Request] = []
         self.channel_messages: dict[str, list[dict[str, Any]]] = {}  # channel → posted bodies
         self.messages: dict[str, dict[str, Any]] = {}  # message id → last body
+        self._nonces: dict[str, str] = {}  # nonce → message id
         self.synced: dict[str, list[dict[str, Any]]] = {}  # "global" / guild id → commands
         self.missing_channels: set[str] = set()
         self.forbidden_channels: set[str] = set()
@@ -245,7 +246,15 @@ class FakeDiscord:
                 return 403, {}, {"message": "Missing Access", "code": 50001}
             body = request.json or {}
             if method == "POST" and m.group(2) is None:
+                # Discord: with enforce_nonce, a nonce seen from this author in the past few
+                # minutes returns that message instead of creating another.
+                nonce = body.get("nonce")
+                if body.get("enforce_nonce") and nonce in self._nonces:
+                    mid = self._nonces[nonce]
+                    return 200, limits, self._message(mid, channel, self.messages[mid])
                 mid = str(next(self._ids))
+                if nonce is not None:
+                    self._nonces[nonce] = mid
                 self.messages[mid] = body
                 self.channel_messages.setdefault(channel, []).append(body)
                 return 200, limits, self._message(mid, channel, body)

@@ -551,6 +551,22 @@ async def test_429_with_retry_after_is_honoured(env: Env) -> None:
     assert len(env.fake.posted(DESK)) == 1
 
 
+async def test_a_send_repeated_after_a_crash_posts_one_message(env: Env) -> None:
+    # kill -9 between Discord's answer and the outbox's record of it: the delivery is sent
+    # again after its lease runs out; the nonce makes Discord return the first message.
+    channel = await add_channel(env.store, "discord", name=DESK)
+    row = await queue_alert(env.store, channel.id)
+    sink = DiscordSink(env.client)
+    first = await sink.send(channel, row, sample_alert())
+    again = await sink.send(channel, row, sample_alert())
+    assert first.message_id == again.message_id
+    [body] = env.fake.posted(DESK)
+    assert body["nonce"] == f"newsbot-{row.id}" and body["enforce_nonce"] is True
+    other = await queue_alert(env.store, channel.id, sample_alert(url="https://example.org/2"))
+    assert (await sink.send(channel, other, sample_alert())).message_id != first.message_id
+    assert len(env.fake.posted(DESK)) == 2
+
+
 async def test_server_errors_missing_channels_and_permissions(env: Env) -> None:
     desk = await add_channel(env.store, "discord", name=DESK)
     env.fake.script("POST", f"/channels/{DESK}/messages", Reply(503))

@@ -132,6 +132,11 @@ class DiscordSink:
         body = discord_message(
             alert, delivery.kind, timestamp=delivery.created_at, note=escalation_note(delivery)
         )
+        # A send retried after a crash between Discord's answer and our record of it
+        # (kill -9) returns the first message instead of posting a second (Discord checks
+        # the nonce over the past few minutes).
+        body["nonce"] = f"newsbot-{delivery.id}"[:25]
+        body["enforce_nonce"] = True
         data = await self._request(
             Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id), body,
             channel=channel,
