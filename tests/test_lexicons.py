@@ -49,3 +49,33 @@ def test_every_veto_entry_occurs_in_its_two_real_examples(name, real_texts):
             assert item_id in real_texts, f"{name}: unknown example {item_id}"
             assert not item_id.startswith("wcep-2025-12"), f"{item_id} is in the test month"
             assert rx.search(real_texts[item_id]), f"{name}: {e['pattern']!r} not in {item_id}"
+
+
+TRAINING = Path(__file__).resolve().parent.parent / "training" / "wcep-2025-events.jsonl"
+TRIGGERS = json.loads((DATA_DIR / "triggers.json").read_text(encoding="utf-8"))["triggers"]
+
+
+def test_trigger_lexicon_is_well_formed():
+    from bot.models import EVENT_TYPES
+
+    keys = [(t["type"], t["pattern"], tuple(t.get("needs", ()))) for t in TRIGGERS]
+    assert len(keys) == len(set(keys)), "a trigger is repeated"
+    for t in TRIGGERS:
+        re.compile(t["pattern"])
+        assert t["type"] in EVENT_TYPES and 0 < t["strength"] <= 1
+        assert t.get("unless") in (None, *EVENT_TYPES)
+        assert len(set(t["examples"])) >= 2, f"{t['pattern']!r} needs two examples"
+
+
+def test_every_trigger_matches_two_real_items_labelled_with_its_type():
+    labelled = {}
+    for line in TRAINING.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        labelled[item["id"]] = item
+    for t in TRIGGERS:
+        rx = re.compile(t["pattern"], re.IGNORECASE)
+        for item_id in t["examples"]:
+            item = labelled[item_id]
+            assert item["split"] != "test", f"{item_id} is in the untouched test month"
+            assert any(e["type"] == t["type"] for e in item["events"]), (t["pattern"], item_id)
+            assert rx.search(item["text"]), f"{t['pattern']!r} not in {item_id}"
