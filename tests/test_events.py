@@ -190,3 +190,17 @@ def test_places_keep_the_articles_spelling(analyzer):
     assert "attack" in kinds(events)
     [place] = [p for e in events if e.type == "attack" for p in e.places]
     assert place.name == "Balakliia" and place.country == "UA" and place.lat is not None
+
+
+def test_villages_the_gazetteer_lacks_are_placed_by_their_qualifier(analyzer):
+    events = run(
+        analyzer,
+        "Two people are killed in Israeli airstrikes on a car and a motorcycle in Harouf and "
+        "Qlayleh, Lebanon, the Lebanese health ministry said on Sunday.",
+    )
+    assert "attack" in kinds(events)
+    assert {"Harouf", "Qlayleh"} <= places(events, "attack")
+    assert countries(events, "attack") == {"LB"}
+    # a month is no place: "in March, Lebanon …" names no village
+    quiet = run(analyzer, "In March, Lebanon said Israeli airstrikes hit Nabatieh, killing two.")
+    assert "March" not in places(quiet, "attack")

@@ -38,6 +38,18 @@ _PATTERN_PLACES = (
 
 _LIST_NAME = re.compile(_NAME)
 
+# "in Harouf and Qlayleh, Lebanon", "near Mir Ali, North Waziristan": names after a place
+# preposition, qualified by a place the gazetteer knows (checked in pattern_mentions).
+_QUALIFIED = re.compile(
+    rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})"
+    rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?),\s+"
+)
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday",
+}
+
 
 _NOT_NAMES = {
     "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one", "each",
@@ -63,8 +75,13 @@ def pattern_mentions(
                  if m.place is not None and m.place.country and not m.demonym]
     out: list[Mention] = []
     superseded: list[Mention] = []
-    for pattern in _PATTERN_PLACES:
-        for m in pattern.finditer(sentence):
+    # A known place right after the comma qualifies the names before it.
+    qualifier_at = {k.start - s.start: k for k in known
+                    if k.place is not None and k.place.country and not k.demonym
+                    and k.place.kind in ("country", "admin1", "city", "area")}
+    qualified = [m for m in _QUALIFIED.finditer(sentence) if m.end() in qualifier_at]
+    for pattern in (*_PATTERN_PLACES, _QUALIFIED):
+        for m in (qualified if pattern is _QUALIFIED else pattern.finditer(sentence)):
             start, end = m.span("name")
             words = m.group("name").split()
             while words and (
@@ -92,11 +109,17 @@ def pattern_mentions(
             name = " ".join(words)
             # "Nigeria's northwestern Zamfara state": a country right before it; else the
             # article's own country (a country named elsewhere in the sentence may be a speaker)
-            near = [cc for pos, cc in countries if 0 < start - pos <= 40]
-            country = near[-1] if near else dominant
+            if pattern is _QUALIFIED:
+                if words[0].lower() in _MONTHS:
+                    continue
+                country = qualifier_at[m.end()].place.country
+                settlement = True
+            else:
+                near = [cc for pos, cc in countries if 0 < start - pos <= 40]
+                country = near[-1] if near else dominant
+                settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
             if country is None:
                 continue
-            settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
             place = Place(
                 key=f"text:{country}:{_normal_key(name)}",
                 name=name,
