@@ -204,3 +204,16 @@ def test_villages_the_gazetteer_lacks_are_placed_by_their_qualifier(analyzer):
     # a month is no place: "in March, Lebanon …" names no village
     quiet = run(analyzer, "In March, Lebanon said Israeli airstrikes hit Nabatieh, killing two.")
     assert "March" not in places(quiet, "attack")
+
+
+def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
+    events = run(
+        analyzer,
+        "Eleven soldiers are killed in a militant ambush in Orakzai District, Khyber "
+        "Pakhtunkhwa, Pakistan, officials said on Friday evening after the attack.",
+    )
+    assert "Orakzai District" in places(events, "attack")
+    # "Islamic State" is a group and "Cape Town" a city, not a state "Islamic" or a town "Cape"
+    events = run(analyzer, "Islamic State militants attack a checkpoint in Cape Town, killing "
+                           "three soldiers, police said on Friday evening in a statement.")
+    assert "Islamic" not in places(events, "attack") and "Cape" not in places(events, "attack")

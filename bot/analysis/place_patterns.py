@@ -11,8 +11,8 @@ from bot.analysis.text import Sentence
 from bot.models import Place
 
 _NAME = (
-    r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|de|du|des|la|le|del|di|da|"
-    r"do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
+    r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|az|ez|es|ed|de|du|des|la|"
+    r"le|del|di|da|do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
 )
 
 
@@ -26,13 +26,20 @@ _AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties
                r"prefectures?|oblasts?|sub-?county|divisions?|territory|regency|regencies")
 
 
+# Capitalised as part of a name ("Orakzai District", "Intan Jaya Regency"). Not "State"
+# ("Islamic State"), "Town" ("Cape Town") or other words that end names of other things.
+_TITLE_NOUNS = (r"Districts?|Governorates?|Regency|Provinces?|County|Counties|Prefectures?|"
+                r"Municipality|Oblasts?|Raions?|Departments?|Regions?|Villages?|Camps?|"
+                r"Townships?")
+
+
 _PATTERN_PLACES = (
     # "the towns of Tibú, El Tarra and Teorama", "the village of Sinjil"
     re.compile(rf"\b(?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of (?P<name>{_NAME})"
                rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"),
-    # "Hays district", "Agam and Tanah Datar districts"
+    # "Hays district", "Agam and Tanah Datar districts", "Orakzai District"
     re.compile(rf"(?P<name>{_NAME})(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)"
-               rf"(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS})\b"),
+               rf"(?:['’]s)? (?P<noun>{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}|{_TITLE_NOUNS})\b"),
 )
 
 
@@ -120,6 +127,9 @@ def pattern_mentions(
                 settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
             if country is None:
                 continue
+            noun = m.groupdict().get("noun") or ""
+            if pattern is _PATTERN_PLACES[1] and noun[:1].isupper() and not m.group("more"):
+                name, end = f"{name} {noun}", m.end("noun")  # "Orakzai District" is its name
             place = Place(
                 key=f"text:{country}:{_normal_key(name)}",
                 name=name,
