@@ -213,6 +213,9 @@ def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
         "Pakhtunkhwa, Pakistan, officials said on Friday evening after the attack.",
     )
     assert "Orakzai District" in places(events, "attack")
+    events = run(analyzer, "Ukrainian forces capture Karantynnyy Island in the Dnipro river "
+                           "near Kherson, Ukraine, the army said on Friday evening.")
+    assert "Karantynnyy Island" in places(events, "capture")
     # "Islamic State" is a group and "Cape Town" a city, not a state "Islamic" or a town "Cape"
     events = run(analyzer, "Islamic State militants attack a checkpoint in Cape Town, killing "
                            "three soldiers, police said on Friday evening in a statement.")

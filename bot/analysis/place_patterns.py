@@ -30,7 +30,7 @@ _AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties
 # ("Islamic State"), "Town" ("Cape Town") or other words that end names of other things.
 _TITLE_NOUNS = (r"Districts?|Governorates?|Regency|Provinces?|County|Counties|Prefectures?|"
                 r"Municipality|Oblasts?|Raions?|Departments?|Regions?|Villages?|Camps?|"
-                r"Townships?")
+                r"Townships?|Islands?|Mountains?")
 
 
 _PATTERN_PLACES = (
