@@ -220,10 +220,3 @@ def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(analyzer, "Islamic State militants attack a checkpoint in Cape Town, killing "
                            "three soldiers, police said on Friday evening in a statement.")
     assert "Islamic" not in places(events, "attack") and "Cape" not in places(events, "attack")
-
-
-def test_a_storms_name_is_not_a_place(analyzer):
-    events = run(analyzer, "Typhoon Halong strikes the western coast of Alaska, United States, "
-                           "destroying homes and displacing over 1,500 people in two villages.")
-    assert "disaster" in kinds(events)
-    assert countries(events, "disaster") == {"US"}

@@ -208,11 +208,8 @@ class EventExtractor:
         title_mentions = gaz.find_mentions(article.title) if article.title else []
         body_mentions = gaz.find_mentions(article.text)
         resolved = gaz.resolve(body_mentions, title_mentions=title_mentions)
-        # "Tsunami toll passes 80,000": a word that names the event is not also a place;
-        # nor is a storm's name ("Typhoon Halong" is not Ha Long, Vietnam)
-        resolved = [m for m in resolved
-                    if not is_trigger_word(m.text) and not _STORM_NAME.search(
-                        article.text[max(0, m.start - 30) : m.start])]
+        # "Tsunami toll passes 80,000": a word that names the event is not also a place
+        resolved = [m for m in resolved if not is_trigger_word(m.text)]
         for m in (*resolved, *title_mentions):
             self._as_nationality(m, article.text if m in resolved else article.title)
         title_resolved = [
@@ -682,9 +679,6 @@ def _person(m: Mention, doc: Doc, offset: int) -> bool:
                for e in doc.ents)
 
 
-_STORM_NAME = re.compile(
-    r"\b(?:hurricane|typhoon|cyclone|storm|tropical storm|tropical depression|super typhoon)"
-    r"\s+$", re.IGNORECASE)
 # A purely spatial phrase: its noun says where, so it cannot veto ("outside a court").
 _SPATIAL = re.compile(
     r"\b(?:outside|near|in front of|opposite|behind|beside|next to|close to) "
