@@ -98,3 +98,12 @@ def test_a_veto_word_that_only_says_where_does_not_veto(analyzer):
              "killed twelve people in 2019.")
     assert "attack" in types(analyzer, outside)
     assert types(analyzer, trial) == set()
+
+
+def test_a_veto_word_naming_the_target_does_not_veto(analyzer):
+    target = ("More than 40 people are killed and 80 injured in an air strike on a festival in "
+              "Chaung-U, Myanmar, residents said on Tuesday.")
+    film = ("A documentary about the air strike was shown at a film festival in Cannes on "
+            "Tuesday, its director said.")
+    assert "attack" in types(analyzer, target)
+    assert "attack" not in types(analyzer, film)

@@ -396,8 +396,14 @@ class EventExtractor:
         """A veto word in the trigger's own clause (history, anniversary, habit, court or
         study, drill, denial, going home, sport, markets) cancels it; the same word in
         another clause or an aside ("on Monday, the anniversary of …") does not."""
-        # Where it happened is not what it is: "a bombing outside a court" is no trial.
-        clause = _SPATIAL.sub(" ", own_clause(token))
+        # Where it happened is not what it is: "a bombing outside a court" is no trial;
+        # nor is what it hit: "a strike on a festival" is no film festival.
+        target = frozenset(
+            t.i for prep in token.children
+            if etype in ("attack", "civilian_harm") and prep.dep_ == "prep"
+            and prep.lower_ in ("on", "against", "targeting") for t in prep.subtree
+        )
+        clause = _SPATIAL.sub(" ", own_clause(token, target))
         above = governing_words(token)
         if HISTORY.search(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
             return True

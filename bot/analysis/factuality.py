@@ -178,15 +178,16 @@ def clause_head(tok: Token) -> Token:
 _ASIDES = frozenset({"appos", "parataxis", "relcl", "acl"})
 
 
-def own_clause(tok: Token) -> str:
+def own_clause(tok: Token, skip: frozenset[int] = frozenset()) -> str:
     """The words of the clause ``tok`` belongs to: tokens whose nearest clause head is the
-    same, leaving out asides (appositions, parentheticals, relative clauses) and the
-    clauses nested inside it or around it."""
+    same, leaving out asides (appositions, parentheticals, relative clauses), the clauses
+    nested inside it or around it, and the tokens in ``skip``."""
     head = clause_head(tok)
     asides = _comma_appositions(head.doc)
     return " ".join(
         t.text for t in head.doc
         if clause_head(t).i == head.i and not _in_aside(t, head) and t.i not in asides
+        and t.i not in skip
     )
 
 
