@@ -95,6 +95,7 @@ class FakeSlack:
         self.responses: list[Response] = []
         self.socket_acks: list[dict[str, Any]] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.history_scope = True  # the app may read channel history (channels:history)
         self.groups: dict[str, list[str]] = {}
         self._script: dict[str, list[Answer]] = {}
         self._ts = itertools.count(1)
@@ -312,10 +313,29 @@ class FakeSlack:
                 return {"ok": False, "error": "channel_not_found"}
             if not call.args.get("text") and not call.args.get("blocks"):
                 return {"ok": False, "error": "no_text"}
-            ts = f"{1_700_000_000 + next(self._ts)}.000100"
+            ts = f"{int(time.time())}.{next(self._ts):06d}"  # Slack's form: unique, ordered
             return {"ok": True, "channel": call.args["channel"], "ts": ts,
                     "message": {"type": "message", "bot_id": BOT_ID, "ts": ts,
                                 "text": call.args.get("text", "")}}
+        if call.method == "conversations.history":
+            # Newest first, as Slack answers; metadata only when asked for.
+            if not self.history_scope:
+                return {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+            with_metadata = str(call.args.get("include_all_metadata", "")).lower() in (
+                "1", "true")
+            oldest = float(call.args.get("oldest") or 0)
+            messages = []
+            for post in reversed(self.posts(call.args.get("channel"))):
+                ts = post.answer["ts"]
+                if float(ts) <= oldest:
+                    continue
+                message = {"type": "message", "bot_id": BOT_ID, "ts": ts,
+                           "text": post.args.get("text", "")}
+                if with_metadata and post.args.get("metadata"):
+                    message["metadata"] = post.args["metadata"]
+                messages.append(message)
+            return {"ok": True, "messages": messages[: int(call.args.get("limit") or 100)],
+                    "has_more": False}
         if call.method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{time.time():.6f}"}
         if call.method == "users.info":

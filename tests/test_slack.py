@@ -35,6 +35,7 @@ from bot.service.app import Service
 from bot.service.commands import Reply
 from bot.service.outbox import PermanentSendError, RetryableSendError
 from bot.service.store import ChannelRow, DeliveryRow
+from bot.service.store.schema import utcnow
 from config.settings import Settings, get_settings
 from handlers import build_sinks
 from handlers.render import SLACK_MAX_BLOCKS, SLACK_TEXT_MAX
@@ -592,6 +593,35 @@ async def test_slack_sink_maps_slack_answers_to_outbox_errors(slack, tmp_path) -
         with pytest.raises(PermanentSendError, match="invalid_auth"):
             await bad.send(channel, delivery, alert)
         assert "xoxb" not in repr(bad)
+
+
+async def test_a_send_repeated_after_a_crash_finds_the_first_message(slack) -> None:
+    # kill -9 between Slack's answer and the outbox's record of it: the delivery is claimed
+    # again (attempts 2) and its id, carried as message metadata, finds the first message.
+    from fakes import sample_alert
+
+    channel = ChannelRow(id=1, platform="slack", channel_id=ALERTS, name="alerts")
+    alert = sample_alert()
+    first = DeliveryRow(id=7, channel_id=1, cluster_id=1, kind="alert",
+                        payload={"alert": alert.to_payload()}, attempts=1,
+                        created_at=utcnow())
+    other = DeliveryRow(id=8, channel_id=1, cluster_id=2, kind="alert",
+                        payload={"alert": alert.to_payload()}, attempts=1,
+                        created_at=utcnow())
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        sink = SlackSink(client, BOT_TOKEN, api_url=slack.api_url)
+        sent = await sink.send(channel, first, alert)
+        await sink.send(channel, other, alert)
+        assert len(slack.posts(ALERTS)) == 2
+        first.attempts = 2
+        again = await sink.send(channel, first, alert)
+        assert again.message_id == sent.message_id and len(slack.posts(ALERTS)) == 2
+        # Without the history scope the check fails quietly and the alert is posted again:
+        # a possible repeat rather than a lost alert.
+        slack.history_scope = False
+        first.attempts = 3
+        assert (await sink.send(channel, first, alert)).message_id != sent.message_id
+        assert len(slack.posts(ALERTS)) == 3
 
 
 def test_build_sinks_adds_slack_only_with_a_bot_token(monkeypatch, tmp_path) -> None:

@@ -10,11 +10,19 @@ timeouts and Slack's ``ratelimited``/``internal_error``-style answers are retrya
 deleted or archived channel is gone; other refusals (``not_in_channel``, ``invalid_auth``,
 ``invalid_blocks``…) are permanent and retried with backoff until given up. The token
 never appears in an error message or a log line.
+
+Each alert carries its delivery id as message metadata. A delivery sent again (a retry, or
+after a crash between Slack's answer and the outbox's record of it) first looks for that
+metadata in the channel's recent history (``conversations.history``, scope
+``channels:history``/``groups:history``) and, if the first attempt did post, records that
+message instead of posting a second. Without the scope it posts (a repeat is possible).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -24,6 +32,7 @@ from bot.service.outbox import (
     FindOriginal,
     PermanentSendError,
     RetryableSendError,
+    SendError,
     SendResult,
     alert_of,
 )
@@ -31,7 +40,9 @@ from bot.service.store import ChannelRow, DeliveryRow
 from handlers.render import slack_also_reported, slack_message
 from handlers.webhooks import escalation_note, raise_for_status
 
+log = logging.getLogger("newsbot.slack")
 DEFAULT_API_URL = "https://slack.com/api/"
+METADATA_TYPE = "newsbot_alert"  # message metadata: which delivery a message carries
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable",
      "request_timeout", "team_added_to_org"}
@@ -74,8 +85,41 @@ class SlackSink:
         else:
             body = slack_message(alert, delivery.kind, note=escalation_note(delivery))
         body["channel"] = channel.channel_id
+        # The delivery's id travels with the message, so a send repeated after a crash
+        # between Slack's answer and our record of it (kill -9) finds the first message
+        # instead of posting a second.
+        body["metadata"] = {"event_type": METADATA_TYPE,
+                            "event_payload": {"delivery_id": delivery.id}}
+        if delivery.attempts > 1:
+            posted = await self._already_posted(channel, delivery)
+            if posted is not None:
+                return SendResult(message_id=posted)
         data = await self.call("chat.postMessage", body)
         return SendResult(message_id=str(data.get("ts") or "") or None)
+
+    async def _already_posted(self, channel: ChannelRow, delivery: DeliveryRow) -> str | None:
+        """The ``ts`` of this delivery's message if an earlier attempt posted it; None if
+        not, or if the channel's history cannot be read (then a repeat is possible)."""
+        created = delivery.created_at
+        oldest = created.replace(tzinfo=created.tzinfo or UTC).timestamp() - 60 if created else 0
+        try:
+            data = await self.call("conversations.history", {
+                "channel": channel.channel_id,
+                "oldest": f"{oldest:.6f}",
+                "limit": 200,
+                "include_all_metadata": True,
+            })
+        except SendError as exc:
+            log.info("slack: cannot check %s for an earlier copy of delivery %d (%s)",
+                     channel.channel_id, delivery.id, exc)
+            return None
+        for message in data.get("messages") or ():
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            ours = meta.get("event_type") == METADATA_TYPE
+            if ours and payload.get("delivery_id") == delivery.id:
+                return str(message.get("ts") or "") or None
+        return None
 
     async def call(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         """One Web API call with the bot token; raises the outbox's error types."""
