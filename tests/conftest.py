@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,16 @@ def dev_cases():
     if not SHARED_EVAL.is_file():
         pytest.skip(f"{SHARED_EVAL} is absent")
     return [json.loads(line) for line in SHARED_EVAL.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator:
+    """A fresh SQLite store in the test's temporary directory (modules that need another
+    database define their own ``store``)."""
+    from bot.service.store import Store
+
+    s = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'newsbot.db'}")
+    try:
+        yield s
+    finally:
+        await s.close()

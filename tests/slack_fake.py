@@ -43,6 +43,9 @@ BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 
 
+# Read methods: Slack reads their arguments from the query or a form body, never JSON.
+READ_METHODS = frozenset({"conversations.history", "users.info", "usergroups.users.list"})
+
 @dataclass
 class Answer:
     """A scripted answer: HTTP status, headers, and a JSON body (default: Slack's)."""
@@ -280,7 +283,9 @@ class FakeSlack:
         raw = await request.read()
         if raw:
             if request.content_type == "application/json":
-                args.update(json.loads(raw))
+                # Slack takes JSON bodies for write methods only; a read method sees none.
+                if method not in READ_METHODS:
+                    args.update(json.loads(raw))
             else:
                 args.update(parse_qsl(raw.decode()))
         auth = request.headers.get("Authorization", "")

@@ -42,15 +42,6 @@ def _event(*keys: str, type: str = "attack", severity: str = "high", killed: int
     )
 
 
-@pytest.fixture
-async def store(tmp_path) -> AsyncIterator[Store]:
-    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'clusters.db'}")
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [

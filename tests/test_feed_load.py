@@ -127,15 +127,6 @@ async def hosts() -> AsyncIterator[Callable[[int], Hosts]]:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
 async def add_feeds(store: Store, urls: list[str]) -> None:
     async with store.session() as repo:
         for url in urls:

@@ -170,15 +170,6 @@ async def server() -> AsyncIterator[FeedServer]:
         await srv.wait_closed()
 
 
-@pytest.fixture
-async def store(tmp_path) -> AsyncIterator[Store]:
-    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
 def settings(**overrides: object) -> Settings:
     values: dict[str, object] = {"allow_private_networks": True, "fetch_timeout": 3.0}
     values.update(overrides)

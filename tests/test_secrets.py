@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -57,15 +56,6 @@ async def test_fetch_errors_hide_credentials() -> None:
     assert PASSWORD not in info.value.message and PASSWORD not in str(info.value)
     assert "http://***@127.0.0.1:" in info.value.message
     assert info.value.url == url  # the caller still knows which feed it was
-
-
-@pytest.fixture
-async def store(tmp_path) -> AsyncIterator[Store]:
-    s = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    try:
-        yield s
-    finally:
-        await s.close()
 
 
 async def test_failing_feed_with_credentials_shows_none(store: Store, caplog) -> None:

@@ -40,15 +40,6 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-@pytest.fixture
-async def store(tmp_path) -> AsyncIterator[Store]:
-    s = await Store.open(f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    try:
-        yield s
-    finally:
-        await s.close()
-
-
 def _channel(platform: str, url: str | None) -> ChannelRow:
     return ChannelRow(id=1, platform=platform, channel_id="ops", name="ops", webhook_url=url)
 

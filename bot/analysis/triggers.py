@@ -278,10 +278,10 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
     # Where cues of two types overlap, the longer, more specific one names the type:
     # "clashed with police" is unrest, not the armed "clash"; a "drone strike" is an
     # attack, not the labour "strike".
-    present = {h.trigger.type for h in hits}
+    found = {h.trigger.type for h in hits}
     return [
         h for h in hits
-        if h.trigger.unless not in present
+        if h.trigger.unless not in found
         and not any(
             o.trigger.type != h.trigger.type
             and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start

@@ -106,9 +106,9 @@ class SlackSink:
             data = await self.call("conversations.history", {
                 "channel": channel.channel_id,
                 "oldest": f"{oldest:.6f}",
-                "limit": 200,
-                "include_all_metadata": True,
-            })
+                "limit": "200",
+                "include_all_metadata": "true",
+            }, form=True)
         except SendError as exc:
             log.info("slack: cannot check %s for an earlier copy of delivery %d (%s)",
                      channel.channel_id, delivery.id, exc)
@@ -121,17 +121,23 @@ class SlackSink:
                 return str(message.get("ts") or "") or None
         return None
 
-    async def call(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
-        """One Web API call with the bot token; raises the outbox's error types."""
+    async def call(
+        self, method: str, body: dict[str, Any], *, form: bool = False
+    ) -> dict[str, Any]:
+        """One Web API call with the bot token; raises the outbox's error types.
+
+        ``form``: send the arguments form-encoded, as Slack's read methods require (it
+        takes JSON bodies for write methods only)."""
+        auth = {"Authorization": f"Bearer {self._token}"}
         try:
-            response = await self.client.post(
-                self.api_url + method,
-                content=json.dumps(body, ensure_ascii=False).encode(),
-                headers={
-                    "Authorization": f"Bearer {self._token}",
-                    "Content-Type": "application/json; charset=utf-8",
-                },
-            )
+            if form:
+                response = await self.client.post(self.api_url + method, data=body, headers=auth)
+            else:
+                response = await self.client.post(
+                    self.api_url + method,
+                    content=json.dumps(body, ensure_ascii=False).encode(),
+                    headers={**auth, "Content-Type": "application/json; charset=utf-8"},
+                )
         except httpx.TimeoutException as exc:
             raise RetryableSendError(f"slack {method}: timed out ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
