@@ -9,9 +9,13 @@ feeds     1,000 feeds on 50 loopback hosts (127.0.0.1–50), each answering afte
 articles  2,000 new articles published at once in 20 feeds: articles processed per second
           (fetched, read, analysed, stored, alerts queued) with the analysis pool (one
           worker per CPU) and, for comparison, in one process (``--no-baseline`` skips).
-crash     2,000 more: SIGTERM after ~30 % are done, restart, ``kill -9`` after ~60 %,
-          restart; then every link must be processed exactly once, every alert sent, and
-          no alert sent twice (the webhook receiver counts).
+crash     2,000 more: SIGTERM after ~30 % are done, restart, ``kill -9`` after ~50, 65
+          and 80 %, restarting each time; then every link must be processed exactly once,
+          every alert sent, and no alert sent twice (the receiver counts messages). One
+          run per receiver (``--sinks``): a Discord incoming webhook, Slack's
+          chat.postMessage and Discord's channel messages with bot tokens (loopback fakes
+          of tests/, answering 200 ms after making each message; each kill -9 lands in that
+          window, between the receiver's work and newsbot's record of it, when one comes).
 
 The feed and article hosts run in a separate process, so serving them does not compete
 with the service for the event loop. Article texts come from ../shared/eval/dev.jsonl
@@ -45,7 +49,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -462,17 +466,132 @@ async def bench_articles(args: argparse.Namespace, tmp: Path) -> None:
                            "in-process thread (NEWSBOT_ANALYSIS_WORKERS=0)")
 
 
-async def bench_crash(args: argparse.Namespace, tmp: Path) -> None:
-    from fakes import FakeWebhookReceiver
+class Receiver:
+    """Where the crash run's alerts go, and how many messages each delivery made there.
 
+    ``webhook``: a Discord incoming webhook; ``slack``: chat.postMessage with a bot token
+    (history look-up by message metadata); ``discord``: channels/{id}/messages with a bot
+    token (nonce). Each fake answers a post ANSWER_DELAY s after making the message, so a
+    kill -9 is likely to land between the platform's work and newsbot's record of it."""
+
+    ANSWER_DELAY = 0.2
+    CHANNEL: ClassVar[dict[str, str]] = {"slack": "C0BENCH", "discord": "700000000000000001"}
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.fake: Any = None
+
+    async def __aenter__(self) -> Receiver:
+        if self.kind == "webhook":
+            from fakes import FakeWebhookReceiver
+            self.fake = FakeWebhookReceiver("discord")
+        elif self.kind == "slack":
+            from slack_fake import FakeSlack
+            self.fake = FakeSlack()
+        else:
+            from discord_fake import FakeDiscord
+            self.fake = FakeDiscord()
+        await self.fake.__aenter__()
+        self.fake.answer_delay = self.ANSWER_DELAY
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.fake.__aexit__(*exc)
+
+    def env(self) -> dict[str, str]:
+        if self.kind == "slack":
+            from slack_fake import BOT_TOKEN, SIGNING_SECRET
+            return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                    "NEWSBOT_SLACK_API_URL": self.fake.api_url, "NEWSBOT_HTTP_HOST": "127.0.0.1",
+                    "NEWSBOT_HTTP_PORT": "0"}
+        if self.kind == "discord":
+            from discord_fake import TOKEN
+            return {"DISCORD_TOKEN": TOKEN, "NEWSBOT_DISCORD_API_URL": self.fake.api_url}
+        return {}
+
+    def config(self, feeds: list[str]) -> str:
+        return feeds_toml(feeds, 2.0, self.fake.webhook_url if self.kind == "webhook" else None)
+
+    async def add_channel(self, db: Database) -> None:
+        """A bot-token channel subscribed to the world, as `/newsbot subscribe` makes it."""
+        if self.kind == "webhook":
+            return
+        from bot.service.store import Store
+
+        store = await Store.open(db.url)
+        try:
+            async with store.session() as repo:
+                row = await repo.upsert_channel(self.kind, self.CHANNEL[self.kind], name="bench")
+                await repo.add_subscription(row.id, "world", "World", created_by="bench")
+        finally:
+            await store.close()
+
+    def made(self) -> list[tuple[str, float]]:
+        """Each message made in the channel: (what identifies its delivery, when). A Slack
+        message carries its delivery id as metadata, a Discord one as its nonce (a repeated
+        nonce makes no message); a webhook message has no id, so its body stands for it."""
+        if self.kind == "slack":
+            out = []
+            for call in self.fake.posts(self.CHANNEL["slack"]):
+                meta = call.args.get("metadata") or {}
+                meta = json.loads(meta) if isinstance(meta, str) else meta
+                out.append((str(meta.get("event_payload", {}).get("delivery_id")), call.at))
+            return out
+        if self.kind == "discord":
+            path = f"/channels/{self.CHANNEL['discord']}/messages"
+            out, nonces = [], set()
+            for r in self.fake.requests:
+                if r.method == "POST" and r.path.endswith(path) and r.ok:
+                    nonce = str(r.json.get("nonce", "")).removeprefix("newsbot-")
+                    if nonce not in nonces:
+                        nonces.add(nonce)
+                        out.append((nonce, r.at))
+            return out
+        return [(r.body.decode(errors="replace"), r.at) for r in self.fake.requests
+                if r.method == "POST" and r.ok]
+
+    def post_requests(self) -> int:
+        if self.kind == "slack":
+            return sum(1 for c in self.fake.calls if c.method == "chat.postMessage")
+        if self.kind == "discord":
+            return sum(1 for r in self.fake.requests if r.method == "POST"
+                       and r.path.endswith(f"/channels/{self.CHANNEL['discord']}/messages"))
+        return sum(1 for r in self.fake.requests if r.method == "POST")
+
+
+async def in_the_window(rx: Receiver, timeout: float = 120.0) -> bool:
+    """Return True while the receiver has made a message but not yet answered (a kill -9
+    now leaves a message newsbot has not recorded); False after ``timeout`` s without."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        made = rx.made()
+        if made and time.monotonic() - made[-1][1] < rx.ANSWER_DELAY / 2:
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+async def bench_crash(args: argparse.Namespace, tmp: Path) -> None:
+    for kind in [k.strip() for k in args.sinks.split(",") if k.strip()]:
+        where = tmp / kind
+        where.mkdir()
+        await crash_run(args, where, kind)
+
+
+async def crash_run(args: argparse.Namespace, tmp: Path, kind: str) -> None:
     count = args.articles
-    print(f"\n== crash: {count} articles, SIGTERM at ~30 %, kill -9 at ~60 %, restarts")
+    kills = (0.5, 0.65, 0.8)
+    print(f"\n== crash ({kind}): {count} articles, SIGTERM at ~30 %, kill -9 at "
+          f"~{', '.join(f'{k:.0%}' for k in kills)}, restarts; the receiver answers "
+          f"{Receiver.ANSWER_DELAY * 1000:.0f} ms after making each message and each kill "
+          f"waits (up to 2 min) for that window")
     farm = Farm(8, 0.0)
     try:
-        async with FakeWebhookReceiver("discord") as rx:
+        async with Receiver(kind) as rx:
             feeds = [f"{farm.bases[i % 8]}/feed{i}" for i in range(20)]
             db = await fresh_database(tmp, args.postgres)
-            service = Service(tmp, db, feeds_toml(feeds, 2.0, rx.webhook_url), {})
+            await rx.add_channel(db)
+            service = Service(tmp, db, rx.config(feeds), rx.env())
             try:
                 await service.start()
                 await wait_for(lambda: first_polls_done(db, len(feeds)), 300, "the first polls")
@@ -484,20 +603,31 @@ async def bench_crash(args: argparse.Namespace, tmp: Path) -> None:
                 await wait_for(done_at_least(int(0.3 * count)), 900, "30 %")
                 code = await service.stop(signal.SIGTERM)
                 print(f"SIGTERM: exit code {code}, {intake_figures(db)['counts']}")
-                await service.start()
-                await wait_for(done_at_least(int(0.6 * count)), 900, "60 %")
-                workers = service.children()
-                await service.stop(signal.SIGKILL)
-                print(f"kill -9: {intake_figures(db)['counts']}")
-                await asyncio.sleep(3)
-                orphans = [p for p in workers if Path(f"/proc/{p}").exists()
-                           and " Z " not in Path(f"/proc/{p}/stat").read_text()]
-                print(f"   analysis workers left running after kill -9: {len(orphans)} "
-                      f"of {len(workers)}")
+                orphans = in_window = 0
+                unrecorded: set[str] = set()  # messages made, not recorded when killed
+                for share in kills:
+                    await service.start()
+                    await wait_for(done_at_least(int(share * count)), 900, f"{share:.0%}")
+                    in_window += await in_the_window(rx)
+                    workers = service.children()
+                    await service.stop(signal.SIGKILL)
+                    killed_at = time.monotonic()
+                    recorded = {str(row[0]) for row in db.query(
+                        "SELECT id FROM deliveries WHERE status = 'sent'")}
+                    if kind != "webhook":
+                        unrecorded |= {key for key, at in rx.made()
+                                       if at < killed_at and key not in recorded}
+                    states = db.query("SELECT status, count(*) FROM deliveries GROUP BY status")
+                    print(f"kill -9: {intake_figures(db)['counts']}, deliveries {dict(states)}")
+                    await asyncio.sleep(3)
+                    orphans += sum(1 for p in workers if Path(f"/proc/{p}").exists()
+                                   and " Z " not in Path(f"/proc/{p}/stat").read_text())
+                print(f"   analysis workers left running after the kills: {orphans}; kills "
+                      f"while the receiver held an answer: {in_window} of {len(kills)}")
                 await service.start()
                 await wait_for(done_at_least(count), 900, "all links")
 
-                settle = await wait_for(lambda: all_sent(db), 300, "every delivery sent")
+                settle = await wait_for(lambda: all_sent(db), 3600, "every delivery sent")
                 await asyncio.sleep(2)
                 await service.stop()
                 links = db.query("SELECT url, count(*), max(status), max(outcome), max(attempts) "
@@ -509,15 +639,22 @@ async def bench_crash(args: argparse.Namespace, tmp: Path) -> None:
                     "SELECT count(*), count(DISTINCT canonical_url) FROM articles")[0]
                 outcomes = Counter(row[3] for row in links)
                 retried = sum(1 for row in links if row[4] > 1)
-                sent = db.query("SELECT count(*) FROM deliveries WHERE status = 'sent'")[0][0]
-                received = sum(1 for r in rx.requests if r.ok)
+                sent, again = db.query("SELECT count(*), count(*) FILTER (WHERE attempts > 1) "
+                                       "FROM deliveries WHERE status = 'sent'")[0]
+                made = [key for key, _ in rx.made()]
+                asked = rx.post_requests()
                 print(f"links: {len(expected)} published, {len(seen & expected)} queued, "
                       f"{len(expected - seen)} lost, {len(twice)} queued twice; "
                       f"outcomes {dict(outcomes)}; {retried} taken up again after a stop")
                 print(f"articles stored: {articles[0]} ({articles[1]} distinct URLs)")
-                print(f"deliveries: {sent} sent, {received} webhook requests answered 2xx → "
-                      f"{received - sent} sent twice (after {settle:.0f} s for the killed "
-                      f"process's leases)")
+                window = ("" if kind == "webhook" else
+                          f"; {len(unrecorded)} made by a killed process before it recorded "
+                          f"them")
+                print(f"deliveries: {sent} sent ({again} claimed again after a stop; "
+                      f"'also reported' ones may edit a message instead), {asked} post "
+                      f"requests, {len(made)} messages made{window} → "
+                      f"{len(made) - len(set(made))} sent twice "
+                      f"(after {settle:.0f} s for the killed process's leases)")
                 print(f"claim lost in the logs: {service.log_count('claim lost')}")
             finally:
                 await service.kill()
@@ -537,6 +674,8 @@ async def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--no-baseline", dest="baseline", action="store_false")
     parser.add_argument("--postgres", help="a PostgreSQL server URL; fresh databases on it")
+    parser.add_argument("--sinks", default="webhook,slack,discord",
+                        help="crash runs, one per receiver: webhook, slack, discord")
     args = parser.parse_args()
     only = {s.strip() for s in args.only.split(",")}
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:

@@ -88,6 +88,7 @@ class FakeDiscord:
         self._tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Condition()
         self.port = 0
+        self.answer_delay = 0.0  # seconds between creating a message and answering
 
     async def __aenter__(self) -> FakeDiscord:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -166,6 +167,9 @@ class FakeDiscord:
                 if reply is not None and reply.delay:
                     await asyncio.sleep(reply.delay)
                 status, headers, body = self._answer(request, reply)
+                if self.answer_delay and request.method == "POST":
+                    request.status = status  # made; the answer is on its way
+                    await asyncio.sleep(self.answer_delay)
                 await self._write(writer, status, headers, body)
                 request.status = status
                 async with self._changed:

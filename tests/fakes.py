@@ -69,6 +69,9 @@ class FakeWebhookReceiver:
         self._tasks: set[asyncio.Task[None]] = set()
         self._changed = asyncio.Condition()
         self.port = 0
+        # Seconds between acting on a POST and answering it: a slow answer, the window in
+        # which a sender killed after the receiver's work cannot know it was done.
+        self.answer_delay = 0.0
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -161,6 +164,9 @@ class FakeWebhookReceiver:
                 if reply.delay:
                     await asyncio.sleep(reply.delay)
                 status, headers, body = self._answer(request, reply)
+                if self.answer_delay and request.method == "POST":
+                    request.status = status  # acted on; the answer is on its way
+                    await asyncio.sleep(self.answer_delay)
                 await self._write(writer, status, headers, body)
                 request.status = status
                 await self._notify()

@@ -107,6 +107,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._http: httpx.AsyncClient | None = None
         self.port = 0
+        self.answer_delay = 0.0  # seconds between posting a message and answering
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -303,6 +304,8 @@ class FakeSlack:
         else:
             call.answer = self._answer(call)
         await self._notify()
+        if self.answer_delay and method == "chat.postMessage":
+            await asyncio.sleep(self.answer_delay)
         return web.json_response(call.answer, status=call.status,
                                  headers=answer.headers if answer else None)
 
