@@ -107,3 +107,17 @@ def test_a_veto_word_naming_the_target_does_not_veto(analyzer):
             "Tuesday, its director said.")
     assert "attack" in types(analyzer, target)
     assert "attack" not in types(analyzer, film)
+
+
+def test_a_truce_named_in_passing_is_no_ceasefire_event(analyzer):
+    # Written for this test: what a truce does (comes into effect) against a truce that
+    # only frames another story ("under the ceasefire agreement") or is strained.
+    starts = ("The ceasefire agreement between the army and the rebels comes into effect in "
+              "Juba, South Sudan, at midnight.")
+    framed = ("Under the terms of the ceasefire agreement, officials in Juba, South Sudan, "
+              "reopen two markets.")
+    strained = ("Each side accuses the other of violating the ceasefire near Juba, South Sudan, "
+                "on Sunday.")
+    assert "ceasefire" in types(analyzer, starts)
+    assert "ceasefire" not in types(analyzer, framed)
+    assert "ceasefire" not in types(analyzer, strained)
