@@ -121,3 +121,14 @@ def test_a_truce_named_in_passing_is_no_ceasefire_event(analyzer):
     assert "ceasefire" in types(analyzer, starts)
     assert "ceasefire" not in types(analyzer, framed)
     assert "ceasefire" not in types(analyzer, strained)
+
+
+def test_a_toll_without_violence_is_no_civilian_harm(analyzer):
+    # Written for this test: the same toll after a storm and after a shooting.
+    storm = ("Typhoon Ketsana makes landfall near Da Nang, Vietnam. At least four people are "
+             "killed and 78 injured.")
+    shooting = ("Gunmen open fire on a crowded market in Da Nang, Vietnam. At least four people "
+                "are killed and 78 injured.")
+    assert "disaster" in types(analyzer, storm)
+    assert "civilian_harm" not in types(analyzer, storm)
+    assert {"attack", "civilian_harm"} <= types(analyzer, shooting)

@@ -354,6 +354,14 @@ class EventExtractor:
             hits = [h for h in hits if self._passes_text_filters(h, s, ctx)]
             if hits:
                 pending.append((i, hits))
+        # Harm to people needs violence in the article: without an attack or a protest,
+        # "four people were killed" is a storm's or a crash's toll (a lexicon word for
+        # civilian harm, "civilians were killed", stands on its own).
+        if not any(h.trigger.type in ("attack", "protest") for _, hits in pending
+                   for h in hits):
+            pending = [(i, kept) for i, hits in pending
+                       if (kept := [h for h in hits if h.trigger.type != "civilian_harm"
+                                    or "anchored" in h.tags])]
         if not pending:
             return []
         # Only the sentences the classifier picked are parsed; their entities confirm
