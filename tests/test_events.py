@@ -206,6 +206,29 @@ def test_villages_the_gazetteer_lacks_are_placed_by_their_qualifier(analyzer):
     assert "March" not in places(quiet, "attack")
 
 
+def test_the_text_s_own_country_beats_a_namesake_elsewhere(analyzer):
+    # Written for this test. A nationality word framing the town, or a qualifier after it,
+    # moves it out of the gazetteer's namesake country (Blida, Algeria; Sabratha, Libya).
+    framed = run(analyzer, "Israeli troops enter the southern Lebanese city of Blida and storm "
+                           "the town hall, killing an employee, officials said on Thursday.")
+    assert countries(framed, "attack") == {"LB"}
+    qualified = run(analyzer, "Four people are killed in an Israeli airstrike on a building in "
+                              "Sabra, Gaza City, Palestine, rescuers said on Thursday.")
+    assert countries(qualified, "attack") == {"PS"}
+    assert "Sabra" in places(qualified, "attack")
+    # A list of peers is no qualifier: Tehran stays in Iran
+    listed = run(analyzer, "Israeli jets strike targets in Tehran, Iraq and Syria overnight, "
+                           "killing dozens of people, officials said on Friday.")
+    assert "IR" in countries(listed, "attack")
+
+
+def test_an_armed_group_named_after_a_place_is_no_place(analyzer):
+    events = run(analyzer, "Gunmen attack a farming village near Cotabato, Philippines, "
+                           "killing five people, as the Moro Islamic Liberation Front and the "
+                           "Moro National Liberation Front trade fire.")
+    assert countries(events, "attack") == {"PH"}
+
+
 def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(
         analyzer,

@@ -122,6 +122,16 @@ def test_finds_multiword_and_accented_names(gaz: Gazetteer) -> None:
     assert "Taliban" not in found
 
 
+def test_names_with_lower_case_particles(gaz: Gazetteer) -> None:
+    found = places(gaz, "Protests in Dar es Salaam; talks in Ras al-Khaimah and Sharm el-Sheikh; "
+                        "shelling near Deir ez-Zor.")
+    assert found["Dar es Salaam"][:2] == ("city", "TZ")
+    assert found["Ras al-Khaimah"][1] == "AE"
+    assert found["Sharm el-Sheikh"][:2] == ("city", "EG")
+    assert found["Deir ez-Zor"][1] == "SY"
+    assert "Dar" not in found
+
+
 def test_mention_offsets_match_text(gaz: Gazetteer) -> None:
     text = "Shelling hit Kharkiv's outskirts overnight."
     (m,) = gaz.find_mentions(text)

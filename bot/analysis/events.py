@@ -43,7 +43,7 @@ from bot.analysis.factuality import (
     record_of,
     trigger_token,
 )
-from bot.analysis.place_patterns import pattern_mentions
+from bot.analysis.place_patterns import pattern_mentions, requalify
 from bot.analysis.place_roles import ACTOR_AFTER, governs, place_role
 from bot.analysis.places import Gazetteer, Mention, get_gazetteer
 from bot.analysis.regions import ancestors
@@ -232,6 +232,8 @@ class EventExtractor:
                 if j < len(index) and index[j][1].start <= m.start:
                     by_sentence[index[j][0]].append(m)
 
+        for i, s in enumerate(sentences):
+            requalify(s, by_sentence.get(i, []))
         # Dominant country: where the title and lead place things, by weight.
         weights: Counter[str] = Counter()
         for i, s in enumerate(sentences):

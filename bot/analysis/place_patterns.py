@@ -160,3 +160,53 @@ def pattern_mentions(
 
 def _normal_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# "the southern Lebanese city of Blida": a nationality word names the country of the place
+_NATION_FRAME = re.compile(
+    rf"(?P<dem>\b[A-Z][\w'’-]+) (?:{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of $"
+)
+# A namesake elsewhere gives way to the text's own country only when it is not a big city:
+# "Tehran, Iraq and Syria" is a list, "Sabra, Gaza City, Palestine" a qualified locality.
+_NAMESAKE_MAX_POPULATION = 300_000
+# "Tehran, Iraq and Syria": the names after the comma go on as a list of peers
+_LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
+
+
+def requalify(s: Sentence, known: list[Mention]) -> None:
+    """Move a resolved town into the country the sentence itself gives it, when the
+    gazetteer placed a namesake elsewhere: a nationality word framing it ("the Lebanese
+    city of Blida") or a qualifier after it ("Sabra, Gaza City, Palestine", "X, Lebanon").
+    A candidate in that country is taken when there is one; else the town as written, in
+    that country."""
+    sentence = s.text
+    for k in known:
+        if k.place is None or k.demonym or k.place.kind not in ("city", "admin1"):
+            continue
+        a, b = k.start - s.start, k.end - s.start
+        country = None
+        frame = _NATION_FRAME.search(sentence[max(0, a - 60) : a])
+        if frame is not None:
+            dem_end = max(0, a - 60) + frame.end("dem")
+            country = next((d.place.country for d in known if d.demonym and d.place
+                            and d.end - s.start == dem_end), None)
+        if country is None and sentence[b : b + 2] == ", ":
+            after = next((q for q in known if q.start - s.start == b + 2), None)
+            if (after is not None and after.place is not None and not after.demonym
+                    and (after.place.kind in ("country", "admin1")
+                         or (after.place.kind == "city" and after.qualifier is not None))
+                    and not _LIST_GOES_ON.match(sentence, after.end - s.start)):
+                country = after.place.country
+        if country is None or country == k.place.country:
+            continue
+        inside = [c for c in k.candidates if c.country == country]
+        if inside:
+            k.place = inside[0]
+            continue
+        if k.place.kind == "city" and k.place.population > _NAMESAKE_MAX_POPULATION:
+            continue
+        name = k.text.split(",")[0].strip()
+        k.place = Place(key=f"text:{country}:{_normal_key(name)}", name=name, kind="city",
+                        country=country)
+        k.candidates = [k.place]
+        k.cue = "frame"

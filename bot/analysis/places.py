@@ -239,8 +239,10 @@ _ABBREV = {"st", "ste", "mt", "ft", "dem", "rep", "pt", "sta", "sto"}
 _CONNECTORS = {
     "de", "del", "la", "le", "les", "al", "el", "of", "and", "the", "upon", "on", "am", "an",
     "der", "du", "des", "da", "do", "dos", "das", "di", "y", "i", "e", "en", "sur", "im", "bin",
-    "ash", "as", "ad", "ar", "at", "az", "ul",
+    "ash", "as", "ad", "ar", "at", "az", "ul", "es",
 }  # fmt: skip
+# An Arabic article joined to a capitalised name is part of it: "Ras al-Khaimah"
+_ARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|ar|az|an|at|ed|en|es|ez|ul|ur|ud)[-‐‑][A-Z]")
 # capitalised words after a place name that keep it a place ("Jordan Valley", "Gaza City")
 _PLACE_TAILS = {
     "city", "valley", "river", "province", "region", "airport", "airfield", "district",
@@ -254,6 +256,8 @@ _ORG_TAILS = {
     "airlines", "airways", "group", "fc", "united", "rovers", "wanderers", "athletic",
     "council", "court", "hospital", "association", "federation", "league", "society",
     "institution", "museum", "center", "centre", "studios", "records", "press", "journal",
+    "front", "army", "movement", "brigade", "brigades", "militia", "alliance", "battalion",
+    "regiment",
 }  # fmt: skip
 # what is left of "Southern District" or "Capital Region" without the suffix names nothing
 _BARE_WORDS = {
@@ -746,7 +750,8 @@ class Gazetteer:
                         sent = False  # "Mr. Jordan", "St. Louis", "J. Smith"
                 elif not sent and not gap.strip() and last.text[-1] == ".":
                     sent = True
-            last = _Tok(s, e, word, word[0].isupper(), "", sent, line)
+            cap = word[0].isupper() or bool(_ARTICLE_NAME.match(word))
+            last = _Tok(s, e, word, cap, "", sent, line)
             append(last)
             prev_end = e
         return toks
