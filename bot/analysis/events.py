@@ -641,9 +641,13 @@ CUE_SCALE = 0.3
 MIN_WORDS = 4
 # Without a lexicon word, a lead sentence needs this probability as well as the type's
 # threshold (chosen on the tune split with the dev and regression sets watched: 0.7 missed
-# plain "X people are killed in a drone strike" leads; lower let lead sentences of
+# plain "X people are killed in a drone strike" leads; 0.4 let lead sentences of
 # non-event articles through).
-UNCUED_MIN = 0.55
+UNCUED_MIN = 0.45
+# The model's own thresholds maximise its item-level F1 alone; the checks after it
+# (factuality, vetoes, violence in the article) prune civilian harm most, so there the
+# end-to-end optimum lies lower (chosen on the tune split, dev and regression sets watched).
+END_TO_END_THRESHOLDS = {"civilian_harm": 0.45}
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -710,9 +714,10 @@ def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     confident reading of a lead sentence counts. For a type the model saw too few examples
     of (``thin``), its "no" is weak evidence: the lexicon word stands, and the parse-based
     checks that follow judge it."""
+    threshold = END_TO_END_THRESHOLDS.get(score.type, score.threshold)
     if cue:
-        return thin or score.probability >= score.threshold * CUE_SCALE
-    return not deep and score.probability >= max(score.threshold, UNCUED_MIN)
+        return thin or score.probability >= threshold * CUE_SCALE
+    return not deep and score.probability >= max(threshold, UNCUED_MIN)
 
 
 def _denied_by(token: Token) -> bool:
