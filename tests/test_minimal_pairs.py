@@ -132,3 +132,14 @@ def test_a_toll_without_violence_is_no_civilian_harm(analyzer):
     assert "disaster" in types(analyzer, storm)
     assert "civilian_harm" not in types(analyzer, storm)
     assert {"attack", "civilian_harm"} <= types(analyzer, shooting)
+
+
+def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
+    # Written for this test: the shooting is what a man is charged over / the shooting is
+    # today's news and the charge comes after, in a clause of its own.
+    charged = ("A man is arrested and charged with five counts of murder for a mass shooting "
+               "that killed five people at a bar in Dayton, Ohio, in August.")
+    news = ("A gunman kills five people in a mass shooting at a bar in Dayton, Ohio, on "
+            "Saturday. Police later charge a suspect with murder.")
+    assert types(analyzer, charged) & {"attack", "civilian_harm"} == set()
+    assert "attack" in types(analyzer, news)
