@@ -143,3 +143,14 @@ def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
             "Saturday. Police later charge a suspect with murder.")
     assert types(analyzer, charged) & {"attack", "civilian_harm"} == set()
     assert "attack" in types(analyzer, news)
+
+
+def test_an_inquiry_vetoes_only_what_it_investigates(analyzer):
+    # Written for this test: the killings are what a commission investigates / the
+    # killings are news and an inquiry follows in a clause of its own.
+    inquiry = ("Police open an investigation into the massacre of 20 villagers by gunmen in "
+               "Kafanchan, Nigeria.")
+    news = ("Gunmen massacre 20 villagers in Kafanchan, Nigeria, on Sunday, and the police "
+            "open an investigation.")
+    assert "civilian_harm" not in types(analyzer, inquiry)
+    assert "civilian_harm" in types(analyzer, news)

@@ -42,6 +42,7 @@ from bot.analysis.factuality import (
     own_clause,
     record_of,
     trigger_token,
+    under_inquiry,
 )
 from bot.analysis.place_patterns import pattern_mentions, requalify
 from bot.analysis.place_roles import ACTOR_AFTER, governs, place_role
@@ -420,6 +421,8 @@ class EventExtractor:
         if HISTORY.search(above) or RETROSPECTIVE.search(above) or SIMULATION.search(above):
             return True  # "…mark the anniversary of [the massacre]", "a study says"
         if DENIED_CLAIM.search(clause) or DENIED_CLAIM.search(above) or _denied_by(token):
+            return True
+        if under_inquiry(token):
             return True
         if etype in ("attack", "capture", "civilian_harm", "disaster", "displacement") and (
             SIMULATION.search(clause)

@@ -29,6 +29,7 @@ HISTORY = _lexicon("history")  # the clause is about the past
 HABITUAL = _lexicon("habitual")  # what usually happens
 RETROSPECTIVE = _lexicon("retrospective")  # trials, studies, films, forecasts
 SIMULATION = _lexicon("simulation")  # exercises
+INQUIRY = _lexicon("inquiry")  # investigations: they veto only what they govern
 RETURNS = _lexicon("returns")  # people going home
 STRONG_ARMED = _lexicon("strong_armed")  # real violence in a sports-flavoured clause
 
@@ -435,3 +436,9 @@ def _negated_by_failure(tok: Token) -> bool:
         if any(c.dep_ == "neg" for c in anc.children):
             return True
     return False
+
+
+def under_inquiry(tok: Token) -> bool:
+    """A word of inquiry governs the trigger: "a mission to investigate [reported
+    killings]", "an investigation into [the bombing]"."""
+    return any(INQUIRY.fullmatch(a.text) for a in tok.ancestors)
