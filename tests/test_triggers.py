@@ -86,3 +86,11 @@ def test_gun_and_knife_attacks_are_cued(sentence):
 
 def test_police_opening_fire_on_protesters_is_a_protest_not_an_attack():
     assert types("Police open fire on protesters outside parliament.") == {"protest"}
+
+
+def test_displaced_naming_who_was_hit_is_no_flight():
+    # Written for this test: "displaced" describes the victims / says people fled.
+    assert "displacement" not in types("A drone hits a displaced persons camp near El Obeid.")
+    assert "displacement" not in types("Soldiers fire on a car carrying a displaced family.")
+    assert "displacement" in types("Thousands of displaced families flee the fighting.")
+    assert "displacement" in types("Floods displaced 40,000 people in the delta.")
