@@ -94,3 +94,11 @@ def test_displaced_naming_who_was_hit_is_no_flight():
     assert "displacement" not in types("Soldiers fire on a car carrying a displaced family.")
     assert "displacement" in types("Thousands of displaced families flee the fighting.")
     assert "displacement" in types("Floods displaced 40,000 people in the delta.")
+
+
+def test_a_nationality_or_compound_adjective_is_no_captured_place():
+    # Written for this test: only a place (or a place noun) makes a seizure a capture.
+    assert "capture" not in types("The ministry seizes the Chinese-owned chipmaker.")
+    assert "capture" not in types("Officials say troops captured 12 Afghan border posts.")
+    assert "capture" in types("Rebels captured Kalehe after a day of fighting.")
+    assert "capture" in types("Troops seize the Afghan town of Kalehe.")

@@ -104,7 +104,10 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"\b(?:town|city|village|district|province|region|territory|capital|base|airport|port|"
         r"border crossing|area|areas|stronghold|county|valley|hill|garrison|headquarters|"
         r"neighbou?rhoods?|suburbs?|oblast|state|island|municipality|outpost|camp)\b|"
-        r"(?:\b[A-Z][\w'’-]+)",  # a capitalised word: a place name, checked later
+        # a capitalised word: a place name, checked later; not a nationality or a compound
+        # adjective that only describes what was seized ("the Polish-flagged Marinette",
+        # "the Chinese-owned manufacturer", "19 Afghan border posts")
+        r"(?:\b(?![A-Z][a-z]+(?:an|ian|ish|ese|i)\b)[A-Z][\w'’]+(?![\w'’]*-[a-z]))",
     ),
 }
 
