@@ -38,3 +38,13 @@ def test_people_count():
     assert extract_people_count("displacing over 200,000 people in the city") == 200_000
     assert extract_people_count("about 16 families fled") == 16
     assert extract_people_count("nobody was there") is None
+
+
+def test_victims_named_as_combatants():
+    from bot.analysis.casualties import victims_all_combatants
+
+    assert victims_all_combatants("A car bomb kills at least 12 police officers.") is True
+    assert victims_all_combatants("Three soldiers are killed and 13 others injured.") is True
+    assert victims_all_combatants("Two people are killed in the strike.") is False
+    assert victims_all_combatants("Four soldiers and a farmer were killed.") is False
+    assert victims_all_combatants("Fighting went on for hours.") is None

@@ -154,3 +154,15 @@ def test_an_inquiry_vetoes_only_what_it_investigates(analyzer):
             "open an investigation.")
     assert "civilian_harm" not in types(analyzer, inquiry)
     assert "civilian_harm" in types(analyzer, news)
+
+
+def test_harm_to_combatants_only_is_no_civilian_harm(analyzer):
+    # Written for this test: the same raid, on a police compound and on a market.
+    post = types(analyzer, "Gunmen attack a police compound in Bannu, Pakistan, killing 12 "
+                           "officers, officials say.",
+                 title="Deadly raid on police compound in Pakistani city")
+    market = types(analyzer, "Gunmen attack a crowded market in Bannu, Pakistan, killing 12 "
+                             "people, officials say.",
+                   title="Deadly raid on market in Pakistani city")
+    assert "attack" in post and "civilian_harm" not in post
+    assert {"attack", "civilian_harm"} <= market

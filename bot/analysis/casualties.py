@@ -102,3 +102,48 @@ def extract_people_count(text: str) -> int | None:
         if n is not None and (best is None or n > best):
             best = n
     return best
+
+
+# Who the dead or hurt were, by the noun the text gives them: "killing 12 officers",
+# "three soldiers are killed". Civilian harm needs someone who is not one of these.
+_COMBATANT = re.compile(
+    r"(?:soldiers?|troops|(?:police )?officers?|policem[ae]n|police|militants?|fighters?|"
+    r"insurgents?|rebels?|gunm[ae]n|attackers?|assailants?|servicem[ae]n|servicewomen|guards?|"
+    r"personnel|forces|commanders?|jihadists?|terrorists?|suspects?|perpetrators?|bombers?|"
+    r"guerrillas?|paramilitar(?:y|ies)|militiam[ae]n|militias?|combatants?|operatives?|"
+    r"leaders?|members?|recruits?|cadets?|marines?|sailors?|pilots?|gendarmes?|agents?|"
+    r"deputies|deputy|mercenaries|mercenary)",
+    re.IGNORECASE,
+)
+_VICTIM_WORD = (r"(?!(?:and|or|in|at|on|by|during|after|before|when|while|as|with|including|"
+                r"near|from|the|of|are|were|is|was|have|has|had)\b)[A-Za-z][\w'-]*")
+_NEUTRAL = {"others", "other", "more"}  # "…and 13 others": more of whoever came before
+_VICTIMS = [
+    re.compile(
+        rf"\b(?:kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|massacr\w+)\s+"
+        rf"(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}"
+        rf"{_VICTIM_WORD})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}?"
+        rf"{_VICTIM_WORD})\s+(?:(?:are|were|is|was|have been|had been|has been)\s+)?"
+        rf"(?:killed|shot dead|injured|wounded|dead)\b",
+        re.IGNORECASE,
+    ),
+]
+
+
+def victims_all_combatants(text: str) -> bool | None:
+    """Whether everyone the text counts among the dead or hurt is named as a combatant
+    (soldiers, police, militants, attackers); None when it names no victims."""
+    found = False
+    for rx in _VICTIMS:
+        for m in rx.finditer(text):
+            words = m.group("words").split()
+            if all(w.lower() in _NEUTRAL for w in words):
+                continue
+            found = True
+            if not any(_COMBATANT.fullmatch(w) for w in words):
+                return False
+    return True if found else None

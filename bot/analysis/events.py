@@ -19,7 +19,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.analysis.casualties import extract_casualties, extract_people_count
+from bot.analysis.casualties import (
+    extract_casualties,
+    extract_people_count,
+    victims_all_combatants,
+)
 from bot.analysis.classifier import EventClassifier, TypeScore, get_classifier, model_input
 from bot.analysis.factuality import (
     ALLEGED,
@@ -360,8 +364,11 @@ class EventExtractor:
         # Harm to people needs violence in the article: without an attack or a protest,
         # "four people were killed" is a storm's or a crash's toll (a lexicon word for
         # civilian harm, "civilians were killed", stands on its own).
+        # Nor is it civilian harm when everyone the article counts among the dead or hurt
+        # is a soldier, police officer, militant or attacker.
         if not any(h.trigger.type in ("attack", "protest") for _, hits in pending
-                   for h in hits):
+                   for h in hits) or victims_all_combatants(
+                       " ".join(s.text for s in sentences)):
             pending = [(i, kept) for i, hits in pending
                        if (kept := [h for h in hits if h.trigger.type != "civilian_harm"
                                     or "anchored" in h.tags])]
