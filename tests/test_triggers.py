@@ -92,6 +92,8 @@ def test_displaced_naming_who_was_hit_is_no_flight():
     # Written for this test: "displaced" describes the victims / says people fled.
     assert "displacement" not in types("A drone hits a displaced persons camp near El Obeid.")
     assert "displacement" not in types("Soldiers fire on a car carrying a displaced family.")
+    assert "displacement" not in types("A plane carrying aid for flood-displaced communities "
+                                       "crashes.")
     assert "displacement" in types("Thousands of displaced families flee the fighting.")
     assert "displacement" in types("Floods displaced 40,000 people in the delta.")
 
