@@ -166,3 +166,12 @@ def test_harm_to_combatants_only_is_no_civilian_harm(analyzer):
                    title="Deadly raid on market in Pakistani city")
     assert "attack" in post and "civilian_harm" not in post
     assert {"attack", "civilian_harm"} <= market
+
+
+def test_people_displaced_by_a_fresh_cause_are_news_a_standing_figure_is_not(analyzer):
+    # Written for this test: present tense with what just drove people out / a standing count.
+    fresh = ("Tens of thousands of people are displaced as Typhoon Mawar makes landfall in "
+             "Samar, Philippines.")
+    standing = "More than two million people are displaced in Sudan, the United Nations says."
+    assert "displacement" in types(analyzer, fresh)
+    assert "displacement" not in types(analyzer, standing)

@@ -84,6 +84,15 @@ REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "conf
 
 
 
+# What just drove people out: "…are displaced as Typhoon Kalmaegi makes landfall", "…are
+# evacuated ahead of Hurricane Melissa", "…in a large fire": news, not a standing figure.
+FRESH_CAUSE = re.compile(
+    r"\b(?:as|after|following|ahead of|amid|due to|because of|by|in)\b[^.;]{0,60}?\b(?:makes? "
+    r"landfall|typhoon|hurricane|cyclone|storm|floods?|flooding|wildfires?|fires?|blaze|"
+    r"earthquake|quake|eruption|landslides?|tsunami|fighting|clashes|offensive|shelling|"
+    r"airstrikes?|strikes)\b",
+    re.IGNORECASE,
+)
 TIME_ANCHOR = re.compile(
     r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening|week|weekend)|last "
     r"(?:night|week|weekend|month)|(?:on |early |late |since |last )?(?:monday|tuesday|wednesday|"
@@ -352,6 +361,7 @@ def is_factual(token: Token, etype: str) -> bool:
     if (
         etype == "displacement"
         and not TIME_ANCHOR.search(token.sent.text)
+        and not FRESH_CAUSE.search(token.sent.text)
         and any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
                 for c in token.children)
     ):
