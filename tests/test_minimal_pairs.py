@@ -175,3 +175,12 @@ def test_people_displaced_by_a_fresh_cause_are_news_a_standing_figure_is_not(ana
     standing = "More than two million people are displaced in Sudan, the United Nations says."
     assert "displacement" in types(analyzer, fresh)
     assert "displacement" not in types(analyzer, standing)
+
+
+def test_a_ban_vetoes_what_it_bans_not_what_came_before(analyzer):
+    # Written for this test: the protests are what a law forbids / the reason for a ban.
+    banned = "Parliament passes a law prohibiting demonstrations in central Lahore, Pakistan."
+    after = ("The government bans the Awami Tahreek party after deadly clashes between its "
+             "members and police during a protest march in Lahore, Pakistan.")
+    assert "protest" not in types(analyzer, banned)
+    assert "protest" in types(analyzer, after)

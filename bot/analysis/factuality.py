@@ -69,6 +69,11 @@ FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
 
 PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
                     "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
+# What is banned is not reported by the ban: "a law prohibiting demonstrations", "bans the
+# protest network", "bans all civilian drones" (wcep-2025-10-22-04136, -06-23-02456,
+# -09-28-03740: none labelled so). Only the ban's object: "bans the party after deadly
+# clashes" still reports the clashes.
+BAN_HEADS = {"prohibit", "ban", "forbid", "outlaw"}
 
 
 DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove", "fail", "refuse",
@@ -420,6 +425,8 @@ def is_factual(token: Token, etype: str) -> bool:
             continue  # a verb beside the event ("blocked the road and clashed") is no frame
         if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
             return _negated_by_failure(tok)
+        if lemma in BAN_HEADS and i > 0 and path[i - 1].dep_ in ("dobj", "nsubjpass"):
+            return False
         if lemma in DENIAL_HEADS or (
             lemma == "rule" and any(c.lower_ == "out" for c in tok.children)
         ):
