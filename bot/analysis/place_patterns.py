@@ -1,18 +1,21 @@
-"""Places the gazetteer lacks, named by a place noun: 'the town of Dansadau', 'Hays
-district', 'the municipalities of Tibú, El Tarra and Teorama'."""
+"""Places the text names better than the gazetteer: those it lacks, named by a place noun
+('the town of Dansadau', 'Hays district', 'the municipalities of Tibú, El Tarra and
+Teorama') or a qualifier ('in Harouf and Qlayleh, Lebanon'), and towns the text puts in
+another country than the gazetteer's namesake ('the Lebanese city of Blida')."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from bot.analysis.places import Mention
+from bot.analysis.places import ARABIC_ARTICLES, Mention
 from bot.analysis.text import Sentence
 from bot.models import Place
 
+_PARTICLES = "|".join((*ARABIC_ARTICLES, "de", "du", "des", "la", "le", "del", "di", "da", "do",
+                       "dos", "das", "bin", "ibn", "ben"))
 _NAME = (
-    r"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:al|el|ad|as|ash|ar|an|az|ez|es|ed|de|du|des|la|"
-    r"le|del|di|da|do|dos|das|bin|ibn|ben)[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){0,3}"
+    rf"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:{_PARTICLES})[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){{0,3}}"
 )
 
 

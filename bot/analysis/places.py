@@ -241,8 +241,11 @@ _CONNECTORS = {
     "der", "du", "des", "da", "do", "dos", "das", "di", "y", "i", "e", "en", "sur", "im", "bin",
     "ash", "as", "ad", "ar", "at", "az", "ul", "es",
 }  # fmt: skip
+# Arabic articles as transliterated in place names ("Ras al-Khaimah", "Deir ez-Zor")
+ARABIC_ARTICLES = ("al", "el", "ad", "ash", "as", "ar", "az", "an", "at", "ed", "en", "es",
+                   "ez", "ul", "ur", "ud")
 # An Arabic article joined to a capitalised name is part of it: "Ras al-Khaimah"
-_ARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|ar|az|an|at|ed|en|es|ez|ul|ur|ud)[-‐‑][A-Z]")
+_ARTICLE_NAME = re.compile(rf"(?:{'|'.join(ARABIC_ARTICLES)})[-‐‑][A-Z]")
 # capitalised words after a place name that keep it a place ("Jordan Valley", "Gaza City")
 _PLACE_TAILS = {
     "city", "valley", "river", "province", "region", "airport", "airfield", "district",
