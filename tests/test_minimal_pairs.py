@@ -184,3 +184,34 @@ def test_a_ban_vetoes_what_it_bans_not_what_came_before(analyzer):
              "members and police during a protest march in Lahore, Pakistan.")
     assert "protest" not in types(analyzer, banned)
     assert "protest" in types(analyzer, after)
+
+
+def test_a_bomb_found_and_defused_is_no_attack(analyzer):
+    # SPEC labelling rule 3: "Not: … a bomb found and defused." The word governs the device;
+    # a blast beside a defusal in another clause is still an attack.
+    defused = ("Police defuse a bomb planted near a crowded market in Peshawar, Pakistan, on "
+               "Monday, officials said.")
+    controlled = ("Soldiers destroy an explosive device in a controlled explosion near a school "
+                  "in Jolo on Saturday.")
+    blast = ("A bomb explodes near a crowded market in Peshawar, Pakistan, on Monday, killing "
+             "four people, after police defused a second device nearby.")
+    assert "attack" not in types(analyzer, defused)
+    assert "attack" not in types(analyzer, controlled)
+    assert "attack" in types(analyzer, blast)
+
+
+def test_a_drill_is_no_disaster_and_no_flight(analyzer):
+    # SPEC labelling rule 1: "Not: … drills." A drill's scenario and its evacuation are not
+    # news; a real quake in a story that mentions drills is.
+    drill = ("About 3,000 pupils are evacuated from schools in Chisinau, Moldova, as part of "
+             "an earthquake drill on Tuesday.")
+    scenario = ("Under the scenario, a tsunami wave reaches the harbour of Heraklion in Crete "
+                "within 20 minutes.")
+    simulated = ("Sirens sound across Iquique, Chile, to simulate a warning after a magnitude "
+                 "8.5 earthquake off the coast.")
+    real = ("A magnitude 6.1 earthquake struck near Heraklion in Crete on Tuesday, damaging "
+            "homes in a town where schools held a drill last month.")
+    assert not types(analyzer, drill) & {"disaster", "displacement"}
+    assert "disaster" not in types(analyzer, scenario)
+    assert "disaster" not in types(analyzer, simulated)
+    assert "disaster" in types(analyzer, real)

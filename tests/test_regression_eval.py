@@ -21,12 +21,12 @@ DATA = Path(__file__).parent / "data" / "regression"
 # 3,616 items): the one before the civilian-harm re-read of training/README.md and the one
 # after it, with its rules, so an improvement stays pinned and a slip is never recorded.
 RECORDED = {
-    "set1": (42, 1, 1, 42, 50),
-    "set2": (60, 6, 5, 60, 68),
+    "set1": (42, 1, 1, 42, 51),
+    "set2": (60, 6, 4, 60, 68),
     "set3": (47, 7, 6, 46, 46),
-    "set4": (45, 6, 5, 44, 34),
-    "set5": (42, 5, 3, 41, 38),
-    "set6": (46, 7, 4, 46, 44),
+    "set4": (45, 4, 3, 44, 34),
+    "set5": (42, 4, 2, 41, 38),
+    "set6": (46, 5, 3, 46, 44),
 }
 
 

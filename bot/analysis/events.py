@@ -27,12 +27,14 @@ from bot.analysis.casualties import (
 from bot.analysis.classifier import EventClassifier, TypeScore, get_classifier, model_input
 from bot.analysis.factuality import (
     ALLEGED,
+    AVERTED,
     CAMP_POLICY,
     DENIAL_HEADS,
     DENIED_CLAIM,
     DENIED_TITLE,
     HABITUAL,
     HISTORY,
+    REPORTING_HEADS,
     RETROSPECTIVE,
     RETURNS,
     SIMULATION,
@@ -437,6 +439,9 @@ class EventExtractor:
             return True
         if etype == "displacement" and RETURNS.search(clause):
             return True
+        if etype in ("attack", "civilian_harm") and (AVERTED.search(clause)
+                                                      or AVERTED.search(above)):
+            return True  # "police defuse a bomb near the market"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
@@ -752,9 +757,15 @@ def _hit_for(score: TypeScore, anchors: list[TriggerHit], sentence: str) -> Trig
 
 
 def _main_verb(doc: Doc) -> Token | None:
-    """The root of the sentence's first clause: where an unanchored report is judged."""
+    """The root of the sentence's first clause: where an unanchored report is judged. Under
+    a verb of saying it is what was said ("[police defuse a bomb …], officials said")."""
     for sent in doc.sents:
-        return sent.root
+        root = sent.root
+        if root.lemma_.lower() in REPORTING_HEADS:
+            said = [c for c in root.children if c.dep_ == "ccomp"]
+            if said:
+                return said[0]
+        return root
     return None
 
 

@@ -28,7 +28,8 @@ with open(DATA_DIR / "vetoes.json", encoding="utf-8") as _f:
 HISTORY = _lexicon("history")  # the clause is about the past
 HABITUAL = _lexicon("habitual")  # what usually happens
 RETROSPECTIVE = _lexicon("retrospective")  # trials, studies, films, forecasts
-SIMULATION = _lexicon("simulation")  # exercises
+SIMULATION = _lexicon("simulation")  # exercises, drills, scenarios
+AVERTED = _lexicon("averted")  # a bomb found and defused
 INQUIRY = _lexicon("inquiry")  # investigations: they veto only what they govern
 RETURNS = _lexicon("returns")  # people going home
 STRONG_ARMED = _lexicon("strong_armed")  # real violence in a sports-flavoured clause
@@ -185,7 +186,7 @@ SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, no
 
 def clause_head(tok: Token) -> Token:
     for t in (tok, *tok.ancestors):
-        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
+        if (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound")) or t.dep_ == "ROOT":
             return t
     return tok
 
