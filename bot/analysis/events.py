@@ -31,7 +31,6 @@ from bot.analysis.factuality import (
     CAMP_POLICY,
     DENIAL_HEADS,
     DENIED_CLAIM,
-    DENIED_TITLE,
     HABITUAL,
     HISTORY,
     REPORTING_HEADS,
@@ -69,10 +68,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-RETURN_TITLE = re.compile(
-    r"\b(?:return(?:s|ed|ing)?|returnees|back (?:in|to|home)|go(?:ing)? home|homecoming)\b",
-    re.IGNORECASE,
-)
 YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:[-–]\d{2,4})?(?:\s+[\w'’-]+){0,4}\s+$")
 ANAPHORA = re.compile(
     r"\b(?:the|that) (?:town|city|village|area|district|province|region|camp|settlement)\b"
@@ -126,11 +121,6 @@ class _Context:
     business: bool
     mentions_by_sentence: dict[int, list[Mention]]
     docs: dict[int, Doc] = field(default_factory=dict)  # parsed sentences by index
-    retrospective: bool = False  # a trial, an anniversary, a film: the past, not news
-    retrospective_title: bool = False  # …and the title says so
-    denial_title: bool = False  # "Army denies rebels seized Batibo"
-    returns_title: bool = False  # "Returnees rebuild in …"
-    simulation: bool = False  # drills and exercises
 
 
 class EventExtractor:
@@ -280,21 +270,12 @@ class EventExtractor:
                                             key=lambda m: m.start)
         primary = self._primary_place(sentences, by_sentence, dominant)
         text = f"{article.title}\n{article.text}"
-        lead = " ".join(s.text for s in sentences[:2])
-        retrospective = bool(RETROSPECTIVE.search(article.title) or RETROSPECTIVE.search(lead))
-        ctx_flags = {
-            "denial_title": bool(DENIED_TITLE.search(article.title)),
-            "returns_title": bool(RETURN_TITLE.search(article.title)),
-        }
         sports = len({m.group(0).lower() for m in SPORTS.finditer(text)}) >= 3
         business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
         years = [int(y) for y in YEAR.findall(text)]
         reference = article.published.year if article.published else (max(years) if years else None)
         return _Context(article.published, reference, dominant, primary, sports, business,
-                        by_sentence, retrospective=retrospective,
-                        retrospective_title=bool(RETROSPECTIVE.search(article.title)),
-                        **ctx_flags,
-                        simulation=bool(SIMULATION.search(article.title)))
+                        by_sentence)
 
     def _as_nationality(self, m: Mention, text: str) -> None:
         """'the southern Somali port of Kismayo': an adjective of nationality before a noun

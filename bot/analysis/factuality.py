@@ -142,13 +142,6 @@ DENIED_CLAIM = re.compile(
 )
 
 
-DENIED_TITLE = re.compile(
-    r"\b(?:den(?:y|ies|ied)|dismiss(?:es|ed)|rejects? (?:claims?|reports?)|refutes?|false "
-    r"claims?|fake)\b",
-    re.IGNORECASE,
-)
-
-
 CLAIMED = re.compile(
     r"\b(?:claim(?:ed|s|ing)?|rumou?r\w*|social media|posts?|videos?|footage|unverified|"
     r"alleg\w+|purported\w*)\b",
