@@ -59,3 +59,21 @@ def test_geovirus_figures_hold(analyzer):
     ])
     assert report.f1 >= 0.84, report.to_json()
     assert report.acc161 >= 0.70, report.to_json()
+    assert report.place_accuracy >= 0.93, report.to_json()
+
+
+def test_a_country_found_right_counts_as_the_right_place_whatever_its_point():
+    from bot.analysis.evaluate_places import GeoArticle, GoldToponym
+    from bot.models import Place
+
+    text = "Cases rose in the United States and in Texas, and one in Canada."
+    gold = [GoldToponym(18, 31, "United States", 40.0, -100.0),
+            GoldToponym(43, 48, "Texas", 31.0, -100.0),
+            GoldToponym(61, 67, "Canada", 60.0, -95.0)]
+    found = [(18, 31, Place("country:US", "United States", "country", "US", lat=38.0, lon=-97.0)),
+             (43, 48, Place("admin1:US.TX", "Texas", "admin1", "US", lat=30.97, lon=-97.68)),
+             (61, 67, Place("country:US", "United States", "country", "US", lat=38.0, lon=-97.0))]
+    report = score_toponyms([GeoArticle("a", text, gold)], lambda _: found)
+    assert (report.tp, report.within) == (3, 0)  # every point is more than 161 km off
+    assert report.right_place == 2  # the US and Texas hold their gold points; Canada is not US
+    assert report.to_json()["place_accuracy"] == round(2 / 3, 4)

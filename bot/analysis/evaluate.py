@@ -280,6 +280,7 @@ def format_table(rows: Sequence[tuple[str, Any]]) -> str:
         else:
             lines.append(
                 f"{label:<34}{report.articles:>6}{report.precision:>7.3f}{report.recall:>7.3f}"
-                f"{report.f1:>7.3f}   toponym mentions; Acc@161 {report.acc161:.3f}"
+                f"{report.f1:>7.3f}   toponym mentions; Acc@161 {report.acc161:.3f}, "
+                f"right place {report.place_accuracy:.3f}"
             )
     return "\n".join(lines)

