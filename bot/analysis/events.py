@@ -204,7 +204,7 @@ class EventExtractor:
         gaz = self.gazetteer
         title_mentions = gaz.find_mentions(article.title) if article.title else []
         body_mentions = gaz.find_mentions(article.text)
-        resolved = gaz.resolve(body_mentions, title_mentions=title_mentions)
+        resolved = gaz.resolve(body_mentions, title_mentions=title_mentions, text=article.text)
         # "Tsunami toll passes 80,000": a word that names the event is not also a place
         resolved = [m for m in resolved if not is_trigger_word(m.text)]
         for m in (*resolved, *title_mentions):

@@ -28,7 +28,7 @@ import tempfile
 import threading
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +57,8 @@ _TRANSLIT = str.maketrans(
     }
 )  # fmt: skip
 _SPACES = re.compile(r"\s+")
+# What separates the names of a list: "Texas, Georgia and Washington".
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
 
 
 @lru_cache(maxsize=65536)
@@ -1024,7 +1026,9 @@ class Gazetteer:
         k = 0
         while k < len(ms):
             a = ms[k]
-            if k + 1 < len(ms) and not a.demonym:
+            # a country's own name takes no qualifier: "China, Japan" is a list
+            country_named = bool(a.candidates) and a.candidates[0].kind == "country"
+            if k + 1 < len(ms) and not a.demonym and not country_named:
                 b = ms[k + 1]
                 gap = text[a.end : b.start]
                 if gap.strip() == "," and len(gap) <= 3 and not b.demonym:
@@ -1073,12 +1077,14 @@ class Gazetteer:
         mentions: list[Mention],
         title_mentions: list[Mention] | None = None,
         lead_chars: int = 600,
+        text: str | None = None,
     ) -> list[Mention]:
         """Pick each mention's place from the article's context: dominant countries (from
         unambiguous mentions, country names and demonyms, title and lead weigh more),
         admin1s named nearby, distance to other places, and population. Weak mentions
         (small towns, common words without local evidence) whose country the article does not
-        support are dropped. Title mentions are resolved in place too."""
+        support are dropped. Title mentions are resolved in place too. With the body's
+        ``text``, names listed together agree in kind (`_agree_with_list`)."""
         title_mentions = title_mentions or []
         weights: dict[str, float] = defaultdict(float)
         admin_named: set[str] = set()
@@ -1139,7 +1145,42 @@ class Gazetteer:
                         kept.append(m)
                 elif unsupported:
                     m.place = None  # a weak title word the article does not back up
+        if text is not None:
+            self._agree_with_list(kept, text)
         return kept
+
+    @staticmethod
+    def _agree_with_list(mentions: list[Mention], text: str) -> None:
+        """Names in one list are places of one kind: "Texas, Georgia and Washington" are US
+        states, "Mexico, Georgia and Brazil" countries. A name with a candidate of the kind
+        most of the others have (in their country, for provinces) takes it."""
+        groups: list[list[Mention]] = []
+        for m in mentions:
+            if m.place is None or m.demonym:
+                continue
+            prev = groups[-1][-1] if groups else None
+            if prev is not None and _LIST_GAP.fullmatch(text[prev.end : m.start]):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        for group in groups:
+            if len(group) < 2:
+                continue
+            for m in group:
+                others = Counter(
+                    (o.place.kind, o.place.country if o.place.kind == "admin1" else None)
+                    for o in group if o is not m and o.place is not None
+                )
+                (kind, cc), n = others.most_common(1)[0]
+                if kind not in ("country", "admin1") or 2 * n <= sum(others.values()):
+                    continue
+                assert m.place is not None
+                if m.place.kind == kind and (cc is None or m.place.country == cc):
+                    continue
+                same = [p for p in m.candidates
+                        if p.kind == kind and (cc is None or p.country == cc)]
+                if same:  # "Washington" the state before the District of Columbia
+                    m.place = min(same, key=lambda p: p.name.lower() != m.text.lower())
 
     def _sure_country(self, m: Mention) -> str | None:
         if not m.candidates:

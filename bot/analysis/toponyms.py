@@ -61,7 +61,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     ents = [e for e in doc.ents] if doc is not None else []
     places = [(e.start_char, e.end_char) for e in ents if e.label_ in PLACE_LABELS]
     others = [(e.start_char, e.end_char) for e in ents if e.label_ in NOT_PLACE_LABELS]
-    mentions = gaz.resolve(gaz.find_mentions(text))
+    mentions = gaz.resolve(gaz.find_mentions(text), text=text)
     out: list[Toponym] = []
     covered: list[tuple[int, int]] = []
     for m in mentions:
