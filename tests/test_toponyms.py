@@ -57,7 +57,7 @@ def test_geovirus_figures_hold(analyzer):
     report = score_toponyms(articles, lambda text: [
         (t.start, t.end, t.place) for t in analyzer.find_toponyms(text)
     ])
-    assert report.f1 >= 0.84, report.to_json()
+    assert report.f1 >= 0.87, report.to_json()
     assert report.acc161 >= 0.70, report.to_json()
     assert report.place_accuracy >= 0.94, report.to_json()
 
@@ -86,3 +86,20 @@ def test_names_listed_together_are_places_of_one_kind(find):
     assert countries.get("China") == "CN" and countries.get("Japan") == "JP"
     caucasus = find("Talks between Russia, Armenia and Georgia resumed in Moscow on Monday.")
     assert caucasus.get("Georgia") == "GE"
+
+
+def test_a_province_in_a_place_frame_stands_against_the_ner(analyzer):
+    # The small NER tags "Uttar Pradesh" ORG here; "the state of" says it is a place.
+    text = ("Over 400 have died in an outbreak of encephalitis in India's northern state of "
+            "Uttar Pradesh and nearby regions, including neighbouring Nepal.")
+    found = {t.text: t.place.key for t in analyzer.find_toponyms(text)}
+    assert found.get("Uttar Pradesh") == "admin1:IN.36"
+
+
+def test_a_division_named_with_its_kind(analyzer):
+    # the state, not the District of Columbia it is an alias of; the name without "state"
+    text = "The disease was found in a cow born in Canada located at a Washington state farm."
+    found = {t.text: t.place.key for t in analyzer.find_toponyms(text)}
+    assert found.get("Washington") == "admin1:US.WA"
+    region = "Five people from the Artibonite region travelled to the capital, Port-au-Prince."
+    assert "Artibonite" in {t.text for t in analyzer.find_toponyms(region)}

@@ -219,6 +219,11 @@ class Mention:
     qualifier: Mention | None = None  # "Helmand" of "Lashkar Gah, Helmand", as merged
 
     @property
+    def descriptor(self) -> bool:
+        """Whether the mention ends in the kind of division it names ("Artibonite region")."""
+        return self.cue == "suffix"
+
+    @property
     def country(self) -> str | None:
         """Country of the resolved place (or of the top candidate)."""
         p = self.place or (self.candidates[0] if self.candidates else None)
@@ -929,7 +934,8 @@ class Gazetteer:
         if suffix:
             admin_ids = [(s, e) for s, e in ranked if self._is_admin_like(e)]
             if nxt_key in self._admin_suffixes and admin_ids:
-                ranked = admin_ids
+                # "Washington state": the state of that name before one it is an alias of
+                ranked = sorted(admin_ids, key=lambda se: norm(self._place(se[1]).name) != key)
             cue = "suffix"
         elif (
             prev is not None

@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Words for a division's kind after its name, not part of it ("Uttar Pradesh state");
+# "County" is part of a US county's name.
+KIND_WORDS = frozenset({
+    "province", "provinces", "region", "regions", "state", "district", "districts",
+    "governorate", "governorates", "oblast", "prefecture", "department", "territory",
+    "division", "wilaya", "canton", "emirate",
+})
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT",
                               "LAW", "LANGUAGE"})
 
@@ -69,11 +76,16 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
             continue
         inner_end = m.qualifier.start if m.qualifier is not None else m.end
         inner_text = text[m.start:inner_end].rstrip(" ,")
+        head, _, kind_word = inner_text.rpartition(" ")
+        if m.descriptor and head and kind_word.lower() in KIND_WORDS:
+            inner_text = head  # the name without the word for its kind: "Artibonite region"
         inner_end = m.start + len(inner_text)
         tagged = any(_overlap(m.start, inner_end, a, b) for a, b in places)
         # the whole name is a person's or an organisation's ("Jordan", "Georgia Power");
-        # a place inside a longer name still names the place ("the U.S. Centers for …")
-        contradicted = any(a <= m.start and inner_end <= b and not (
+        # a place inside a longer name still names the place ("the U.S. Centers for …"),
+        # and so does a country or province in a place frame ("the state of Uttar Pradesh")
+        framed = m.cue in ("prep", "suffix") and m.place.kind in ("country", "admin1")
+        contradicted = not framed and any(a <= m.start and inner_end <= b and not (
             m.cue == "acronym" or ((a < m.start or inner_end < b) and m.place.kind != "city")
         ) for a, b in others)
         if not (tagged or (_strong(m) and not contradicted)):
