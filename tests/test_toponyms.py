@@ -57,7 +57,7 @@ def test_geovirus_figures_hold(analyzer):
     report = score_toponyms(articles, lambda text: [
         (t.start, t.end, t.place) for t in analyzer.find_toponyms(text)
     ])
-    assert report.f1 >= 0.87, report.to_json()
+    assert report.f1 >= 0.88, report.to_json()
     assert report.acc161 >= 0.70, report.to_json()
     assert report.place_accuracy >= 0.94, report.to_json()
 
@@ -103,3 +103,12 @@ def test_a_division_named_with_its_kind(analyzer):
     assert found.get("Washington") == "admin1:US.WA"
     region = "Five people from the Artibonite region travelled to the capital, Port-au-Prince."
     assert "Artibonite" in {t.text for t in analyzer.find_toponyms(region)}
+
+
+def test_a_name_listed_beside_a_place_is_a_place(analyzer):
+    # the small NER tags Botswana, Mozambique and Malakal ORG in these sentences
+    text = ("Cases of cholera were reported in areas of Botswana, Mozambique, and South Africa "
+            "that border Zimbabwe. Airplanes are flying into Darfur and Malakal again.")
+    found = {t.text: t.place.country for t in analyzer.find_toponyms(text)}
+    assert found.get("Mozambique") == "MZ"
+    assert found.get("Malakal") == "SS"

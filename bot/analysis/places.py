@@ -58,7 +58,7 @@ _TRANSLIT = str.maketrans(
 )  # fmt: skip
 _SPACES = re.compile(r"\s+")
 # What separates the names of a list: "Texas, Georgia and Washington".
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
 
 
 @lru_cache(maxsize=65536)
@@ -1165,7 +1165,7 @@ class Gazetteer:
             if m.place is None or m.demonym:
                 continue
             prev = groups[-1][-1] if groups else None
-            if prev is not None and _LIST_GAP.fullmatch(text[prev.end : m.start]):
+            if prev is not None and LIST_GAP.fullmatch(text[prev.end : m.start]):
                 groups[-1].append(m)
             else:
                 groups.append([m])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis.places import Gazetteer, Mention
+from bot.analysis.places import LIST_GAP, Gazetteer, Mention
 from bot.models import Place
 
 if TYPE_CHECKING:
@@ -62,24 +62,32 @@ def _qualifier_place(gaz: Gazetteer, m: Mention) -> Place | None:
     return q.candidates[0] if q.candidates else None
 
 
+def _listed(text: str, mentions: list[Mention], k: int, n: int) -> bool:
+    """Whether mentions k and n stand next to each other in a list ("X, Y and Z")."""
+    a, b = (mentions[k], mentions[n]) if k < n else (mentions[n], mentions[k])
+    return LIST_GAP.fullmatch(text[a.end : b.start]) is not None
+
+
 def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Toponym]:
     """Toponyms of ``text`` in order. ``doc`` is the text parsed with NER; without it only
     strong gazetteer matches count."""
     ents = [e for e in doc.ents] if doc is not None else []
     places = [(e.start_char, e.end_char) for e in ents if e.label_ in PLACE_LABELS]
     others = [(e.start_char, e.end_char) for e in ents if e.label_ in NOT_PLACE_LABELS]
-    mentions = gaz.resolve(gaz.find_mentions(text), text=text)
-    out: list[Toponym] = []
-    covered: list[tuple[int, int]] = []
+    resolved = [m for m in gaz.resolve(gaz.find_mentions(text), text=text)
+                if m.place is not None]
+    mentions = [m for m in resolved if not m.demonym]
+    spans: list[tuple[int, str]] = []  # inner end and text per mention
+    keep: list[bool] = []
     for m in mentions:
-        if m.place is None or m.demonym:
-            continue
+        assert m.place is not None
         inner_end = m.qualifier.start if m.qualifier is not None else m.end
         inner_text = text[m.start:inner_end].rstrip(" ,")
         head, _, kind_word = inner_text.rpartition(" ")
         if m.descriptor and head and kind_word.lower() in KIND_WORDS:
             inner_text = head  # the name without the word for its kind: "Artibonite region"
         inner_end = m.start + len(inner_text)
+        spans.append((inner_end, inner_text))
         tagged = any(_overlap(m.start, inner_end, a, b) for a, b in places)
         # the whole name is a person's or an organisation's ("Jordan", "Georgia Power");
         # a place inside a longer name still names the place ("the U.S. Centers for …"),
@@ -88,8 +96,25 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
         contradicted = not framed and any(a <= m.start and inner_end <= b and not (
             m.cue == "acronym" or ((a < m.start or inner_end < b) and m.place.kind != "city")
         ) for a, b in others)
-        if not (tagged or (_strong(m) and not contradicted)):
+        keep.append(tagged or (_strong(m) and not contradicted))
+    # A name listed beside a place is a place too, whatever the NER calls it:
+    # "in Botswana, Mozambique and South Africa", "flights into Darfur and Malakal".
+    changed = True
+    while changed:
+        changed = False
+        for k, m in enumerate(mentions):
+            if keep[k] or m.weak:
+                continue
+            for n in (k - 1, k + 1):
+                if 0 <= n < len(mentions) and keep[n] and _listed(text, mentions, k, n):
+                    keep[k] = changed = True
+                    break
+    out: list[Toponym] = []
+    covered: list[tuple[int, int]] = []
+    for m, (inner_end, inner_text), kept in zip(mentions, spans, keep, strict=True):
+        if not kept:
             continue
+        assert m.place is not None
         out.append(Toponym(m.start, inner_end, inner_text, m.place))
         covered.append((m.start, m.end))
         q = _qualifier_place(gaz, m)
@@ -103,7 +128,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     ]
     extra = [m for m in extra if m.candidates]
     if extra:
-        for m in gaz.resolve(extra + [m for m in mentions if m.place is not None]):
+        for m in gaz.resolve(extra + resolved):
             if m in extra and m.place is not None:
                 out.append(Toponym(m.start, m.end, m.text, m.place))
     return sorted(out, key=lambda t: t.start)
