@@ -215,3 +215,11 @@ def test_a_drill_is_no_disaster_and_no_flight(analyzer):
     assert "disaster" not in types(analyzer, scenario)
     assert "disaster" not in types(analyzer, simulated)
     assert "disaster" in types(analyzer, real)
+
+
+def test_a_capture_needs_something_captured(analyzer):
+    person = ("The fugitive evaded capture for weeks in the hills near Kandahar, police said "
+              "on Monday.")
+    town = "Rebels announced the capture of Goma, the capital of North Kivu province, on Sunday."
+    assert "capture" not in types(analyzer, person)
+    assert "capture" in types(analyzer, town)

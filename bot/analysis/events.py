@@ -368,6 +368,8 @@ class EventExtractor:
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if token is None or not is_factual(token, hit.trigger.type):
                     continue
+                if hit.trigger.type == "capture" and _capture_of_nothing(token):
+                    continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
                 if record_of(token, s.text) or dated_in_the_past(
@@ -714,6 +716,15 @@ def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     if cue:
         return thin or score.probability >= threshold * CUE_SCALE
     return not deep and score.probability >= max(threshold, UNCUED_MIN)
+
+
+def _capture_of_nothing(token: Token) -> bool:
+    """A capture noun with nothing captured: "she evaded capture" is a person's, not a
+    town's ("the capture of Goma", "Goma's capture" name what was taken)."""
+    if token.pos_ != "NOUN" or token.lemma_.lower() not in ("capture", "recapture", "seizure"):
+        return False
+    return not any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ == "of")
+                   for c in token.children)
 
 
 def _denied_by(token: Token) -> bool:
