@@ -223,3 +223,18 @@ def test_a_capture_needs_something_captured(analyzer):
     town = "Rebels announced the capture of Goma, the capital of North Kivu province, on Sunday."
     assert "capture" not in types(analyzer, person)
     assert "capture" in types(analyzer, town)
+
+
+@pytest.mark.parametrize(
+    ("news", "passing"),
+    [
+        ("The army and the rebels sign a ceasefire deal in Juba, South Sudan, on Monday.",
+         "Foreign troops arrive in Juba, South Sudan, on Monday to monitor the ceasefire deal."),
+        ("The army and the rebels agree to a ceasefire in Juba, South Sudan, on Monday.",
+         "Four people are killed in shelling near Juba, South Sudan, on Monday despite the "
+         "agreed ceasefire."),
+    ],
+)
+def test_a_truce_is_news_only_where_the_clause_reports_on_it(analyzer, news, passing):
+    assert "ceasefire" in types(analyzer, news)
+    assert "ceasefire" not in types(analyzer, passing)

@@ -370,6 +370,8 @@ class EventExtractor:
                     continue
                 if hit.trigger.type == "capture" and _capture_of_nothing(token):
                     continue
+                if hit.trigger.type == "ceasefire" and not _truce_news(token):
+                    continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
                 if record_of(token, s.text) or dated_in_the_past(
@@ -716,6 +718,36 @@ def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     if cue:
         return thin or score.probability >= threshold * CUE_SCALE
     return not deep and score.probability >= max(threshold, UNCUED_MIN)
+
+
+# What can be done to a truce that is news about it (SPEC: agreed, taking effect,
+# strengthened, collapsing); "monitor the ceasefire", "violations of the ceasefire",
+# "despite the agreed ceasefire" only name one.
+TRUCE_VERBS = {
+    "agree", "sign", "reach", "announce", "declare", "broker", "seal", "strike", "extend",
+    "implement", "approve", "ratify", "conclude", "finalize", "finalise", "negotiate",
+    "mediate", "end", "break", "collapse", "abandon", "suspend", "renew", "restore",
+    "secure", "enter", "begin", "start", "launch", "call", "order", "impose", "establish",
+}
+
+
+def _truce_news(token: Token, depth: int = 0) -> bool:
+    """Whether a truce noun is what its clause reports on: the subject ("the ceasefire comes
+    into effect"), the object of a truce verb ("sign a truce", "agree to a ceasefire"), a
+    headline; not a truce that only frames another report."""
+    if token.pos_ not in ("NOUN", "PROPN") or depth > 4:
+        return True
+    dep, head = token.dep_, token.head
+    if dep in ("compound", "conj", "appos", "amod", "nmod"):
+        return _truce_news(head, depth + 1)
+    if dep == "pobj":
+        if head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+            return _truce_news(head.head, depth + 1)  # "the first phase of a ceasefire"
+        return head.lower_ in ("to", "on", "for") and head.head.lemma_.lower() in (
+            *TRUCE_VERBS, "agreement", "deal", "accord", "talks")
+    if dep == "dobj":
+        return head.lemma_.lower() in TRUCE_VERBS
+    return True
 
 
 def _capture_of_nothing(token: Token) -> bool:
