@@ -238,3 +238,19 @@ def test_a_capture_needs_something_captured(analyzer):
 def test_a_truce_is_news_only_where_the_clause_reports_on_it(analyzer, news, passing):
     assert "ceasefire" in types(analyzer, news)
     assert "ceasefire" not in types(analyzer, passing)
+
+
+@pytest.mark.parametrize(
+    ("goods", "place"),
+    [
+        ("Iran's navy seizes two foreign oil tankers in the Strait of Hormuz on Friday.",
+         "Rebels seize the town of Bunagana near the Ugandan border on Friday."),
+        ("Customs officers seize 400 kg of cocaine at the port of Hamburg on Monday.",
+         "Rebels seize control of the town of Bunagana near the Ugandan border on Monday."),
+        ("The navy seizes the Marinette, the last vessel of the flotilla, off Gaza on Monday.",
+         "The army seizes Bunagana, the last town held by the rebels, on Monday."),
+    ],
+)
+def test_seizing_a_vessel_or_goods_is_no_capture(analyzer, goods, place):
+    assert "capture" not in types(analyzer, goods)
+    assert "capture" in types(analyzer, place)

@@ -36,6 +36,7 @@ from bot.analysis.factuality import (
     REPORTING_HEADS,
     RETROSPECTIVE,
     RETURNS,
+    SEIZED_GOODS,
     SIMULATION,
     STRONG_ARMED,
     TIME_ANCHOR,
@@ -368,7 +369,9 @@ class EventExtractor:
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if token is None or not is_factual(token, hit.trigger.type):
                     continue
-                if hit.trigger.type == "capture" and _capture_of_nothing(token):
+                if hit.trigger.type == "capture" and (
+                    _capture_of_nothing(token) or _takes_goods(token)
+                ):
                     continue
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
                     continue
@@ -748,6 +751,22 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
     if dep == "dobj":
         return head.lemma_.lower() in TRUCE_VERBS
     return True
+
+
+def _takes_goods(token: Token) -> bool:
+    """What a capture verb takes is a vessel, goods or money: its object, the object's
+    apposition ("seizes the Marinette, the last vessel of the flotilla") or what the object
+    is of ("seize 400 kg of cocaine")."""
+    if token.pos_ == "VERB":
+        taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        taken = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for p in c.children if p.dep_ == "pobj"]
+    for obj in list(taken):
+        taken += [c for c in obj.children if c.dep_ == "appos"]
+        taken += [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for p in c.children if p.dep_ == "pobj"]  # "control of", "400 kg of"
+    return any(SEIZED_GOODS.fullmatch(t.text) for t in taken)
 
 
 def _capture_of_nothing(token: Token) -> bool:

@@ -30,6 +30,7 @@ HABITUAL = _lexicon("habitual")  # what usually happens
 RETROSPECTIVE = _lexicon("retrospective")  # trials, studies, films, forecasts
 SIMULATION = _lexicon("simulation")  # exercises, drills, scenarios
 AVERTED = _lexicon("averted")  # a bomb found and defused
+SEIZED_GOODS = _lexicon("seized_goods")  # vessels, goods, money a capture verb takes
 INQUIRY = _lexicon("inquiry")  # investigations: they veto only what they govern
 RETURNS = _lexicon("returns")  # people going home
 STRONG_ARMED = _lexicon("strong_armed")  # real violence in a sports-flavoured clause
