@@ -243,3 +243,16 @@ def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(analyzer, "Islamic State militants attack a checkpoint in Cape Town, killing "
                            "three soldiers, police said on Friday evening in a statement.")
     assert "Islamic" not in places(events, "attack") and "Cape" not in places(events, "attack")
+
+
+def test_a_truce_is_placed_in_its_war_zone_not_at_the_venue(analyzer):
+    from bot.models import Article
+
+    def countries(text: str) -> set[str]:
+        events = analyzer.extractor.extract(Article(text=text, title="", published=None))
+        return {p.country for e in events if e.type == "ceasefire" for p in e.places}
+
+    gaza = countries("Israel and Hamas agree to a ceasefire to end the Gaza war on Thursday.")
+    assert "PS" in gaza
+    venue = countries("Congo and the M23 rebels sign a ceasefire in Doha, Qatar, on Saturday.")
+    assert "QA" not in venue

@@ -466,6 +466,12 @@ class EventExtractor:
                 places = governments + [
                     p for p in places if p.kind != "country" and p.country in ccs
                 ]
+            if t == "ceasefire":
+                # the war zone a truce is for, in any role ("to end the Gaza war"): an area
+                # is never the venue of talks, as a city can be
+                places += [m.place for m in ctx.mentions_by_sentence.get(index, [])
+                           if m.place is not None and m.place.kind == "area"
+                           and not m.demonym and m.place not in places]
         places_inferred = False
         if ANAPHORA.search(s.text) and index > 0:
             # "fled the town": the town is the one the previous sentence named
