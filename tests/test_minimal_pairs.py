@@ -254,3 +254,12 @@ def test_a_truce_is_news_only_where_the_clause_reports_on_it(analyzer, news, pas
 def test_seizing_a_vessel_or_goods_is_no_capture(analyzer, goods, place):
     assert "capture" not in types(analyzer, goods)
     assert "capture" in types(analyzer, place)
+
+
+def test_what_a_circumstance_names_exists_whatever_the_clause_says(analyzer):
+    amid = ("The army deploys 5,000 soldiers to Quito, Ecuador, to prevent vandalism amid "
+            "ongoing protests against fuel prices.")
+    prevented = ("The army deploys 5,000 soldiers to Quito, Ecuador, to prevent protests "
+                 "against fuel prices.")
+    assert "protest" in types(analyzer, amid)
+    assert "protest" not in types(analyzer, prevented)
