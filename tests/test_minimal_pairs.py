@@ -263,3 +263,12 @@ def test_what_a_circumstance_names_exists_whatever_the_clause_says(analyzer):
                  "against fuel prices.")
     assert "protest" in types(analyzer, amid)
     assert "protest" not in types(analyzer, prevented)
+
+
+def test_a_cause_named_exists_whatever_the_clause_says(analyzer):
+    cause = ("The governor of Cebu suspends classes across the province on Wednesday due to "
+             "the magnitude 6.9 earthquake that damaged homes in Bogo.")
+    prevented = ("The governor of Cebu suspends classes across the province on Wednesday to "
+                 "prepare for a possible earthquake.")
+    assert "disaster" in types(analyzer, cause)
+    assert "disaster" not in types(analyzer, prevented)

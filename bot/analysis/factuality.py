@@ -59,9 +59,10 @@ NON_GOVERNMENT = re.compile(
 )
 
 
-# What a circumstance names exists, whatever the clause it hangs on says: "amid protests",
-# "during clashes", "following the earthquake".
+# What a circumstance or a cause names exists, whatever the clause it hangs on says: "amid
+# protests", "during clashes", "following the earthquake", "due to the earthquake".
 PRESUPPOSING_PREPS = {"amid", "amidst", "during", "following", "despite"}
+CAUSAL_HEADS = {"due", "because", "owing"}  # "due to", "because of", "owing to"
 
 
 ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
@@ -393,8 +394,11 @@ def is_factual(token: Token, etype: str) -> bool:
     while cur.head.i != cur.i:
         if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
             break  # the subject of a clause exists whatever the clause says of it
-        if cur.dep_ == "pobj" and cur.head.lower_ in PRESUPPOSING_PREPS:
-            break  # "troops deployed to prevent vandalism amid ongoing protests"
+        if cur.dep_ == "pobj" and (cur.head.lower_ in PRESUPPOSING_PREPS or (
+            cur.head.lower_ in CAUSAL_HEADS or (cur.head.lower_ in ("to", "of")
+                                                and cur.head.head.lower_ in CAUSAL_HEADS)
+        )):
+            break  # "…to prevent vandalism amid ongoing protests", "…due to the earthquake"
         if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
             break  # "areas hit by the tsunami", "Sderot, which was hit": a description
         if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (
