@@ -272,3 +272,12 @@ def test_a_cause_named_exists_whatever_the_clause_says(analyzer):
                  "prepare for a possible earthquake.")
     assert "disaster" in types(analyzer, cause)
     assert "disaster" not in types(analyzer, prevented)
+
+
+def test_what_was_done_before_the_main_clause_happened(analyzer):
+    done = ("The rebels say they accept a truce proposed by mediators after capturing the town "
+            "of Bunagana near the Ugandan border.")
+    planned = ("The rebels say they may try capturing the town of Bunagana near the Ugandan "
+               "border.")
+    assert "capture" in types(analyzer, done)
+    assert "capture" not in types(analyzer, planned)

@@ -399,6 +399,8 @@ def is_factual(token: Token, etype: str) -> bool:
                                                 and cur.head.head.lower_ in CAUSAL_HEADS)
         )):
             break  # "…to prevent vandalism amid ongoing protests", "…due to the earthquake"
+        if cur.dep_ == "pcomp" and cur.head.lower_ in ("after", "following", "since"):
+            break  # "…accept a ceasefire after capturing El Fasher"
         if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
             break  # "areas hit by the tsunami", "Sderot, which was hit": a description
         if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (
