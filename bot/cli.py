@@ -545,8 +545,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="score the bot on labelled articles (JSONL) or toponyms (GeoVirus XML)",
         description="Score event types, places and false alarms against labelled articles\n"
         "(format: ../shared/eval/README.md), or toponym finding and resolution against a\n"
-        "GeoVirus-style XML file (mention P/R/F1, Acc@161). FILE:SPLIT keeps the cases\n"
-        "whose 'split' field is SPLIT. Several files print one table.",
+        "GeoVirus-style XML file (mention P/R/F1, Acc@161, right place). FILE:SPLIT keeps\n"
+        "the cases whose 'split' field is SPLIT. Several files print one table.",
         epilog="examples:\n  newsbot eval ../shared/eval/dev.jsonl\n"
         "  newsbot eval training/wcep-2025-events.jsonl:tune ../shared/data/GeoVirus.xml",
         formatter_class=fmt,

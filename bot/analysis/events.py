@@ -766,13 +766,17 @@ def _takes_goods(token: Token) -> bool:
     if token.pos_ == "VERB":
         taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
     else:
-        taken = [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                 for p in c.children if p.dep_ == "pobj"]
+        taken = _of_objects(token)
     for obj in list(taken):
         taken += [c for c in obj.children if c.dep_ == "appos"]
-        taken += [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for p in c.children if p.dep_ == "pobj"]  # "control of", "400 kg of"
+        taken += _of_objects(obj)  # "control of", "400 kg of"
     return any(SEIZED_GOODS.fullmatch(t.text) for t in taken)
+
+
+def _of_objects(token: Token) -> list[Token]:
+    """What ``token`` is "of": "Goma" of "the capture of Goma"."""
+    return [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+            for p in c.children if p.dep_ == "pobj"]
 
 
 def _capture_of_nothing(token: Token) -> bool:

@@ -63,6 +63,19 @@ NON_GOVERNMENT = re.compile(
 # protests", "during clashes", "following the earthquake", "due to the earthquake".
 PRESUPPOSING_PREPS = {"amid", "amidst", "during", "following", "despite"}
 CAUSAL_HEADS = {"due", "because", "owing"}  # "due to", "because of", "owing to"
+DONE_BEFORE = {"after", "following", "since"}  # "…accept a truce after capturing the town"
+
+
+def _presupposed(tok: Token) -> bool:
+    """Whether ``tok`` heads a circumstance, a cause or an earlier act of its clause, which
+    exists whatever the clause says (modality, prevention)."""
+    prep = tok.head
+    if tok.dep_ == "pcomp":
+        return prep.lower_ in DONE_BEFORE
+    if tok.dep_ != "pobj":
+        return False
+    cause = prep.head if prep.lower_ in ("to", "of") else prep  # "due to", "because of"
+    return prep.lower_ in PRESUPPOSING_PREPS or cause.lower_ in CAUSAL_HEADS
 
 
 ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
@@ -394,13 +407,8 @@ def is_factual(token: Token, etype: str) -> bool:
     while cur.head.i != cur.i:
         if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
             break  # the subject of a clause exists whatever the clause says of it
-        if cur.dep_ == "pobj" and (cur.head.lower_ in PRESUPPOSING_PREPS or (
-            cur.head.lower_ in CAUSAL_HEADS or (cur.head.lower_ in ("to", "of")
-                                                and cur.head.head.lower_ in CAUSAL_HEADS)
-        )):
-            break  # "…to prevent vandalism amid ongoing protests", "…due to the earthquake"
-        if cur.dep_ == "pcomp" and cur.head.lower_ in ("after", "following", "since"):
-            break  # "…accept a ceasefire after capturing El Fasher"
+        if _presupposed(cur):
+            break  # "…amid ongoing protests", "…due to the earthquake", "…after capturing"
         if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
             break  # "areas hit by the tsunami", "Sderot, which was hit": a description
         if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (

@@ -219,11 +219,6 @@ class Mention:
     qualifier: Mention | None = None  # "Helmand" of "Lashkar Gah, Helmand", as merged
 
     @property
-    def descriptor(self) -> bool:
-        """Whether the mention ends in the kind of division it names ("Artibonite region")."""
-        return self.cue == "suffix"
-
-    @property
     def country(self) -> str | None:
         """Country of the resolved place (or of the top candidate)."""
         p = self.place or (self.candidates[0] if self.candidates else None)

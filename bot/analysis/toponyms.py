@@ -21,13 +21,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Words for a division's kind after its name, not part of it ("Uttar Pradesh state");
-# "County" is part of a US county's name.
-KIND_WORDS = frozenset({
-    "province", "provinces", "region", "regions", "state", "district", "districts",
-    "governorate", "governorates", "oblast", "prefecture", "department", "territory",
-    "division", "wilaya", "canton", "emirate",
-})
+# Suffix words that are part of the name, not a word for its kind ("Los Angeles County");
+# the others ("Uttar Pradesh state", "Artibonite region") are left out of the span.
+NAME_SUFFIXES = frozenset({"county", "municipality", "area"})
 NOT_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT",
                               "LAW", "LANGUAGE"})
 
@@ -83,8 +79,8 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
         assert m.place is not None
         inner_end = m.qualifier.start if m.qualifier is not None else m.end
         inner_text = text[m.start:inner_end].rstrip(" ,")
-        head, _, kind_word = inner_text.rpartition(" ")
-        if m.descriptor and head and kind_word.lower() in KIND_WORDS:
+        head, _, suffix = inner_text.rpartition(" ")
+        if m.cue == "suffix" and head and suffix.lower() not in NAME_SUFFIXES:
             inner_text = head  # the name without the word for its kind: "Artibonite region"
         inner_end = m.start + len(inner_text)
         spans.append((inner_end, inner_text))
