@@ -112,6 +112,13 @@ def test_old_events_are_history(analyzer):
     assert run(analyzer, text, published=date(2024, 1, 5)) == []
 
 
+def test_most_of_whom_does_not_hide_an_old_date(analyzer):
+    # "the worst floods since 1950" compares; "most of whom fled in 2017" dates the flight
+    text = ("Half a million refugees live in the camps near the border, most of whom fled "
+            "a military crackdown in 2017.")
+    assert run(analyzer, text, published=date(2025, 3, 5)) == []
+
+
 def test_severity_and_alert_text(analyzer):
     analysis = analyzer.analyze_text(
         "Gunmen killed more than 100 villagers in an attack on Kukawa in Borno state, "

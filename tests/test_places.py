@@ -132,6 +132,15 @@ def test_names_with_lower_case_particles(gaz: Gazetteer) -> None:
     assert "Dar" not in found
 
 
+def test_names_with_a_possessive(gaz: Gazetteer) -> None:
+    found = places(gaz, "Boats landed near Cox’s Bazar; the flood reached King's Lynn and "
+                        "Hawke's Bay, while Russia's army shelled Kharkiv.")
+    assert found["Cox’s Bazar"][:2] == ("city", "BD")
+    assert found["King's Lynn"][1] == "GB"
+    assert found["Hawke's Bay"][1] == "NZ"
+    assert found["Russia"][:2] == ("country", "RU")
+
+
 def test_mention_offsets_match_text(gaz: Gazetteer) -> None:
     text = "Shelling hit Kharkiv's outskirts overnight."
     (m,) = gaz.find_mentions(text)

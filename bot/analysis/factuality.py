@@ -106,10 +106,6 @@ REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "conf
                    "admit", "describe", "show", "cite"}
 
 
-
-
-
-
 # What just drove people out: "…are displaced as Typhoon Kalmaegi makes landfall", "…are
 # evacuated ahead of Hurricane Melissa", "…in a large fire": news, not a standing figure.
 FRESH_CAUSE = re.compile(
@@ -136,8 +132,6 @@ CAMP_POLICY = re.compile(
     r"suspend\w*|resum\w+|ordered|announc\w+|decid\w+|asylum|deadline|leave the country)\b",
     re.IGNORECASE,
 )
-
-
 
 
 ALLEGED = re.compile(r"\b(?:alleged\w*|accus\w+|reportedly|suspected|claimed)\b", re.IGNORECASE)
@@ -184,17 +178,12 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december")
 
 
-
-
-
-
-SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event
-    r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most|record|"
+SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event;
+    # "most of whom fled in 2017" is a quantity, no comparison
+    r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most(?!\s+of\b)|record|"
     r"unprecedented|never)\b[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
     re.IGNORECASE,
 )
-
-
 
 
 def clause_head(tok: Token) -> Token:

@@ -237,6 +237,8 @@ class _Tok:
 
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?|[^\W\d_][\w'’-]*")
+# A possessive inside a name: "Cox's Bazar", "King's Lynn" (the tokens leave out the 's).
+_POSSESSIVE_GAPS = ("'s ", "\u2019s ")
 _ABBREV = {"st", "ste", "mt", "ft", "dem", "rep", "pt", "sta", "sto"}
 _CONNECTORS = {
     "de", "del", "la", "le", "les", "al", "el", "of", "and", "the", "upon", "on", "am", "an",
@@ -825,19 +827,20 @@ class Gazetteer:
         k = i
         while len(ends) < self._max_tokens and k + 1 < len(toks):
             nxt = toks[k + 1]
-            if not self._joined(text, toks[k], nxt) or nxt.sent_start:
+            possessive = text[toks[k].end : nxt.start] in _POSSESSIVE_GAPS
+            if not (possessive or self._joined(text, toks[k], nxt)) or nxt.sent_start:
                 break
             nk = norm(nxt.text)
             if not nxt.cap and nk not in _CONNECTORS:
                 break
-            parts.append(nk)
+            parts.append(("'s " if possessive else " ") + nk)
             ends.append(k + 1)
             k += 1
         for L in range(len(parts), 0, -1):
             j = ends[L - 1]
             if not toks[j].cap:
                 continue
-            key = " ".join(parts[:L])
+            key = "".join(parts[:L])
             dem = self._demonyms.get(key)
             if dem and (L > 1 or key not in self._xindex):
                 return j, [], dem, False
