@@ -31,7 +31,8 @@ class Place:
 
     kinds: ``city`` (any populated place), ``admin1`` (province/state),
     ``country``, ``region`` (Middle East, South Asia, …), ``area`` (named areas
-    that are not administrative units: Gaza Strip, Donbas, …).
+    inside a country: Gaza Strip, Donbas, and second-level divisions such as Fife,
+    Bulacan or Scott County, whose keys start with ``admin2:``).
     """
 
     key: str

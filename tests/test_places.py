@@ -132,6 +132,26 @@ def test_names_with_lower_case_particles(gaz: Gazetteer) -> None:
     assert "Dar" not in found
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "where"),
+    [
+        ("Police in Fife, Scotland, closed the roads.", "Fife, Scotland", ("GB", "Scotland")),
+        ("Storms hit Surrey and Suffolk on Sunday, the Met Office said.", "Surrey",
+         ("GB", "England")),
+        ("Floods cut roads in Bulacan and Pampanga, north of Manila.", "Bulacan",
+         ("PH", "Central Luzon")),
+        ("A tornado struck Scott County, Iowa, late on Tuesday.", "Scott County, Iowa",
+         ("US", "Iowa")),
+        ("Norfolk, Virginia police said the shooting was not random.", "Norfolk, Virginia",
+         ("US", "Virginia")),
+    ],
+)
+def test_second_level_divisions(gaz: Gazetteer, text: str, surface: str, where) -> None:
+    found = {m.text: m.place for m in gaz.analyse(text) if m.place is not None}
+    place = found[surface]
+    assert (place.country, place.admin1) == where
+
+
 def test_names_with_a_possessive(gaz: Gazetteer) -> None:
     found = places(gaz, "Boats landed near Cox’s Bazar; the flood reached King's Lynn and "
                         "Hawke's Bay, while Russia's army shelled Kharkiv.")

@@ -81,6 +81,15 @@ def test_resolve_region_city_name_prefers_broader_unit() -> None:
     assert city is not None and city.kind == "city" and city.country == "AF"
 
 
+def test_county_is_a_subscription_but_a_city_of_its_name_wins(gaz: Gazetteer) -> None:
+    fife = resolve_region("Fife")
+    assert fife is not None and fife.key == "admin2:GB.SCT:fife"
+    chain = ancestors(fife)
+    assert chain.index("admin1:GB.SCT") < chain.index("country:GB")
+    glasgow = resolve_region("Glasgow")
+    assert glasgow is not None and glasgow.kind == "city" and glasgow.country == "GB"
+
+
 def test_resolve_region_unknown() -> None:
     assert resolve_region("") is None
     assert resolve_region("Qwertyuiopland") is None

@@ -316,10 +316,12 @@ class Gazetteer:
         self._area_admin1: dict[str, list[str]] = {}  # area key → admin1 keys
         self._areas_of_admin1: dict[str, list[str]] = defaultdict(list)
         self._area_countries: dict[str, list[str]] = {}
+        self._admin2: set[int] = set()  # ids of second-level divisions (kind "area")
         self._capital_ids: dict[str, int] = {}
         self._display: dict[str, str] = {}
         self._load_countries_and_admin1()
         self._load_aliases_and_areas()
+        self._load_admin2()
         self._load_regions()
         self._load_demonyms()
         self._find_capitals()
@@ -461,6 +463,24 @@ class Gazetteer:
                 self._extra_admin1 = getattr(self, "_extra_admin1", {})
                 self._extra_admin1[self._others[eid - self._n].key] = f"admin1:{code}"
 
+    def _load_admin2(self) -> None:
+        """Counties and provinces below the first level ("Fife", "Bulacan", "Scott County"),
+        as areas inside one admin1; weighed like provinces, by population."""
+        with open(DATA_DIR / "admin2.json", encoding="utf-8") as f:
+            divisions = json.load(f)["divisions"]
+        for d in divisions:
+            code = d["admin1"]
+            admin1 = self._admin1_info.get(code)
+            if admin1 is None:
+                continue
+            key = f"admin2:{code}:{norm(d['name']).replace(' ', '-')}"
+            place = Place(key=key, name=d["name"], kind="area", country=code[:2],
+                          admin1=admin1["name"], lat=d["lat"], lon=d["lon"],
+                          population=int(d["pop"]))
+            self._admin2.add(self._add(place, [d["name"]]))
+            self._area_admin1[key] = [f"admin1:{code}"]
+            self._area_countries[key] = [code[:2]]
+
     def _load_regions(self) -> None:
         defs = {r["key"]: r for r in region_defs()}
         for r in defs.values():
@@ -598,6 +618,9 @@ class Gazetteer:
         """Key of the admin1 containing ``place`` (itself for an admin1)."""
         if place.kind == "admin1":
             return place.key
+        if place.kind == "area":
+            within = self._area_admin1.get(place.key, [])
+            return within[0] if len(within) == 1 and within[0] in self._other_ids else None
         if place.kind == "city":
             extra = getattr(self, "_extra_admin1", {}).get(place.key)
             if extra:
@@ -666,10 +689,10 @@ class Gazetteer:
             return 1e9 * bonus
         if p.kind == "region":
             return 3e8 * bonus
-        if p.kind == "area":
+        if p.kind == "area" and eid not in self._admin2:
             return 5e7 * bonus
-        if p.kind == "admin1":
-            pop = max(float(p.population), 2e5)
+        if p.kind in ("admin1", "area"):
+            pop = max(float(p.population), 2e5 if p.kind == "admin1" else 2e4)
             # "Kandahar", "New York": the city of the same name is meant unless "province";
             # but a town that is small beside its namesake province or state ("Oregon",
             # Ohio; "Wyoming", Michigan) does not outrank it, unless it is the capital.
@@ -900,7 +923,9 @@ class Gazetteer:
                 priors=[1e9],
             )
         ranked = self._ranked(key, ids)
-        kinds = {self._place(eid).kind for _, eid in ranked[:8]}
+        # a county or province weighs like a first-level division, not a named area
+        kinds = {"admin1" if eid in self._admin2 else self._place(eid).kind
+                 for _, eid in ranked[:8]}
         big_kind = bool(kinds & {"country", "region", "area"})
         prev = toks[i - 1] if i > 0 else None
         nxt = toks[j + 1] if j + 1 < len(toks) else None

@@ -167,6 +167,8 @@ def resolve_region(query: str) -> Place | None:
         r = _KIND_RANK.get(p.kind, 0)
         if p.kind == "city":
             r = 2 if p.population >= 100000 else 1
+        elif p.key.startswith("admin2:"):
+            r = 1  # "Glasgow" is the city; its council area holds no town we can place in it
         return (r, p.population)
 
     # order of ``lookup`` breaks ties (it knows preferred aliases such as "Congo" → CD)
