@@ -36,6 +36,13 @@ def test_abbreviations_and_currencies(find):
     assert "US" not in found
 
 
+def test_a_compass_word_alone_is_no_place(find):
+    # Iceland, Cameroon and Zambia have first-level divisions called so
+    found = find("Fighting spread in the Northeast of Afghanistan, and heavy rain fell in "
+                 "the South. Floods hit the North-West province of Cameroon.")
+    assert found == {"Afghanistan": "AF", "North-West": "CM", "Cameroon": "CM"}
+
+
 def test_a_qualified_name_gives_both_toponyms(find):
     found = find("The virus was found on a farm near Ames, Iowa, on Tuesday.")
     assert found.get("Ames") == "US" and found.get("Iowa") == "US"

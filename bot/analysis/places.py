@@ -74,6 +74,12 @@ def norm(text: str) -> str:
     return s
 
 
+def is_direction(name: str) -> bool:
+    """A compass word alone ("Northeast", "the South-West"), never a place by itself."""
+    key = norm(name)
+    return (key[4:] if key.startswith("the ") else key) in _DIRECTIONS
+
+
 def display_name(name: str) -> str:
     """GeoNames name as English news writes it: "Lashkar Gāh" → "Lashkar Gah"."""
     if name.isascii():
@@ -271,6 +277,13 @@ _BARE_WORDS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
     "capital", "upper", "lower", "federal", "national", "special", "autonomous", "city",
 }  # fmt: skip
+# A compass word alone is a direction, whatever divisions are called so ("the Northeast of
+# Afghanistan" is not Iceland's Northeast region); with its kind word it may be a name
+# ("Northern Province", "North-West Province").
+_DIRECTIONS = frozenset(
+    f"{a}{sep}{b}{end}" for a in ("north", "south") for b in ("east", "west")
+    for sep in ("", " ") for end in ("", "ern")
+) | {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
 _SENT_END = set('.!?:;"“”()[]\n|•')
 
 
@@ -936,6 +949,10 @@ class Gazetteer:
 
         if key in self._never and single and not big_kind:
             return None
+        if is_direction(key) and not (
+            nxt_joined and nxt_key in self._suffixes and self._ids_for(f"{key} {nxt_key}")
+        ):
+            return None  # "the North-West province" only where that is a division's name
         if not big_kind and self._org_follows(text, toks, j):
             return None
         if key in self._never and not big_kind:

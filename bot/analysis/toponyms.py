@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis.places import LIST_GAP, Gazetteer, Mention
+from bot.analysis.places import LIST_GAP, Gazetteer, Mention, is_direction
 from bot.models import Place
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     extra = [
         Mention(a, b, text[a:b], gaz.lookup(text[a:b]))
         for a, b in places
-        if not any(_overlap(a, b, c, d) for c, d in covered)
+        if not any(_overlap(a, b, c, d) for c, d in covered) and not is_direction(text[a:b])
     ]
     extra = [m for m in extra if m.candidates]
     if extra:
