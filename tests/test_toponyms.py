@@ -36,6 +36,18 @@ def test_abbreviations_and_currencies(find):
     assert "US" not in found
 
 
+def test_dotted_abbreviations_and_an_era(find):
+    found = find("Wildfires in B.C. forced evacuations, and bushfires burned across N.S.W.")
+    assert found == {"B.C.": "CA", "N.S.W.": "AU"}
+    assert "B.C." not in find("The temple in Luxor was built in 1400 B.C. by a pharaoh.")
+
+
+def test_a_place_told_by_where_it_lies_from_another(find):
+    # the Edmonton near Cairns, not the much bigger one in Canada
+    found = find("Floods cut off Edmonton, south of Cairns, on Monday.")
+    assert found == {"Edmonton": "AU", "Cairns": "AU"}
+
+
 def test_a_compass_word_alone_is_no_place(find):
     # Iceland, Cameroon and Zambia have first-level divisions called so
     found = find("Fighting spread in the Northeast of Afghanistan, and heavy rain fell in "

@@ -31,6 +31,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,16 @@ _TRANSLIT = str.maketrans(
 _SPACES = re.compile(r"\s+")
 # What separates the names of a list: "Texas, Georgia and Washington".
 LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+# A place told by where it lies from the next one: "Edmonton, south of Cairns",
+# "Kibumba, 20 km north of Goma".
+RELATIVE_GAP = re.compile(
+    r",?\s+(?:(?:about|some|around)\s+)?(?:\d[\d,.]*\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:just\s+)?(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
+    r"(?:the\s+(?:city|town|port|capital|village)\s+of\s+)?",
+    re.IGNORECASE,
+)
+# How far a place said to lie in a direction from another may be from it.
+RELATIVE_KM = 300
 
 
 @lru_cache(maxsize=65536)
@@ -218,7 +229,8 @@ class Mention:
     candidates: list[Place]
     place: Place | None = None
     demonym: bool = False
-    cue: str | None = None  # local evidence: "prep", "suffix", "qualifier", "acronym"
+    cue: str | None = None  # local evidence: "prep", "suffix", "qualifier", "acronym",
+    # "relative" ("X, south of Y")
     weak: bool = False  # small town or common word without local evidence
     score: float = 0.0
     priors: list[float] = field(default_factory=list, repr=False)  # aligned with candidates
@@ -245,6 +257,8 @@ class _Tok:
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?|[^\W\d_][\w'’-]*")
 # A possessive inside a name: "Cox's Bazar", "King's Lynn" (the tokens leave out the 's).
 _POSSESSIVE_GAPS = ("'s ", "\u2019s ")
+# Abbreviations of a place that also write an era after a year ("500 B.C.").
+_ERAS = frozenset({"B.C."})
 _ABBREV = {"st", "ste", "mt", "ft", "dem", "rep", "pt", "sta", "sto"}
 _CONNECTORS = {
     "de", "del", "la", "le", "les", "al", "el", "of", "and", "the", "upon", "on", "am", "an",
@@ -926,6 +940,9 @@ class Gazetteer:
             )
         if acronym and text[last.end : last.end + 1] == "$":
             return None  # a currency: "US$460 million"
+        if (acronym and surface in _ERAS
+                and re.search(r"\d\s*$", text[max(0, first.start - 12) : first.start])):
+            return None  # a date: "in 500 B.C."
         if acronym:
             return Mention(
                 first.start,
@@ -1193,7 +1210,30 @@ class Gazetteer:
                     m.place = None  # a weak title word the article does not back up
         if text is not None:
             self._agree_with_list(kept, text)
+            self._place_relative(kept, text)
         return kept
+
+    @staticmethod
+    def _place_relative(mentions: list[Mention], text: str) -> None:
+        """"Edmonton, south of Cairns": the Edmonton near Cairns, not the bigger one in
+        Canada. The nearest candidate within RELATIVE_KM of the reference is taken, and the
+        frame counts as local evidence."""
+        for m, ref in pairwise(mentions):
+            if ref.place is None or ref.place.lat is None or ref.place.lon is None:
+                continue
+            if ref.place.kind not in ("city", "area", "admin1"):
+                continue
+            if not RELATIVE_GAP.fullmatch(text[m.end : ref.start]):
+                continue
+            near = [
+                (_distance_km(p.lat, p.lon, ref.place.lat, ref.place.lon), k)
+                for k, p in enumerate(m.candidates)
+                if p.lat is not None and p.lon is not None and p.kind == "city"
+            ]
+            near = [t for t in near if t[0] <= RELATIVE_KM]
+            if near:
+                m.place = m.candidates[min(near)[1]]
+                m.cue = "relative"
 
     @staticmethod
     def _agree_with_list(mentions: list[Mention], text: str) -> None:
