@@ -48,6 +48,13 @@ def test_a_place_told_by_where_it_lies_from_another(find):
     assert found == {"Edmonton": "AU", "Cairns": "AU"}
 
 
+def test_a_disease_named_after_a_place_is_no_place(find):
+    found = find("The WHO reports a Marburg virus outbreak in Kagera, Tanzania. Marburg "
+                 "haemorrhagic fever is rare. Ebola-Reston virus was found in monkeys "
+                 "shipped to Reston, Virginia.")
+    assert found == {"Kagera": "TZ", "Tanzania": "TZ", "Reston": "US", "Virginia": "US"}
+
+
 def test_a_compass_word_alone_is_no_place(find):
     # Iceland, Cameroon and Zambia have first-level divisions called so
     found = find("Fighting spread in the Northeast of Afghanistan, and heavy rain fell in "

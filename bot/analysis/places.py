@@ -578,6 +578,7 @@ class Gazetteer:
         self._place_nouns = {norm(w) for w in data["place_nouns"]}
         self._place_verbs = {norm(w) for w in data["place_verbs"]}
         self._modifiers = {norm(w) for w in data["modifiers"]}
+        self._disease_words = {norm(w) for w in data["disease_words"]}
 
     # ----- entity access ----------------------------------------------------------------------
 
@@ -966,6 +967,8 @@ class Gazetteer:
 
         if key in self._never and single and not big_kind:
             return None
+        if self.names_a_disease(text, last.end):
+            return None
         if is_direction(key) and not (
             nxt_joined and nxt_key in self._suffixes and self._ids_for(f"{key} {nxt_key}")
         ):
@@ -1069,6 +1072,12 @@ class Gazetteer:
             end = nxt.end
             surface = text[first.start : end]
         return Mention(first.start, end, surface, cands, cue=cue, weak=weak, priors=priors)
+
+    def names_a_disease(self, text: str, end: int) -> bool:
+        """The name ending at ``end`` is part of a disease's name: "Marburg virus",
+        "Marburg haemorrhagic fever", "Ebola-Reston virus"."""
+        m = re.match(r"[ -]([^\W\d_]+)", text[end : end + 20])
+        return m is not None and norm(m.group(1)) in self._disease_words
 
     def _org_follows(self, text: str, toks: list[_Tok], j: int) -> bool:
         """The name opens an organisation's name: a joined capitalised run ending in an

@@ -122,7 +122,8 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     extra = [
         Mention(a, b, text[a:b], gaz.lookup(text[a:b]))
         for a, b in places
-        if not any(_overlap(a, b, c, d) for c, d in covered) and not is_direction(text[a:b])
+        if not any(_overlap(a, b, c, d) for c, d in covered)
+        and not is_direction(text[a:b]) and not gaz.names_a_disease(text, b)
     ]
     extra = [m for m in extra if m.candidates]
     if extra:
