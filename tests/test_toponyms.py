@@ -36,6 +36,11 @@ def test_abbreviations_and_currencies(find):
     assert "US" not in found
 
 
+def test_country_codes_are_not_read_as_words(find):
+    assert find("FLOODS AND LANDSLIDES KILL 40 IN NEPAL") == {"NEPAL": "NP"}
+    assert "MAC" not in find("The MAC AIDS Fund handed a cheque to a charity in Athens.")
+
+
 def test_dotted_abbreviations_and_an_era(find):
     found = find("Wildfires in B.C. forced evacuations, and bushfires burned across N.S.W.")
     assert found == {"B.C.": "CA", "N.S.W.": "AU"}

@@ -409,9 +409,9 @@ class Gazetteer:
                 lon=point[1],
                 population=int(c.get("population") or 0),
             )
-            eid = self._add(place, names)
-            # alpha-3 codes match only as exact upper-case acronyms ("AFG", "COD")
-            self._acronyms[c["iso3"]] = eid
+            self._add(place, names)
+            # ISO alpha-3 codes are not read: in prose they are words and brands ("AND" of a
+            # headline in capitals, "MAC"); the acronyms news uses are in aliases.json
         for cc, extra in self._aliases.get("countries", {}).items():
             self._add(self.country(cc), [], preferred=extra)
         for acr, key in self._aliases.get("acronyms", {}).items():
