@@ -60,6 +60,15 @@ def test_a_disease_named_after_a_place_is_no_place(find):
     assert found == {"Kagera": "TZ", "Tanzania": "TZ", "Reston": "US", "Virginia": "US"}
 
 
+def test_a_word_of_a_longer_place_name_is_not_that_place(find):
+    # the parse reads "Eastern Creek" and "the Salinas Valley" as one place each, which the
+    # gazetteer lacks; "Creek" (a Texas town's other name) and "Salinas" are not meant
+    found = find("Horses at Eastern Creek in New South Wales were quarantined on Friday. "
+                 "Farmers in the Salinas Valley of California lost crops.")
+    assert found == {"New South Wales": "AU", "California": "US"}
+    assert find("Cases rose in Pingliang city in Gansu.") == {"Pingliang": "CN", "Gansu": "CN"}
+
+
 def test_a_compass_word_alone_is_no_place(find):
     # Iceland, Cameroon and Zambia have first-level divisions called so
     found = find("Fighting spread in the Northeast of Afghanistan, and heavy rain fell in "

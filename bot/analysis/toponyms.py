@@ -45,6 +45,15 @@ def _strong(m: Mention) -> bool:
     return bool(m.cue) or (len(m.text.split()) > 1 and not m.weak)
 
 
+def _name_words(text: str) -> bool:
+    """Only capitalised words, as the rest of one name ("Eastern" of "Eastern Creek"; not
+    "the", "city" or "Cattai and")."""
+    words = text.replace("-", " ").split()
+    if words and words[0] in ("the", "The"):
+        words = words[1:]  # "the Salinas Valley"
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
 def _qualifier_place(gaz: Gazetteer, m: Mention) -> Place | None:
     """The container 'Helmand' of 'Lashkar Gah, Helmand' once Lashkar Gah is resolved."""
     q, inner = m.qualifier, m.place
@@ -94,7 +103,14 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
         contradicted = not framed and any(a <= m.start and inner_end <= b and not (
             m.cue == "acronym" or ((a < m.start or inner_end < b) and m.place.kind != "city")
         ) for a, b in others)
-        keep.append(tagged or (_strong(m) and not contradicted))
+        # a word inside a longer place name the gazetteer lacks is not that place:
+        # "Eastern Creek" is not the Creek of Texas, "Mad Cow" not Mad in Hungary
+        inside = (m.place.kind in ("city", "admin1", "area") and m.cue != "suffix"
+                  and " " not in inner_text) and any(
+            a <= m.start and inner_end <= b and (a < m.start or inner_end < b)
+            and _name_words(text[a : m.start] + " " + text[inner_end:b])
+            for a, b in places)
+        keep.append((tagged or (_strong(m) and not contradicted)) and not inside)
     # A name listed beside a place is a place too, whatever the NER calls it:
     # "in Botswana, Mozambique and South Africa", "flights into Darfur and Malakal".
     changed = True
