@@ -175,6 +175,9 @@ def test_people_displaced_by_a_fresh_cause_are_news_a_standing_figure_is_not(ana
     standing = "More than two million people are displaced in Sudan, the United Nations says."
     assert "displacement" in types(analyzer, fresh)
     assert "displacement" not in types(analyzer, standing)
+    # being evacuated is something done to people today, not a state they are in
+    assert "displacement" in types(analyzer, "Thousands of residents are evacuated from "
+                                             "Valencia.")
 
 
 def test_a_ban_vetoes_what_it_bans_not_what_came_before(analyzer):

@@ -368,6 +368,7 @@ def is_factual(token: Token, etype: str) -> bool:
             break
     if (
         etype == "displacement"
+        and not token.lower_.startswith("evacuat")  # "900,000 are evacuated": an action
         and not TIME_ANCHOR.search(token.sent.text)
         and not FRESH_CAUSE.search(token.sent.text)
         and any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
