@@ -286,3 +286,11 @@ def test_what_the_clause_presupposes_exists_whatever_it_says(
 ):
     assert etype in types(analyzer, presupposed)
     assert etype not in types(analyzer, not_news)
+
+
+def test_an_event_long_before_the_news_is_background_the_dated_event_is_not(analyzer):
+    # Written for this test: "N years since/after X" dates X well before today's news.
+    assert "disaster" not in types(analyzer, "Tacloban marks one year since Typhoon Haiyan")
+    assert "disaster" in types(analyzer, "An earthquake destroyed hundreds of buildings in "
+                                         "Antakya on Monday, a month after a smaller quake "
+                                         "hit the region.")

@@ -45,6 +45,7 @@ from bot.analysis.factuality import (
     dated_in_the_past,
     governing_words,
     is_factual,
+    long_before,
     own_clause,
     record_of,
     trigger_token,
@@ -377,7 +378,7 @@ class EventExtractor:
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
-                if record_of(token, s.text) or dated_in_the_past(
+                if record_of(token, s.text) or long_before(token) or dated_in_the_past(
                     doc, token, ctx.reference_year, ctx.published
                 ):
                     continue

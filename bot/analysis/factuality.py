@@ -277,6 +277,25 @@ def record_of(trigger: Token, sentence: str) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in clause.children)
 
 
+# Spans of time that put what follows "after" or "since" well before the clause's own time.
+LONG_UNITS = frozenset({"month", "year", "decade"})
+
+
+def long_before(trigger: Token) -> bool:
+    """The trigger lies in "N months after …" or "one year since …": what it names happened
+    that long before the clause's news ("recaptured nine months after escaping during an
+    ambush", "Tacloban marks one year since Typhoon Haiyan"); the clause's own event, which
+    the phrase dates, is untouched ("killed …, a month after a similar attack")."""
+    for anc in trigger.ancestors:
+        if anc.dep_ != "prep" or anc.lower_ not in ("after", "since"):
+            continue
+        spans = [c for c in anc.children if c.dep_ == "npadvmod"]
+        spans += [c for c in anc.head.children if c.dep_ == "npadvmod" and c.i == anc.i - 1]
+        if any(c.lemma_.lower() in LONG_UNITS for c in spans):
+            return True
+    return False
+
+
 def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
     """The noun is, or sits inside, the subject of one of the given clauses."""
     for t in (noun, *noun.ancestors):
