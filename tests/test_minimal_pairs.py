@@ -294,3 +294,22 @@ def test_an_event_long_before_the_news_is_background_the_dated_event_is_not(anal
     assert "disaster" in types(analyzer, "An earthquake destroyed hundreds of buildings in "
                                          "Antakya on Monday, a month after a smaller quake "
                                          "hit the region.")
+
+
+def test_an_event_word_inside_a_name_is_no_event(analyzer):
+    # Written for this test: "Liberation" of an armed group's name is no capture.
+    named = ("Talks in Doha covered operations against the Democratic Forces for the "
+             "Liberation of Rwanda in North Kivu.")
+    assert "capture" not in types(analyzer, named)
+    assert "capture" in types(analyzer, "Rebels announce the liberation of Kalehe in South "
+                                        "Kivu province.")
+
+
+def test_seizing_a_ship_named_by_a_pronoun_is_no_capture(analyzer):
+    # Written for this test.
+    ship = ("Iran releases a Marshall Islands-flagged tanker and its crew after seizing it "
+            "last Friday in the Strait of Hormuz.")
+    port = "Iran releases the tanker after its forces seized the port of Bandar Abbas on Friday."
+    assert "capture" not in types(analyzer, ship)
+    assert "capture" in types(analyzer, port)
+

@@ -370,6 +370,8 @@ class EventExtractor:
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if token is None or not is_factual(token, hit.trigger.type):
                     continue
+                if hit.trigger.type != "disaster" and _in_a_name(token):
+                    continue  # "the Democratic Forces for the Liberation of Rwanda"
                 if hit.trigger.type == "capture" and (
                     _capture_of_nothing(token) or _takes_goods(token)
                 ):
@@ -762,8 +764,8 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
 
 def _takes_goods(token: Token) -> bool:
     """What a capture verb takes is a vessel, goods or money: its object, the object's
-    apposition ("seizes the Marinette, the last vessel of the flotilla") or what the object
-    is of ("seize 400 kg of cocaine")."""
+    apposition ("seizes the Marinette, the last vessel of the flotilla"), what the object
+    is of ("seize 400 kg of cocaine"), or for a pronoun a noun before it in the sentence."""
     if token.pos_ == "VERB":
         taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
     else:
@@ -771,7 +773,21 @@ def _takes_goods(token: Token) -> bool:
     for obj in list(taken):
         taken += [c for c in obj.children if c.dep_ == "appos"]
         taken += _of_objects(obj)  # "control of", "400 kg of"
+        if obj.lower_ in ("it", "them"):  # "releases a tanker … after seizing it"
+            taken += [t for t in token.sent if t.i < token.i and t.pos_ == "NOUN"]
     return any(SEIZED_GOODS.fullmatch(t.text) for t in taken)
+
+
+def _in_a_name(token: Token) -> bool:
+    """The trigger word is part of a proper name: capitalised inside a sentence that is not
+    written in Title Case, and tagged a proper noun ("Forces for the Liberation of Rwanda",
+    "Popular Resistance Committees"). A storm's name is the disaster itself ("Typhoon
+    Kalmaegi"): the caller leaves disasters out."""
+    if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.i == token.sent.start:
+        return False
+    plain = [t for t in token.sent if t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") and t.is_alpha
+             and len(t) > 3 and t.i != token.sent.start]
+    return bool(plain) and sum(t.text[0].isupper() for t in plain) < 0.5 * len(plain)
 
 
 def _of_objects(token: Token) -> list[Token]:
