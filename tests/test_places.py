@@ -152,6 +152,13 @@ def test_second_level_divisions(gaz: Gazetteer, text: str, surface: str, where) 
     assert (place.country, place.admin1) == where
 
 
+def test_a_storms_name_is_no_place(gaz: Gazetteer) -> None:
+    found = places(gaz, "Hurricane Melissa Batters Jamaica")
+    assert found.keys() == {"Jamaica"}
+    assert places(gaz, "Typhoon Kalmaegi hit Cebu; Storm Amy reached Ireland.").keys() == {
+        "Cebu", "Ireland"}
+
+
 def test_names_with_a_possessive(gaz: Gazetteer) -> None:
     found = places(gaz, "Boats landed near Cox’s Bazar; the flood reached King's Lynn and "
                         "Hawke's Bay, while Russia's army shelled Kharkiv.")

@@ -579,6 +579,7 @@ class Gazetteer:
         self._place_verbs = {norm(w) for w in data["place_verbs"]}
         self._modifiers = {norm(w) for w in data["modifiers"]}
         self._disease_words = {norm(w) for w in data["disease_words"]}
+        self._storms = {norm(w) for w in data["storms"]}
 
     # ----- entity access ----------------------------------------------------------------------
 
@@ -977,6 +978,11 @@ class Gazetteer:
             return None
         if key in self._never and not big_kind:
             return None
+        # A storm's name is no place: "Hurricane Melissa" (nor is Hurricane, Utah, there)
+        if single and key in self._storms and nxt_joined and nxt is not None and nxt.cap:
+            return j + 2
+        if prev is not None and prev_key in self._storms and self._joined(text, prev, first):
+            return j + 1
         # A title before the name makes it a person: "President Kenyatta", "Mr. Paris"
         if (
             prev is not None
