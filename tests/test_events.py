@@ -250,6 +250,11 @@ def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(analyzer, "Islamic State militants attack a checkpoint in Cape Town, killing "
                            "three soldiers, police said on Friday evening in a statement.")
     assert "Islamic" not in places(events, "attack") and "Cape" not in places(events, "attack")
+    # a government department is no French-style département
+    events = run(analyzer, "The U.S. State Department issued travel warnings on Monday, "
+                           "advising citizens to avoid areas affected by the floods.",
+                 "U.S. and U.K. governments warn citizens against travel to areas hit by floods")
+    assert all("Department" not in p.name for e in events for p in e.places)
 
 
 def test_a_truce_is_placed_in_its_war_zone_not_at_the_venue(analyzer):

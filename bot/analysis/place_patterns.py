@@ -30,9 +30,10 @@ _AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties
 
 
 # Capitalised as part of a name ("Orakzai District", "Intan Jaya Regency"). Not "State"
-# ("Islamic State"), "Town" ("Cape Town") or other words that end names of other things.
+# ("Islamic State"), "Town" ("Cape Town"), "Department" ("State Department", "Police
+# Department") or other words that end names of other things.
 _TITLE_NOUNS = (r"Districts?|Governorates?|Regency|Provinces?|County|Counties|Prefectures?|"
-                r"Municipality|Oblasts?|Raions?|Departments?|Regions?|Villages?|Camps?|"
+                r"Municipality|Oblasts?|Raions?|Regions?|Villages?|Camps?|"
                 r"Townships?|Islands?|Mountains?")
 
 
