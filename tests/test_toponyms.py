@@ -119,6 +119,18 @@ def test_a_country_found_right_counts_as_the_right_place_whatever_its_point():
     assert report.to_json()["place_accuracy"] == round(2 / 3, 4)
 
 
+def test_a_region_found_right_counts_as_the_right_place_whatever_its_point():
+    from bot.analysis.evaluate_places import GeoArticle, GoldToponym
+    from bot.models import Place
+
+    text = "Cases rose across Europe and in Africa."
+    gold = [GoldToponym(18, 24, "Europe", 51.0, 17.5), GoldToponym(32, 38, "Africa", 2.0, 16.0)]
+    found = [(18, 24, Place("region:europe", "Europe", "region", lat=48.7, lon=9.1)),
+             (32, 38, Place("region:europe", "Europe", "region", lat=48.7, lon=9.1))]
+    report = score_toponyms([GeoArticle("a", text, gold)], lambda _: found)
+    assert (report.tp, report.within, report.right_place) == (2, 0, 1)
+
+
 def test_names_listed_together_are_places_of_one_kind(find):
     states = find("Cases were reported in the states of Texas, Georgia, Oregon and Washington.")
     assert states.get("Georgia") == "US" and states.get("Washington") == "US"

@@ -5,8 +5,9 @@ coordinates of the place meant. Mention precision, recall and F1 count exact spa
 is the share of correctly found mentions resolved within 161 km (100 miles) of the gold
 point. For a country or a province that point is a convention (GeoVirus takes Wikipedia's:
 40° N 100° W for the United States, where GeoNames-derived data say 38° N 97° W), so beside
-it we count the mentions resolved to the right place: within 161 km, or a country or
-first-level division that holds the gold point (by the GeoNames city nearest to it).
+it we count the mentions resolved to the right place: within 161 km, or a country,
+first-level division or region that holds the gold point (by the GeoNames city nearest to
+it; a region by its member countries).
 In the published file every ``start``/``end`` is one past the name's real offset,
 which `load_geovirus` corrects (and checks against the text).
 """
@@ -138,11 +139,20 @@ class NearestCity:
 
 
 def _holds(place: Place, where: tuple[str, str] | None) -> bool:
-    """Whether a country or admin1 ``place`` is the one the gold point lies in."""
+    """Whether a country, admin1 or region ``place`` is one the gold point lies in (a region
+    by its member countries: "Europe" holds a point in Poland)."""
     if where is None:
         return False
     if place.kind == "country":
         return place.country == where[0]
+    if place.kind == "region":
+        from bot.analysis.places import get_gazetteer
+        from bot.analysis.regions import contains
+
+        try:
+            return contains(place.key, get_gazetteer().country(where[0]))
+        except KeyError:
+            return False
     return place.kind == "admin1" and place.key == f"admin1:{where[1]}"
 
 
@@ -171,7 +181,9 @@ def score_toponyms(
             if d <= ACC_KM:
                 report.within += 1
                 report.right_place += 1
-            elif place.kind in ("country", "admin1") and _holds(place, nearest.at(g.lat, g.lon)):
+            elif place.kind in ("country", "admin1", "region") and _holds(
+                place, nearest.at(g.lat, g.lon)
+            ):
                 report.right_place += 1
             else:
                 report.far[(g.name, f"{place.name}, {place.country or '-'}")] += 1
@@ -190,7 +202,7 @@ def format_toponym_report(report: ToponymReport, *, verbose: bool = True) -> str
         f"mention F1        {report.f1:.3f}",
         f"Acc@161           {report.acc161:.3f}  ({report.within} of {report.tp})",
         f"right place       {report.place_accuracy:.3f}  ({report.right_place} of {report.tp}: "
-        "within 161 km, or the country or province holding the gold point)",
+        "within 161 km, or the country, province or region holding the gold point)",
     ]
     if verbose:
         for title, counter in (("found, not gold", report.false_positives),
