@@ -313,3 +313,12 @@ def test_seizing_a_ship_named_by_a_pronoun_is_no_capture(analyzer):
     assert "capture" not in types(analyzer, ship)
     assert "capture" in types(analyzer, port)
 
+
+def test_a_headline_label_frames_the_headline(analyzer):
+    # Written for this test: "Study:" makes the headline a finding, a country does not.
+    body = "Researchers at the university said the storms now carry more rain."
+    assert "disaster" not in types(
+        analyzer, body, title="Study: cyclones hitting Madagascar are getting wetter")
+    assert "disaster" in types(
+        analyzer, body, title="Madagascar: cyclone kills 12 in Toamasina")
+

@@ -188,13 +188,22 @@ class EventExtractor:
     def _sentences(article: Article) -> list[Sentence]:
         # Title pieces keep offsets into the title (paragraph -1); a semicolon or a colon
         # joins separate headlines: "Militants seize X; thousands flee toward Y".
+        # A short label before a colon stays with its headline, which it frames ("Study:
+        # cyclones are getting wetter", "Review: …").
         out: list[Sentence] = []
+        label_at: int | None = None
         for m in re.finditer(r"[^;:|]+", article.title):
             piece = m.group(0)
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                start = m.start() + lead
-                out.append(Sentence(piece.strip(), start, start + len(piece.strip()), -1))
+            if not piece.strip():
+                continue
+            lead = len(piece) - len(piece.lstrip())
+            start = m.start() + lead if label_at is None else label_at
+            end = m.start() + len(piece.rstrip())
+            if article.title[m.end() : m.end() + 1] == ":" and len(piece.split()) <= 2:
+                label_at = start
+                continue
+            label_at = None
+            out.append(Sentence(article.title[start:end], start, end, -1))
         for s in split_sentences(article.text)[:MAX_SENTENCES]:
             if len(s.text) > MAX_SENTENCE_CHARS:
                 s = Sentence(s.text[:MAX_SENTENCE_CHARS], s.start, s.start + MAX_SENTENCE_CHARS,
@@ -416,6 +425,9 @@ class EventExtractor:
         )
         clause = _SPATIAL.sub(" ", own_clause(token, target))
         above = governing_words(token)
+        label = _LABEL.match(token.sent.text)
+        if label:  # "Study: cyclones hitting Madagascar are getting wetter"
+            above = f"{label.group(1)} {above}"
         if HISTORY.search(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
             return True
         if HISTORY.search(above) or RETROSPECTIVE.search(above) or SIMULATION.search(above):
@@ -717,6 +729,10 @@ _SPATIAL = re.compile(
     r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?[\w'’-]+",
     re.IGNORECASE,
 )
+
+
+# A headline's label before a colon frames all of it: "Study: …", "Review: …".
+_LABEL = re.compile(r"\s*([A-Za-z][\w' -]{1,30}?)\s*:\s")
 
 
 def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
