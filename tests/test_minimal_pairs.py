@@ -322,3 +322,15 @@ def test_a_headline_label_frames_the_headline(analyzer):
     assert "disaster" in types(
         analyzer, body, title="Madagascar: cyclone kills 12 in Toamasina")
 
+
+def test_a_refugee_camp_as_the_place_of_a_raid_is_no_refugee_policy(analyzer):
+    # Written for this test.
+    raid = ("A ceasefire between Israel and Hamas took effect in the Gaza Strip on Sunday, "
+            "opening the way for the release of hostages and prisoners. In the occupied West "
+            "Bank, Israeli forces launched a large military operation in the city of Jenin on "
+            "Tuesday, with drone strikes and armoured vehicles entering the refugee camp.")
+    found = types(analyzer, raid)
+    assert "attack" in found and "refugee_policy" not in found
+    closure = "Kenya closes the Dadaab refugee camp and orders its residents to return to Somalia."
+    assert "refugee_policy" in types(analyzer, closure)
+

@@ -387,6 +387,8 @@ class EventExtractor:
                     continue
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
                     continue
+                if hit.trigger.type == "refugee_policy" and _camp_as_place(token):
+                    continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
                 if record_of(token, s.text) or long_before(token) or dated_in_the_past(
@@ -792,6 +794,28 @@ def _takes_goods(token: Token) -> bool:
         if obj.lower_ in ("it", "them"):  # "releases a tanker … after seizing it"
             taken += [t for t in token.sent if t.i < token.i and t.pos_ == "NOUN"]
     return any(SEIZED_GOODS.fullmatch(t.text) for t in taken)
+
+
+# Where a camp is only the place something happens: "armoured vehicles entering the refugee
+# camp", "a strike on … in the camp".
+_CAMP_PLACE_VERBS = frozenset({
+    "enter", "storm", "raid", "strike", "hit", "attack", "shell", "bomb", "surround",
+    "besiege", "reach", "visit", "target", "pound",
+})
+_CAMP_PLACE_PREPS = frozenset({"in", "at", "into", "inside", "near", "around", "outside"})
+
+
+def _camp_as_place(token: Token) -> bool:
+    """A refugee camp named as the place of something else is no refugee policy ("vehicles
+    entering the refugee camp"); what a government does to a camp is ("closes the camp")."""
+    if token.dep_ == "compound" and token.head.lemma_.lower() == "camp":
+        token = token.head  # "refugee" of "the refugee camp"
+    if token.lemma_.lower() != "camp":
+        return False
+    head = token.head
+    if token.dep_ == "pobj":
+        return head.lower_ in _CAMP_PLACE_PREPS
+    return token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _CAMP_PLACE_VERBS
 
 
 def _in_a_name(token: Token) -> bool:
