@@ -334,3 +334,13 @@ def test_a_refugee_camp_as_the_place_of_a_raid_is_no_refugee_policy(analyzer):
     closure = "Kenya closes the Dadaab refugee camp and orders its residents to return to Somalia."
     assert "refugee_policy" in types(analyzer, closure)
 
+
+def test_what_a_judge_finds_is_a_verdict_what_a_governor_reports_is_news(analyzer):
+    # Written for this test: the speaker's title decides the frame.
+    judge = ("Judge Maria Lopez said the army had burned villages in Quiche, forcing tens of "
+             "thousands of people to flee into the mountains.")
+    governor = ("Governor Maria Lopez said floods had forced tens of thousands of people to "
+                "flee their homes in Quiche on Monday.")
+    assert "displacement" not in types(analyzer, judge)
+    assert "displacement" in types(analyzer, governor)
+

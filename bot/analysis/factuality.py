@@ -213,7 +213,8 @@ def governing_words(tok: Token) -> str:
     """The words of the clauses above the trigger's own: each governing verb with its
     subject and objects ("the army denies reports [that rebels seized …]", "photographs
     [of the siege] go on show"). Under a verb of saying only the head noun of who says it
-    counts: "…, a study says" governs, "…, a court official says" is only a source."""
+    counts, with a named speaker's title: "…, a study says" and "Judge Barrios said …"
+    govern, "…, a court official says" is only a source."""
     head = clause_head(tok)
     words: list[str] = []
     for anc in head.ancestors:
@@ -222,6 +223,9 @@ def governing_words(tok: Token) -> str:
         subjects = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass")]
         if anc.lemma_.lower() in REPORTING_HEADS:
             words += [s.text for s in subjects]
+            # and the title of a named speaker: "Judge Yassmín Barrios said …"
+            words += [c.text for s in subjects if s.pos_ == "PROPN"
+                      for c in s.children if c.dep_ == "compound"]
             continue
         words.append(anc.text)
         for c in anc.children:
