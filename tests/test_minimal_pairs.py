@@ -344,3 +344,13 @@ def test_what_a_judge_finds_is_a_verdict_what_a_governor_reports_is_news(analyze
     assert "displacement" not in types(analyzer, judge)
     assert "displacement" in types(analyzer, governor)
 
+
+def test_a_return_home_and_a_standing_count_are_no_displacement(analyzer):
+    # Written for this test.
+    returned = ("About 4.5 million people have returned to their home areas after being "
+                "displaced, while about 3.7 million remain internally displaced.")
+    assert "displacement" not in types(analyzer, returned)
+    fresh = ("Thousands of families were displaced from their homes in Goma on Monday, weeks "
+             "after they had returned.")
+    assert "displacement" in types(analyzer, fresh)
+

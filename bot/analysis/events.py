@@ -442,8 +442,8 @@ class EventExtractor:
             SIMULATION.search(clause)
         ):
             return True
-        if etype == "displacement" and RETURNS.search(clause):
-            return True
+        if etype == "displacement" and (RETURNS.search(clause) or RETURNS.search(above)):
+            return True  # "… have returned home after being displaced"
         if etype in ("attack", "civilian_harm") and (AVERTED.search(clause)
                                                       or AVERTED.search(above)):
             return True  # "police defuse a bomb near the market"

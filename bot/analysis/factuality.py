@@ -394,10 +394,11 @@ def is_factual(token: Token, etype: str) -> bool:
         and not token.lower_.startswith("evacuat")  # "900,000 are evacuated": an action
         and not TIME_ANCHOR.search(token.sent.text)
         and not FRESH_CAUSE.search(token.sent.text)
-        and any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
-                for c in token.children)
+        and (any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
+                 for c in token.children)
+             or (token.dep_ in ("acomp", "oprd") and token.head.lemma_.lower() == "remain"))
     ):
-        return False  # "two million are displaced": a standing figure, not news
+        return False  # "two million are (remain) displaced": a standing figure, not news
     if etype in ("ceasefire", "refugee_policy") and token.pos_ in ("NOUN", "PROPN"):
         # "the ceasefire could collapse", "should have their asylum claims processed": what
         # happens to a truce or to refugees is said by the verb, not by the noun
