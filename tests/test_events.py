@@ -112,6 +112,17 @@ def test_old_events_are_history(analyzer):
     assert run(analyzer, text, published=date(2024, 1, 5)) == []
 
 
+def test_an_undated_article_dates_a_life_story_by_its_year(analyzer):
+    # No publication date: the year comes from the text, and an event dated by its year
+    # alone is background; one dated by the day is the news.
+    story = ("When Grace Ajok fled the town of Yei in 2016, she carried her daughter and a "
+             "dictionary. Today she teaches in the settlement.")
+    assert run(analyzer, story, published=None) == []
+    news = ("Thousands of residents fled the town of Yei on Sunday as fighting reached its "
+            "outskirts. The civil war began in 2013.")
+    assert "displacement" in kinds(run(analyzer, news, published=None))
+
+
 def test_most_of_whom_does_not_hide_an_old_date(analyzer):
     # "the worst floods since 1950" compares; "most of whom fled in 2017" dates the flight
     text = ("Half a million refugees live in the camps near the border, most of whom fled "

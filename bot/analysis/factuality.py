@@ -170,6 +170,14 @@ MONTH_YEAR = re.compile(
 )
 
 
+# "in 2016", "in the summer of 2011", "in early 2015": an event dated by its year alone.
+IN_A_YEAR = re.compile(
+    r"\bin (?:(?:the )?(?:(?:early|late|mid|summer|winter|spring|autumn|fall)[\w -]{0,10}? )"
+    r"(?:of )?)?$",
+    re.IGNORECASE,
+)
+
+
 LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b",
                        re.IGNORECASE)
 
@@ -327,6 +335,10 @@ def dated_in_the_past(
         if SINCE_YEAR.search(text[: m.start()]):
             continue
         if year < reference_year - 1 or (year == reference_year - 1 and month > 2):
+            old.append(m.start())
+        elif published is None and IN_A_YEAR.search(text[: m.start()]):
+            # Undated article, year taken from its text: news dates its own event by the
+            # day; "when she fled Yei in 2016" dates a life story.
             old.append(m.start())
     for m in LAST_YEAR.finditer(text):
         if month > 2:
