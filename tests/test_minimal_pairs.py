@@ -354,3 +354,11 @@ def test_a_return_home_and_a_standing_count_are_no_displacement(analyzer):
              "after they had returned.")
     assert "displacement" in types(analyzer, fresh)
 
+
+def test_an_attempt_to_storm_is_a_protest_a_plan_to_march_is_not(analyzer):
+    # Written for this test.
+    assert "protest" in types(
+        analyzer, "Protesters attempt to storm the parliament in Tbilisi and clash with police.")
+    assert "protest" not in types(
+        analyzer, "Opposition parties plan to hold a march to the parliament in Tbilisi next week.")
+

@@ -85,6 +85,9 @@ FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
     "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
                        "prepare", "set", "intend", "call"},
     "ceasefire": {"agree", "announce", "declare", "sign", "decide"},
+    # an attempt to storm a building is itself a protest ("protesters attempt to storm the
+    # palace and clash with police")
+    "protest": {"try", "attempt"},
 }
 
 
