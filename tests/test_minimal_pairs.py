@@ -362,3 +362,13 @@ def test_an_attempt_to_storm_is_a_protest_a_plan_to_march_is_not(analyzer):
     assert "protest" not in types(
         analyzer, "Opposition parties plan to hold a march to the parliament in Tbilisi next week.")
 
+
+def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
+    # Written for this test.
+    week = ("Thousands of families fled east toward Mullaitivu in the past week as the "
+            "fighting drew closer, the Red Cross said.")
+    past = ("Separatist groups have carried out small bombings in Sindh in the past, mostly "
+            "targeting railway lines.")
+    assert "displacement" in types(analyzer, week)
+    assert "attack" not in types(analyzer, past)
+
