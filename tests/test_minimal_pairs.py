@@ -372,3 +372,12 @@ def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     assert "displacement" in types(analyzer, week)
     assert "attack" not in types(analyzer, past)
 
+
+def test_a_purpose_is_done_what_is_blocked_is_not(analyzer):
+    # Written for this test: "blocked roads to protest" protests; "blocked … to stop" stops.
+    assert "protest" in types(
+        analyzer, "On Saturday, hundreds of young people blocked roads in Makurdi to protest "
+                  "the killings.")
+    assert "protest" not in types(
+        analyzer, "Police blocked roads in Makurdi to stop protesters from marching.")
+

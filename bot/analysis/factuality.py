@@ -468,6 +468,8 @@ def is_factual(token: Token, etype: str) -> bool:
             return False
         if i == 0 or path[i - 1].dep_ in ("conj", "parataxis"):
             continue  # a verb beside the event ("blocked the road and clashed") is no frame
+        if _purpose(path[i - 1]) and lemma not in HYPOTHETICAL_HEADS:
+            continue  # what it is done for is done: "blocked roads to protest the killings"
         if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
             return _negated_by_failure(tok)
         if lemma in BAN_HEADS and i > 0 and path[i - 1].dep_ in ("dobj", "nsubjpass"):
@@ -479,6 +481,12 @@ def is_factual(token: Token, etype: str) -> bool:
         if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
             return False
     return True
+
+
+def _purpose(clause: Token) -> bool:
+    """An infinitive of purpose: "… to protest the killings" under the act it explains."""
+    return clause.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _content_clause(verb: Token) -> bool:
