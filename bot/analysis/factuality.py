@@ -431,6 +431,15 @@ def is_factual(token: Token, etype: str) -> bool:
                 for c in verb.children
             ):
                 return False  # opposition proposals and campaigners' demands are not policy
+    if (
+        etype == "protest"
+        and token.dep_ == "nsubj"
+        and token.lemma_.lower() in ("protester", "protestor", "demonstrator", "marcher")
+        and token.head.lemma_.lower() in ("plan", "prepare", "intend", "threaten")
+    ):
+        # "protesters plan to march next week": the protest is still a plan ("protesters
+        # demand his resignation" is the protest itself)
+        return False
     path: list[Token] = [token]
     cur = token
     while cur.head.i != cur.i:
