@@ -69,6 +69,14 @@ def test_a_word_of_a_longer_place_name_is_not_that_place(find):
     assert find("Cases rose in Pingliang city in Gansu.") == {"Pingliang": "CN", "Gansu": "CN"}
 
 
+def test_big_islands_are_places(find):
+    # an island named in a frame stands even where the small NER reads a person or a group
+    assert find("A tsunami hit the Indonesian island of Java on Monday.") == {"Java": "ID"}
+    assert find("Typhoon hits Luzon; evacuations in the Visayas and Mindanao.") == {
+        "Luzon": "PH", "Visayas": "PH", "Mindanao": "PH"}
+    assert find("An earthquake struck Kyushu and Shikoku.") == {"Kyushu": "JP", "Shikoku": "JP"}
+
+
 def test_a_compass_word_alone_is_no_place(find):
     # Iceland, Cameroon and Zambia have first-level divisions called so
     found = find("Fighting spread in the Northeast of Afghanistan, and heavy rain fell in "

@@ -96,10 +96,11 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
         tagged = any(_overlap(m.start, inner_end, a, b) for a, b in places)
         # the whole name is a person's or an organisation's ("Jordan", "Georgia Power");
         # a place inside a longer name still names the place ("the U.S. Centers for …"),
-        # and so does a country or province in a place frame ("the state of Uttar Pradesh"),
+        # and so does a country, province or named area in a place frame ("the state of
+        # Uttar Pradesh", "the island of Java"),
         # and a place told by where it lies ("Edmonton, south of Cairns")
         framed = m.cue == "relative" or (
-            m.cue in ("prep", "suffix") and m.place.kind in ("country", "admin1"))
+            m.cue in ("prep", "suffix") and m.place.kind in ("country", "admin1", "area"))
         contradicted = not framed and any(a <= m.start and inner_end <= b and not (
             m.cue == "acronym" or ((a < m.start or inner_end < b) and m.place.kind != "city")
         ) for a, b in others)
