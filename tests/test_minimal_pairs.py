@@ -385,3 +385,13 @@ def test_a_purpose_is_done_what_is_blocked_is_not(analyzer):
     assert "protest" not in types(
         analyzer, "Police blocked roads in Makurdi to stop protesters from marching.")
 
+
+def test_the_largest_attack_since_the_war_began_is_news_a_running_toll_is_not(analyzer):
+    # Written for this test: a superlative compares with the past; "since" alone dates.
+    largest = ("The Russian army launched the largest drone attack since the start of the war "
+               "on Kyiv overnight, killing three people.")
+    toll = ("At least 70 Palestinians have been killed by Israeli troops in Jenin since the "
+            "start of the year.")
+    assert "attack" in types(analyzer, largest)
+    assert types(analyzer, toll) == set()
+

@@ -430,9 +430,9 @@ class EventExtractor:
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
             above = f"{label.group(1)} {above}"
-        if HISTORY.search(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
+        if _history(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
             return True
-        if HISTORY.search(above) or RETROSPECTIVE.search(above) or SIMULATION.search(above):
+        if _history(above) or RETROSPECTIVE.search(above) or SIMULATION.search(above):
             return True  # "…mark the anniversary of [the massacre]", "a study says"
         if DENIED_CLAIM.search(clause) or DENIED_CLAIM.search(above) or _denied_by(token):
             return True
@@ -731,6 +731,23 @@ _SPATIAL = re.compile(
     r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?[\w'’-]+",
     re.IGNORECASE,
 )
+
+
+# A superlative before "since …" compares today's event with the past ("the largest drone
+# attack since the start of the war"); it does not date it.
+_SUPERLATIVE = re.compile(
+    r"\b(?:first|largest|biggest|deadliest|bloodiest|worst|heaviest|highest|most|strongest|"
+    r"fiercest|greatest|longest|lowest)\b",
+    re.IGNORECASE)
+
+
+def _history(text: str) -> bool:
+    """A history word in ``text``, not counting "since …" after a superlative."""
+    for m in HISTORY.finditer(text):
+        if m.group(0).lower().startswith("since") and _SUPERLATIVE.search(text[: m.start()]):
+            continue
+        return True
+    return False
 
 
 # A headline's label before a colon frames all of it: "Study: …", "Review: …".
