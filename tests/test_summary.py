@@ -30,3 +30,10 @@ def test_summary_prefers_event_evidence():
 def test_summary_of_a_single_sentence_text():
     assert summarize("Only one sentence here about floods in the valley.") == (
         "Only one sentence here about floods in the valley.")
+
+
+def test_a_heading_line_does_not_run_into_the_next_sentence():
+    text = ("Floods force hundreds from homes in Fife\n\nHundreds of residents were evacuated "
+            "from their homes in Kirkcaldy on Sunday after the river burst its banks.")
+    s = summarize(text)
+    assert "in Fife. Hundreds of residents" in s

@@ -29,6 +29,12 @@ def _content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
 
 
+def _closed(sentence: str) -> str:
+    """A heading or a line without final punctuation ends with a full stop in the summary,
+    so it does not run into the next sentence ("… in Fife Hundreds of residents …")."""
+    return sentence if sentence.rstrip()[-1:] in '.!?…"”’)' else sentence.rstrip() + "."
+
+
 def summarize(
     text: str, title: str = "", events: Sequence[Event] = (), max_sentences: int = 3
 ) -> str:
@@ -86,5 +92,5 @@ def summarize(
             if i not in chosen and length + len(sentences[i].text) <= MAX_CHARS + 120:
                 chosen.append(i)
                 break
-    text_out = " ".join(sentences[i].text for i in sorted(chosen))
+    text_out = " ".join(_closed(sentences[i].text) for i in sorted(chosen))
     return text_out if len(text_out) <= MAX_CHARS + 120 else text_out[: MAX_CHARS + 117] + "…"
