@@ -395,3 +395,12 @@ def test_the_largest_attack_since_the_war_began_is_news_a_running_toll_is_not(an
     assert "attack" in types(analyzer, largest)
     assert types(analyzer, toll) == set()
 
+
+def test_fire_on_protesters_is_a_protest_fire_on_a_market_an_attack(analyzer):
+    # Written for this test (labelling rule 5: protesters shot dead are protest and harm).
+    marchers = types(analyzer, "Guards open fire on marchers in Antananarivo, killing at "
+                               "least 25 people.")
+    market = types(analyzer, "Gunmen opened fire on a market in Maiduguri, killing 12 people.")
+    assert "protest" in marchers and "attack" not in marchers
+    assert "attack" in market and "protest" not in market
+

@@ -381,6 +381,11 @@ class EventExtractor:
                     continue
                 if hit.trigger.type != "disaster" and _in_a_name(token):
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
+                if hit.trigger.type == "attack" and _fired_on_protesters(token):
+                    # "police open fire on protesters": a protest met with force (labelling
+                    # rule 5), not an armed attack
+                    hit = TriggerHit(Trigger("protest", _NO_PATTERN, hit.trigger.strength),
+                                     hit.start, hit.end, hit.text, set(hit.tags))
                 if hit.trigger.type == "capture" and (
                     _capture_of_nothing(token) or _takes_goods(token)
                 ):
@@ -833,6 +838,23 @@ def _camp_as_place(token: Token) -> bool:
     if token.dep_ == "pobj":
         return head.lower_ in _CAMP_PLACE_PREPS
     return token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _CAMP_PLACE_VERBS
+
+
+_PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher", "rally",
+                         "protest", "demonstration", "march"})
+
+
+def _fired_on_protesters(token: Token) -> bool:
+    """The trigger's target ("on", "at", "into" or the object) is people protesting or
+    their gathering: "guards open fire on marchers", "police fired into the rally"."""
+    for t in (token, token.head):
+        for c in t.children:
+            targets = [c] if c.dep_ == "dobj" else (
+                [p for p in c.children if p.dep_ == "pobj"]
+                if c.dep_ == "prep" and c.lower_ in ("on", "at", "into") else [])
+            if any(x.lemma_.lower() in _PROTESTERS for x in targets):
+                return True
+    return False
 
 
 def _in_a_name(token: Token) -> bool:
