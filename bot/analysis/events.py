@@ -29,10 +29,13 @@ from bot.analysis.factuality import (
     ALLEGED,
     AVERTED,
     CAMP_POLICY,
+    COMPARISON,
     DENIAL_HEADS,
     DENIED_CLAIM,
     HABITUAL,
     HISTORY,
+    PROTEST_GATHERINGS,
+    PROTESTERS,
     REPORTING_HEADS,
     RETROSPECTIVE,
     RETURNS,
@@ -738,18 +741,14 @@ _SPATIAL = re.compile(
 )
 
 
-# A superlative before "since …" compares today's event with the past ("the largest drone
-# attack since the start of the war"); it does not date it.
-_SUPERLATIVE = re.compile(
-    r"\b(?:first|largest|biggest|deadliest|bloodiest|worst|heaviest|highest|most|strongest|"
-    r"fiercest|greatest|longest|lowest)\b",
-    re.IGNORECASE)
+_COMPARISON = re.compile(COMPARISON, re.IGNORECASE)
 
 
 def _history(text: str) -> bool:
-    """A history word in ``text``, not counting "since …" after a superlative."""
+    """A history word in ``text``, not counting "since …" after a word of comparison ("the
+    largest drone attack since the start of the war" does not date the attack)."""
     for m in HISTORY.finditer(text):
-        if m.group(0).lower().startswith("since") and _SUPERLATIVE.search(text[: m.start()]):
+        if m.group(0).lower().startswith("since") and _COMPARISON.search(text[: m.start()]):
             continue
         return True
     return False
@@ -840,10 +839,6 @@ def _camp_as_place(token: Token) -> bool:
     return token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _CAMP_PLACE_VERBS
 
 
-_PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher", "rally",
-                         "protest", "demonstration", "march"})
-
-
 def _fired_on_protesters(token: Token) -> bool:
     """The trigger's target ("on", "at", "into" or the object) is people protesting or
     their gathering: "guards open fire on marchers", "police fired into the rally"."""
@@ -852,7 +847,7 @@ def _fired_on_protesters(token: Token) -> bool:
             targets = [c] if c.dep_ == "dobj" else (
                 [p for p in c.children if p.dep_ == "pobj"]
                 if c.dep_ == "prep" and c.lower_ in ("on", "at", "into") else [])
-            if any(x.lemma_.lower() in _PROTESTERS for x in targets):
+            if any(x.lemma_.lower() in PROTESTERS | PROTEST_GATHERINGS for x in targets):
                 return True
     return False
 

@@ -189,12 +189,17 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december")
 
 
-SINCE_YEAR = re.compile(  # "the worst floods since 1950" dates a comparison, not the event;
-    # "most of whom fled in 2017" is a quantity, no comparison
-    r"\b(?:worst|deadliest|largest|biggest|strongest|heaviest|highest|first|most(?!\s+of\b)|record|"
-    r"unprecedented|never)\b[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
-    re.IGNORECASE,
-)
+# Words of comparison: "the worst floods since 1950", "the largest attack since the start of
+# the war" compare today's event with the past and do not date it. "most of whom fled in
+# 2017" is a quantity, no comparison.
+COMPARISON = (r"\b(?:worst|deadliest|bloodiest|largest|biggest|strongest|heaviest|highest|"
+              r"greatest|fiercest|longest|lowest|first|most(?!\s+of\b)|record|unprecedented|"
+              r"never)\b")
+SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
+                        re.IGNORECASE)
+# People protesting and their gatherings.
+PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher"})
+PROTEST_GATHERINGS = frozenset({"rally", "protest", "demonstration", "march"})
 
 
 def clause_head(tok: Token) -> Token:
@@ -434,7 +439,7 @@ def is_factual(token: Token, etype: str) -> bool:
     if (
         etype == "protest"
         and token.dep_ == "nsubj"
-        and token.lemma_.lower() in ("protester", "protestor", "demonstrator", "marcher")
+        and token.lemma_.lower() in PROTESTERS
         and token.head.lemma_.lower() in ("plan", "prepare", "intend", "threaten")
     ):
         # "protesters plan to march next week": the protest is still a plan ("protesters
