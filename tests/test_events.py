@@ -279,3 +279,35 @@ def test_a_truce_is_placed_in_its_war_zone_not_at_the_venue(analyzer):
     assert "PS" in gaza
     venue = countries("Congo and the M23 rebels sign a ceasefire in Doha, Qatar, on Saturday.")
     assert "QA" not in venue
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "actor"),
+    [
+        # a nationality the entity recogniser names in the subject
+        ("Russian forces shelled Kharkiv overnight, killing three people, officials said.",
+         "attack", "Russian"),
+        # a group whose name starts in lower case
+        ("Al-Shabaab fighters attacked a military base in Jowhar on Sunday, officials said.",
+         "attack", "Al-Shabaab"),
+        # an entity that begins in the trigger's modifier and ends beyond it
+        ("Several hundred thousand anti-Erdoğan government protesters demonstrate outside "
+         "Istanbul City Hall.", "protest", "anti-Erdoğan"),
+        # no name at all: the subject's own words
+        ("Gunmen opened fire on a market in Gusau, Zamfara State, on Monday, killing 12 "
+         "people, police said.", "attack", "Gunmen"),
+    ],
+)
+def test_actors_are_named_from_the_subject_and_modifiers(analyzer, text, etype, actor):
+    events = [e for e in run(analyzer, text) if e.type == etype]
+    assert events and actor in events[0].actors
+
+
+def test_entity_recogniser_skipped_where_no_capital_is_near_the_actor(analyzer):
+    from bot.analysis.events import _may_name_actor
+
+    nlp = analyzer.extractor.nlp
+    plain = nlp("gunmen opened fire on a crowded market on monday night", disable=["ner"])
+    named = nlp("Russian forces shelled the city overnight", disable=["ner"])
+    assert not _may_name_actor(plain[2])  # "fire": subject "gunmen", nothing capitalised
+    assert _may_name_actor(named[2])  # "shelled": subject "Russian forces"

@@ -83,6 +83,13 @@ LANGUAGE_NAMES = {
 }
 
 
+# The blocks _script knows: one scan finds their characters, and most texts have none.
+_NON_LATIN = re.compile(
+    "[\u0400-\u052F\u0600-\u06FF\u0750-\u077F\uFB50-\uFEFF\u3040-\u30FF"
+    "\uAC00-\uD7AF\u1100-\u11FF\u4E00-\u9FFF\u3400-\u4DBF]"
+)
+
+
 def _script(ch: str) -> str | None:
     cp = ord(ch)
     if 0x0400 <= cp <= 0x052F:
@@ -102,11 +109,11 @@ def detect_language(text: str) -> str | None:
     """A light offline guess: ``"en"``, another code from :data:`LANGUAGE_NAMES`,
     ``"und"`` for a Latin-script text with almost no English words, or None when the
     text is too short or mixed to tell."""
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return None
-    scripts = Counter(s for s in map(_script, letters) if s)
-    if scripts and sum(scripts.values()) > 0.3 * len(letters):
+    scripts = Counter(_script(ch) for ch in _NON_LATIN.findall(text) if ch.isalpha())
+    if scripts and sum(scripts.values()) > 0.3 * letters:
         # Kana marks Japanese even though most of its characters are Han.
         if scripts["ja"] > 0.1 * sum(scripts.values()):
             return "ja"
@@ -114,9 +121,10 @@ def detect_language(text: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < 5:
         return None
-    hits = {"en": sum(w in _EN for w in words)}
+    counts = Counter(words)
+    hits = {"en": sum(counts[w] for w in _EN if w in counts)}
     for lang, stop in _OTHER.items():
-        hits[lang] = sum(w in stop for w in words)
+        hits[lang] = sum(counts[w] for w in stop if w in counts)
     best = max(hits, key=lambda lang: hits[lang])
     if best == "en":
         return "en" if hits["en"] >= 2 else None

@@ -619,7 +619,8 @@ class EventExtractor:
     def _add_actors(self, kept: list[tuple[Event, list[Candidate]]]) -> None:
         """Name who acted, from the two strongest sentences of each kept event. NER runs
         here, batched, on those sentences only."""
-        docs = {id(c.token.doc): c.token.doc for _, cands in kept for c in cands[:2]}
+        docs = {id(c.token.doc): c.token.doc for _, cands in kept for c in cands[:2]
+                if _may_name_actor(c.token)}
         todo = [d for d in docs.values() if not d.user_data.get("ner")]
         for doc in self.nlp.get_pipe("ner").pipe(todo):
             doc.user_data["ner"] = True
@@ -913,22 +914,39 @@ def _main_verb(doc: Doc) -> Token | None:
     return None
 
 
-def _actors(token: Token, doc: Doc) -> list[str]:
-    """Who did it: named groups in the trigger's subject, agent or compound modifiers."""
+def _actor_words(token: Token) -> tuple[Token | None, set[int]]:
+    """The trigger's verb and the token indices where its actor may be named: the verb's
+    subject or agent, and the trigger's compound, adjective and possessive modifiers."""
     spans: list[Any] = []
     verb = token if token.pos_ == "VERB" else token.head if token.head.pos_ == "VERB" else None
     if verb is not None:
         for child in verb.children:
             if child.dep_ in ("nsubj", "agent"):
                 spans.append(child.subtree)
-            if child.dep_ == "nsubjpass":
-                continue
     spans.append(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))
+    return verb, {t.i for sub in spans for t in sub}
+
+
+# An entity that overlaps the actor's words may reach this many tokens beyond them
+# ("anti-Erdoğan" of "anti-Erdoğan protesters", whose "anti" modifies the trigger).
+_ACTOR_REACH = 3
+
+
+def _may_name_actor(token: Token) -> bool:
+    """Whether a capital letter stands in or near the actor's words: a group, nation or
+    person the entity recogniser could name. Without one NER is not worth running
+    ("gunmen opened fire": the subject's own words name the actor)."""
+    doc = token.doc
+    near: set[int] = set()
+    for i in _actor_words(token)[1]:
+        near.update(range(max(0, i - _ACTOR_REACH), min(len(doc), i + _ACTOR_REACH + 1)))
+    return any(c.isupper() for i in near for c in doc[i].text)
+
+
+def _actors(token: Token, doc: Doc) -> list[str]:
+    """Who did it: named groups in the trigger's subject, agent or compound modifiers."""
+    verb, idx = _actor_words(token)
     names: list[str] = []
-    idx: set[int] = set()
-    for sub in spans:
-        for t in sub:
-            idx.add(t.i)
     for ent in doc.ents:
         if ent.label_ in ("ORG", "NORP", "PERSON") and any(t.i in idx for t in ent):
             name = ent.text.strip(" '’\"“”")
