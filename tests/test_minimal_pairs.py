@@ -404,3 +404,13 @@ def test_fire_on_protesters_is_a_protest_fire_on_a_market_an_attack(analyzer):
     assert "protest" in marchers and "attack" not in marchers
     assert "attack" in market and "protest" not in market
 
+
+
+def test_asylum_for_one_named_person_is_no_refugee_policy(analyzer):
+    # Written for this test, after WCEP's labels of asylum granted to a former premier.
+    person = ("Peru cut diplomatic ties with Mexico on Monday over its decision to grant "
+              "asylum to former prime minister Ana Torres, who faces charges at home.")
+    group = ("Germany decided on Monday to grant asylum to 300 Afghan interpreters who "
+             "worked for its army, the interior ministry said.")
+    assert "refugee_policy" not in types(analyzer, person)
+    assert "refugee_policy" in types(analyzer, group)

@@ -395,7 +395,9 @@ class EventExtractor:
                     continue
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
                     continue
-                if hit.trigger.type == "refugee_policy" and _camp_as_place(token):
+                if hit.trigger.type == "refugee_policy" and (
+                    _camp_as_place(token) or _asylum_for_a_person(token)
+                ):
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
@@ -838,6 +840,24 @@ def _camp_as_place(token: Token) -> bool:
     if token.dep_ == "pobj":
         return head.lower_ in _CAMP_PLACE_PREPS
     return token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _CAMP_PLACE_VERBS
+
+
+def _asylum_for_a_person(token: Token) -> bool:
+    """Asylum granted to one named person is a decision on that person, not refugee
+    policy. WCEP labels it so on two stories: "Mexico's decision to grant asylum to former
+    Peruvian prime minister Betssy Chávez" (wcep-2025-11-03-04302, and -11-06-04346), and
+    Brazil granting a former first lady "their right of asylum" (wcep-2025-04-16-01601, a
+    form this check does not read). Asylum "to 300 Afghan interpreters" or "to Afghan
+    refugees" stays policy."""
+    if token.lemma_.lower() != "asylum" or token.dep_ != "dobj":
+        return False
+    for prep in token.head.children:
+        if prep.dep_ in ("prep", "dative") and prep.lower_ == "to":
+            for who in prep.children:
+                if who.dep_ == "pobj":
+                    return who.tag_ == "NNP" and not any(
+                        c.dep_ == "nummod" for c in who.children)
+    return False
 
 
 def _fired_on_protesters(token: Token) -> bool:
