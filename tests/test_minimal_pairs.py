@@ -414,3 +414,13 @@ def test_asylum_for_one_named_person_is_no_refugee_policy(analyzer):
              "worked for its army, the interior ministry said.")
     assert "refugee_policy" not in types(analyzer, person)
     assert "refugee_policy" in types(analyzer, group)
+
+
+def test_a_prison_riot_is_no_street_protest(analyzer):
+    # Written for this test.
+    prison = ("Six inmates were killed and 20 others injured during a prison riot in the "
+              "city of Guayaquil on Sunday, officials said.")
+    street = ("Thousands of people rioted in the city of Guayaquil on Sunday over fuel "
+              "prices, officials said.")
+    assert "protest" not in types(analyzer, prison)
+    assert "protest" in types(analyzer, street)
