@@ -310,3 +310,11 @@ def test_a_state_outranks_a_small_town_of_its_name_but_not_its_big_city():
         assert (top.kind, top.country) == ("admin1", "US"), top
     # Kandahar the city is meant unless the text says "province".
     assert gaz.lookup("Kandahar")[0].kind == "city"
+
+
+@pytest.mark.parametrize("count", ["Twelve", "Thirteen", "Twenty", "Forty", "Hundreds"])
+def test_a_nationality_after_a_number_word_is_read(gaz: Gazetteer, count: str) -> None:
+    # "Thirteen Cuban soldiers go missing" (WCEP-2025 writes such leads often)
+    found = resolved(gaz, f"{count} Malian soldiers were killed near the border with Niger.")
+    assert [(m.text, m.demonym) for m in found if m.place and m.place.country == "ML"] == [
+        ("Malian", True)]
