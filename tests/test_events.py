@@ -311,3 +311,14 @@ def test_entity_recogniser_skipped_where_no_capital_is_near_the_actor(analyzer):
     named = nlp("Russian forces shelled the city overnight", disable=["ner"])
     assert not _may_name_actor(plain[2])  # "fire": subject "gunmen", nothing capitalised
     assert _may_name_actor(named[2])  # "shelled": subject "Russian forces"
+
+
+def test_the_country_a_border_is_with_is_the_other_side(analyzer):
+    # Written for this test: with no other place named, the soldiers' nationality places
+    # the ambush, not the neighbour the border is "with".
+    events = run(analyzer, "Twelve Malian soldiers were killed in an ambush by militants "
+                           "near the border with Niger on Sunday, the army said.")
+    assert countries(events, "attack") == {"ML"}
+    events = run(analyzer, "Twelve soldiers were killed in an ambush by militants in Niger "
+                           "near the border with Mali on Sunday, the army said.")
+    assert countries(events, "attack") == {"NE"}

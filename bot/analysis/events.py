@@ -79,6 +79,11 @@ ANAPHORA = re.compile(
     r"(?! of\b)|\bthere\b",
     re.IGNORECASE,
 )
+# "Nigerien soldiers are killed near the border with Burkina Faso" (WCEP
+# wcep-2025-02-06-00630), "Pakistani soldiers … at the border with Afghanistan"
+# (wcep-2025-10-29-04228): the country a border is "with" is the other side, the least
+# likely country of the event.
+BORDER_WITH = re.compile(r"\b(?:border|frontier)s?\s+with\s+(?:the\s+)?$", re.IGNORECASE)
 MAX_TEXT_CHARS = 40_000  # about 6,500 words: far longer than a news article
 MAX_SENTENCES = 600
 MAX_SENTENCE_CHARS = 1_500  # about 250 words: the parse of a longer run-on is meaningless
@@ -252,8 +257,10 @@ class EventExtractor:
             for m in by_sentence.get(i, []):
                 if m.place and m.place.country:
                     after = s.text[m.end - s.start : m.end - s.start + 40]
+                    before = s.text[max(0, m.start - s.start - 30) : m.start - s.start]
                     actorish = m.demonym or bool(ACTOR_AFTER.search(after))
-                    weights[m.place.country] += w * (0.4 if actorish else 1.0)
+                    weights[m.place.country] += w * (
+                        0.2 if BORDER_WITH.search(before) else 0.4 if actorish else 1.0)
         dominant = weights.most_common(1)[0][0] if weights else None
 
         found: dict[str, Place] = {}
