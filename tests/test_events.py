@@ -322,3 +322,15 @@ def test_the_country_a_border_is_with_is_the_other_side(analyzer):
     events = run(analyzer, "Twelve soldiers were killed in an ambush by militants in Niger "
                            "near the border with Mali on Sunday, the army said.")
     assert countries(events, "attack") == {"NE"}
+
+
+def test_a_qualified_village_the_gazetteer_lacks_is_the_place(analyzer):
+    # Written for this test (village names made up): the qualifier after the comma is not
+    # one more name of the list, and a list whose first name is known goes on.
+    events = run(analyzer, "Israeli forces launched a raid in Qaryat Zuhur, Syria, targeting "
+                           "gunmen and killing four people, officials said.")
+    assert places(events, "attack") == {"Qaryat Zuhur"}
+    assert countries(events, "attack") == {"SY"}
+    events = run(analyzer, "Twelve people were killed in airstrikes in Spin Boldak and "
+                           "Khwazaband, Afghanistan, on Monday, officials said.")
+    assert places(events, "attack") == {"Spin Boldak", "Khwazaband"}

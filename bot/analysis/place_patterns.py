@@ -55,6 +55,55 @@ _QUALIFIED = re.compile(
     rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})"
     rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?),\s+"
 )
+# One more name of such a list, and the comma before the qualifier.
+_LIST_ITEM = re.compile(rf"(?:,\s*|,?\s+and\s+)(?:{_NAME})")
+_COMMA = re.compile(r",\s+")
+
+
+class _Qualified:
+    """A match of _QUALIFIED whose list ends where the qualifier begins: "in Beit Jinn,
+    Syria, targeting …" is "Beit Jinn" qualified by "Syria", although the regex alone
+    would take "Syria" into the list."""
+
+    def __init__(self, head: re.Match[str], more_end: int, end: int) -> None:
+        self._head, self._more_end, self._end = head, more_end, end
+        self.string = head.string
+
+    def span(self, group: str) -> tuple[int, int]:
+        return self._head.span("name") if group == "name" else (self._head.end(), self._more_end)
+
+    def group(self, group: str) -> str:
+        a, b = self.span(group)
+        return self.string[a:b]
+
+    def groupdict(self) -> dict[str, str]:
+        return {"name": self.group("name"), "more": self.group("more")}
+
+    def start(self, group: str) -> int:
+        return self.span(group)[0]
+
+    def end(self) -> int:
+        return self._end
+
+
+def _qualified(sentence: str, qualifier_at: dict) -> list[_Qualified]:
+    """Lists after a place preposition that end right before a known qualifier."""
+    out = []
+    for head in _QUALIFIED_HEAD.finditer(sentence):
+        pos = head.end()
+        while True:
+            comma = _COMMA.match(sentence, pos)
+            if comma is not None and comma.end() in qualifier_at:
+                out.append(_Qualified(head, pos, comma.end()))
+                break
+            item = _LIST_ITEM.match(sentence, pos)
+            if item is None:
+                break
+            pos = item.end()
+    return out
+
+
+_QUALIFIED_HEAD = re.compile(rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})")
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
@@ -90,7 +139,7 @@ def pattern_mentions(
     qualifier_at = {k.start - s.start: k for k in known
                     if k.place is not None and k.place.country and not k.demonym
                     and k.place.kind in ("country", "admin1", "city", "area")}
-    qualified = [m for m in _QUALIFIED.finditer(sentence) if m.end() in qualifier_at]
+    qualified = _qualified(sentence, qualifier_at)
     for pattern in (*_PATTERN_PLACES, _QUALIFIED):
         for m in (qualified if pattern is _QUALIFIED else pattern.finditer(sentence)):
             start, end = m.span("name")
@@ -115,8 +164,10 @@ def pattern_mentions(
                 # "Abu Salim district": the whole name, not the "Salim" the gazetteer saw
                 superseded.extend(inside)
                 taken = [(a, b) for a, b in taken if not (start <= a and b <= reach)]
-            if any(a < end and start < b for a, b in taken):
+            head_known = any(a < end and start < b for a, b in taken)
+            if head_known and pattern is not _QUALIFIED:
                 continue
+            # "in Spin Boldak and Bahramcha, Afghanistan": a known head, new names after it
             name = " ".join(words)
             # "Nigeria's northwestern Zamfara state": a country right before it; else the
             # article's own country (a country named elsewhere in the sentence may be a speaker)
@@ -140,10 +191,11 @@ def pattern_mentions(
                 kind="city" if settlement else "area",
                 country=country,
             )
-            mention = Mention(s.start + start, s.start + end, name, [place], cue="frame")
-            mention.place = place
-            out.append(mention)
-            taken.append((start, end))
+            if not head_known:
+                mention = Mention(s.start + start, s.start + end, name, [place], cue="frame")
+                mention.place = place
+                out.append(mention)
+                taken.append((start, end))
             base = m.start("more")
             for extra in _LIST_NAME.finditer(m.group("more")):
                 a, b = base + extra.start(), base + extra.end()
