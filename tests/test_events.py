@@ -334,3 +334,22 @@ def test_a_qualified_village_the_gazetteer_lacks_is_the_place(analyzer):
     events = run(analyzer, "Twelve people were killed in airstrikes in Spin Boldak and "
                            "Khwazaband, Afghanistan, on Monday, officials said.")
     assert places(events, "attack") == {"Spin Boldak", "Khwazaband"}
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "expected", "country"),
+    [
+        # Written for this test. The qualifier at the end of a list places every name in
+        # it (Toul and Toledo have bigger namesakes in France and the United States), and
+        # the names listed together are all locations even where the parse hangs the
+        # first on the qualifier.
+        ("Two people were killed in Israeli airstrikes against two cars in Toul and "
+         "Nabatieh, Lebanon, on Monday, officials said.", "attack", {"Toul", "Nabatieh"}, "LB"),
+        ("Floods killed nine people in Toledo and Cordoba, Spain, on Monday.", "disaster",
+         {"Toledo", "Cordoba"}, "ES"),
+    ],
+)
+def test_a_list_of_places_shares_its_qualifier(analyzer, text, etype, expected, country):
+    events = run(analyzer, text)
+    assert places(events, etype) == expected
+    assert countries(events, etype) == {country}

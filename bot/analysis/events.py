@@ -71,7 +71,7 @@ from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:[-–]\d{2,4})?(?:\s+[\w'’-]+){0,4}\s+$")
 ANAPHORA = re.compile(
@@ -598,14 +598,25 @@ class EventExtractor:
             if (span := doc.char_span(m.start - offset, m.end - offset, "expand")) is not None
             for c in span.root.conjuncts
         }
+        roles: list[tuple[Mention, str, Span | None]] = []
         for m in mentions:
             if m.place is None:
                 continue
-            if m not in confirmed:
-                span = doc.char_span(m.start - offset, m.end - offset, "expand")
-                if span is None or span.root.i not in listed or _person(m, doc, offset):
-                    continue
+            span = doc.char_span(m.start - offset, m.end - offset, "expand")
+            if m not in confirmed and (
+                span is None or span.root.i not in listed or _person(m, doc, offset)
+            ):
+                continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
+            roles.append((m, role, span if span is not None and len(span) else None))
+        # Places listed together play one role: "in Toul and Nabatieh, Lebanon", where the
+        # parse hangs "Toul" on "Lebanon" and only "Nabatieh" reads as the location.
+        located = {t.i for _, role, span in roles if role == "location" and span is not None
+                   for t in span}
+        for m, role, span in roles:
+            if (role == "other" and not m.demonym and span is not None
+                    and any(c.i in located for c in span.root.conjuncts)):
+                role = "location"
             if role == "location":
                 out.locations.append(m.place)
             elif m.demonym:

@@ -229,6 +229,25 @@ _NAMESAKE_MAX_POPULATION = 300_000
 _LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
 
 
+# "Toul and Nabatieh, Lebanon": names listed before a qualified last one
+_LIST_TO_LAST = re.compile(rf"(?:,\s*{_NAME})*,?\s+and\s+")
+
+
+def _list_qualifier(sentence: str, b: int, known: list[Mention], offset: int) -> str | None:
+    """The country of the qualifier that ends a list the name at ``b`` opens."""
+    m = _LIST_TO_LAST.match(sentence, b)
+    if m is None:
+        return None
+    last = next((q for q in known if q.start - offset == m.end()), None)
+    if last is None or last.place is None or last.demonym:
+        return None
+    q = last.qualifier
+    where = (q.place or (q.candidates[0] if q.candidates else None)) if q is not None else None
+    if where is None or where.kind not in ("country", "admin1"):
+        return None
+    return where.country if where.country == last.place.country else None
+
+
 def requalify(s: Sentence, known: list[Mention]) -> None:
     """Move a resolved town into the country the sentence itself gives it, when the
     gazetteer placed a namesake elsewhere: a nationality word framing it ("the Lebanese
@@ -253,6 +272,8 @@ def requalify(s: Sentence, known: list[Mention]) -> None:
                          or (after.place.kind == "city" and after.qualifier is not None))
                     and not _LIST_GOES_ON.match(sentence, after.end - s.start)):
                 country = after.place.country
+        if country is None:
+            country = _list_qualifier(sentence, b, known, s.start)
         if country is None or country == k.place.country:
             continue
         inside = [c for c in k.candidates if c.country == country]
