@@ -353,3 +353,12 @@ def test_a_list_of_places_shares_its_qualifier(analyzer, text, etype, expected, 
     events = run(analyzer, text)
     assert places(events, etype) == expected
     assert countries(events, etype) == {country}
+
+
+def test_a_list_ends_at_a_qualifier_merged_with_its_last_name(analyzer):
+    # Written for this test (the first village made up): the gazetteer reads
+    # "Baalbek, Lebanon" as one name; the village before it is in Lebanon too.
+    events = run(analyzer, "Three people were killed in Israeli airstrikes in Qaryat Zuhur "
+                           "and Baalbek, Lebanon, on Sunday.")
+    assert places(events, "attack") == {"Qaryat Zuhur", "Baalbek"}
+    assert countries(events, "attack") == {"LB"}

@@ -139,6 +139,12 @@ def pattern_mentions(
     qualifier_at = {k.start - s.start: k for k in known
                     if k.place is not None and k.place.country and not k.demonym
                     and k.place.kind in ("country", "admin1", "city", "area")}
+    # "in An-Naqoura and Baalbek, Lebanon": the gazetteer merged the list's last name with
+    # the qualifier; the qualifier still ends the list.
+    for k in known:
+        q = k.qualifier
+        if q is not None and k.place is not None and k.place.country and not k.demonym:
+            qualifier_at.setdefault(q.start - s.start, k)
     qualified = _qualified(sentence, qualifier_at)
     for pattern in (*_PATTERN_PLACES, _QUALIFIED):
         for m in (qualified if pattern is _QUALIFIED else pattern.finditer(sentence)):
