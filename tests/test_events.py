@@ -362,3 +362,11 @@ def test_a_list_ends_at_a_qualifier_merged_with_its_last_name(analyzer):
                            "and Baalbek, Lebanon, on Sunday.")
     assert places(events, "attack") == {"Qaryat Zuhur", "Baalbek"}
     assert countries(events, "attack") == {"LB"}
+
+
+def test_a_name_listed_with_a_place_the_parse_calls_a_person_is_a_place(analyzer):
+    # Written for this test: the small model tags both "Khan Yunis" and "Rafah" PERSON;
+    # "Khan Yunis" stands by its frame, and "Rafah" is listed with it.
+    events = run(analyzer, "Israeli tanks shelled homes in Khan Yunis and Rafah on Tuesday, "
+                           "killing 12 people.")
+    assert {"Khan Yunis", "Rafah"} <= places(events, "attack")

@@ -592,19 +592,23 @@ class EventExtractor:
         if any(m.place is not None and not _strong(m) for m in mentions):
             self._entities(doc)  # only bare one-word names need the parse's entities
         confirmed = [m for m in mentions if m.place is not None and _confirmed(m, doc, offset)]
-        # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too
-        listed = {
-            c.i for m in confirmed
-            if (span := doc.char_span(m.start - offset, m.end - offset, "expand")) is not None
-            for c in span.root.conjuncts
-        }
+        # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too.
+        # Where the parse calls that confirmed place a person as well ("in Khan Yunis and
+        # Rafah", both PERSON to the small model), its "person" is no evidence on the list.
+        listed: dict[int, bool] = {}
+        for m in confirmed:
+            span = doc.char_span(m.start - offset, m.end - offset, "expand")
+            if span is not None:
+                for c in span.root.conjuncts:
+                    listed[c.i] = listed.get(c.i, False) or _person(m, doc, offset)
         roles: list[tuple[Mention, str, Span | None]] = []
         for m in mentions:
             if m.place is None:
                 continue
             span = doc.char_span(m.start - offset, m.end - offset, "expand")
             if m not in confirmed and (
-                span is None or span.root.i not in listed or _person(m, doc, offset)
+                span is None or span.root.i not in listed
+                or (_person(m, doc, offset) and not listed[span.root.i])
             ):
                 continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
