@@ -370,3 +370,10 @@ def test_a_name_listed_with_a_place_the_parse_calls_a_person_is_a_place(analyzer
     events = run(analyzer, "Israeli tanks shelled homes in Khan Yunis and Rafah on Tuesday, "
                            "killing 12 people.")
     assert {"Khan Yunis", "Rafah"} <= places(events, "attack")
+
+
+def test_names_before_a_plural_place_noun_are_locations(analyzer):
+    # Written for this test: "States" is no lemma the parse lowers to "state".
+    events = run(analyzer, "Militants attacked army positions in Borno and Yobe States on "
+                           "Monday, killing nine soldiers, the army said.")
+    assert places(events, "attack") == {"Borno", "Yobe"}

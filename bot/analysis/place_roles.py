@@ -135,6 +135,14 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
     return False
 
 
+def _place_noun(tok: Token) -> bool:
+    """'province', 'district' — also capitalised plurals the lemmatiser leaves alone, as
+    in "Borno and Yobe States" (the parse's lemma of "States" is "States")."""
+    low = tok.lower_
+    return (tok.lemma_.lower() in PLACE_NOUNS or low in PLACE_NOUNS
+            or (low.endswith("s") and low[:-1] in PLACE_NOUNS))
+
+
 def place_role(
     doc: Doc, sentence: str, start: int, end: int, demonym: bool, trigger: Token | None
 ) -> str:
@@ -163,7 +171,7 @@ def place_role(
         return "location"
     if tok.dep_ in ("compound", "poss", "nmod", "amod"):
         head = tok.head
-        if head.lemma_.lower() in PLACE_NOUNS or head.lower_ in PLACE_NOUNS:
+        if _place_noun(head):
             return "location"
         if head.lower_ in ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON"):
             return "actor"
