@@ -377,3 +377,15 @@ def test_names_before_a_plural_place_noun_are_locations(analyzer):
     events = run(analyzer, "Militants attacked army positions in Borno and Yobe States on "
                            "Monday, killing nine soldiers, the army said.")
     assert places(events, "attack") == {"Borno", "Yobe"}
+
+
+def test_a_name_listed_with_known_towns_of_one_country_is_a_place_there(analyzer):
+    # Written for this test (the last name made up): listed after "in" with two known
+    # towns of Pakistan, it is a place in Pakistan; a list that mixes countries says
+    # nothing of its unknown names.
+    events = run(analyzer, "Troops killed 20 militants in raids in Bannu, Peshawar and "
+                           "Khwazaband on Monday, the army said.")
+    assert places(events, "attack") == {"Bannu", "Peshawar", "Khwazaband"}
+    events = run(analyzer, "Troops killed 20 militants in raids in Bannu, Kandahar and "
+                           "Khwazaband on Monday, the army said.")
+    assert "Khwazaband" not in places(events, "attack")

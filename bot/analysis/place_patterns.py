@@ -217,6 +217,55 @@ def pattern_mentions(
     for k in superseded:
         if k in known:
             known.remove(k)
+    out += _listed_unknowns(sentence, s.start, known, taken)
+    return out
+
+
+# "in Dera Ismail Khan, North Waziristan, Bannu and Bajaur": a list after a place
+# preposition that ends there (punctuation, or a word of time or place after it).
+_PLACE_LIST = re.compile(
+    rf"\b(?:in|at|near|across) (?P<list>{_NAME}(?:,\s*{_NAME})*,?\s+and\s+{_NAME})"
+    r"(?=\s*[.,;:]|\s+(?:on|in|at|since|after|before|during|this|last|over|overnight|"
+    r"earlier|yesterday|today)\b|\s*$)"
+)
+
+
+def _listed_unknowns(
+    sentence: str, offset: int, known: list[Mention], taken: list[tuple[int, int]]
+) -> list[Mention]:
+    """Names the gazetteer lacks, listed with at least two towns or provinces it knows of
+    one country and no other: they are places of that country too."""
+    out: list[Mention] = []
+    spans = {(k.start - offset, k.end - offset): k for k in known}
+    for m in _PLACE_LIST.finditer(sentence):
+        base = m.start("list")
+        items = [(base + x.start(), base + x.end(), x.group(0))
+                 for x in _LIST_NAME.finditer(m.group("list"))]
+        found, unknown = [], []
+        for a, b, word in items:
+            k = spans.get((a, b))
+            if k is not None:
+                found.append(k)
+            elif not any(x < b and a < y for x, y in taken):
+                unknown.append((a, b, word))
+            else:
+                found = []
+                break  # part of a longer known name: not a plain list
+        countries = {k.place.country for k in found if k.place is not None}
+        if (len(found) < 2 or len(countries) != 1 or not unknown
+                or any(k.demonym or k.place is None
+                       or k.place.kind not in ("city", "admin1", "area") for k in found)):
+            continue
+        country = countries.pop()
+        for a, b, word in unknown:
+            if word.split()[0].lower() in _NOT_NAMES or word.isupper():
+                continue
+            place = Place(key=f"text:{country}:{_normal_key(word)}", name=word, kind="city",
+                          country=country)
+            mention = Mention(offset + a, offset + b, word, [place], cue="frame")
+            mention.place = place
+            out.append(mention)
+            taken.append((a, b))
     return out
 
 
