@@ -389,3 +389,10 @@ def test_a_name_listed_with_known_towns_of_one_country_is_a_place_there(analyzer
     events = run(analyzer, "Troops killed 20 militants in raids in Bannu, Kandahar and "
                            "Khwazaband on Monday, the army said.")
     assert "Khwazaband" not in places(events, "attack")
+
+
+def test_a_toll_clause_joined_to_the_trigger_shares_its_place(analyzer):
+    # Written for this test: the injured and the killed are one scene.
+    events = run(analyzer, "Twelve people were killed and 40 others were injured in Russian "
+                           "strikes on Kherson and Nikopol on Monday.")
+    assert places(events, "civilian_harm") == {"Kherson", "Nikopol"}

@@ -110,6 +110,10 @@ def _climb_coordination(tok: Token) -> Token:
     return tok
 
 
+# Verbs of a toll: a clause of them joined to the trigger's adds to its count.
+_TOLL_VERBS = frozenset({"kill", "injure", "wound", "hurt", "die"})
+
+
 def _in_other_clause(place: Token, trigger: Token) -> bool:
     """The place belongs to another clause than the trigger: a hypothetical one ('might
     take Goma') or one with its own subject ('…; thousands flee toward Gao')."""
@@ -117,6 +121,8 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
     for tok in [place, *place.ancestors]:
         if tok.i in trigger_line:
             return False
+        if tok.dep_ == "conj" and tok.head.i in trigger_line and tok.lemma_ in _TOLL_VERBS:
+            return False  # "four are killed and 77 are injured in X": one scene, one toll
         if tok.lemma_.lower() in (HYPOTHETICAL_HEADS - ATTEMPT_HEADS) or any(
             c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
         ):
