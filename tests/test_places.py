@@ -312,7 +312,8 @@ def test_a_state_outranks_a_small_town_of_its_name_but_not_its_big_city():
     assert gaz.lookup("Kandahar")[0].kind == "city"
 
 
-@pytest.mark.parametrize("count", ["Twelve", "Thirteen", "Twenty", "Forty", "Hundreds"])
+@pytest.mark.parametrize(
+    "count", ["Twelve", "Thirteen", "Twenty", "Forty", "Hundreds", "Twenty-three"])
 def test_a_nationality_after_a_number_word_is_read(gaz: Gazetteer, count: str) -> None:
     # "Thirteen Cuban soldiers go missing" (WCEP-2025 writes such leads often)
     found = resolved(gaz, f"{count} Malian soldiers were killed near the border with Niger.")

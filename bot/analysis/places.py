@@ -927,7 +927,7 @@ class Gazetteer:
             and not title_case
             and i - 1 != last_end
             and self._joined(text, prev0, first)
-            and norm(prev0.text) not in self._never
+            and norm(prev0.text).split(" ")[0] not in self._never  # "Twenty-three Afghan"
             and norm(prev0.text) not in self._modifiers
         ):
             return None  # a surname: "Attaullah Afghan"
