@@ -396,3 +396,11 @@ def test_a_toll_clause_joined_to_the_trigger_shares_its_place(analyzer):
     events = run(analyzer, "Twelve people were killed and 40 others were injured in Russian "
                            "strikes on Kherson and Nikopol on Monday.")
     assert places(events, "civilian_harm") == {"Kherson", "Nikopol"}
+
+
+def test_an_unknown_name_between_a_town_and_its_country_is_a_province(analyzer):
+    # Written for this test (the province's name made up).
+    events = run(analyzer, "Militants detonated a car bomb outside a hotel in Beledweyne, "
+                           "Qoryoley-Hiraan, Somalia, on Sunday, killing ten people.")
+    kinds = {p.name: p.kind for e in events if e.type == "attack" for p in e.places}
+    assert kinds == {"Beledweyne": "city", "Qoryoley-Hiraan": "area"}

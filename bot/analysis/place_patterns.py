@@ -210,6 +210,11 @@ def pattern_mentions(
                         or any(x < b and a < y for x, y in taken)):
                     continue
                 other = replace(place, key=f"text:{country}:{_normal_key(word)}", name=word)
+                if head_known and pattern is _QUALIFIED and not re.search(
+                        r"\band\s+$", sentence[max(0, a - 6) : a]):
+                    # "in Beledweyne, Hiran, Somalia": between a known town and the
+                    # country, an unknown name is the province that holds the town
+                    other = replace(other, kind="area")
                 more = Mention(s.start + a, s.start + b, word, [other], cue="frame")
                 more.place = other
                 out.append(more)
