@@ -172,3 +172,12 @@ def test_a_name_listed_beside_a_place_is_a_place(analyzer):
     found = {t.text: t.place.country for t in analyzer.find_toponyms(text)}
     assert found.get("Mozambique") == "MZ"
     assert found.get("Malakal") == "SS"
+
+
+def test_a_framed_town_stands_against_a_stray_nationality_label(find):
+    # Written for this test: the small model labels "Toruń" NORP here; a person's or an
+    # organisation's name still contradicts a frame.
+    found = find("Dead swans were found in the northern town of Toruń, famous as the "
+                 "birthplace of Copernicus.")
+    assert found.get("Toruń") == "PL"
+    assert "Amazon" not in find("Shares fell at Amazon on Monday.")

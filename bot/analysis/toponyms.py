@@ -79,6 +79,10 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     ents = [e for e in doc.ents] if doc is not None else []
     places = [(e.start_char, e.end_char) for e in ents if e.label_ in PLACE_LABELS]
     others = [(e.start_char, e.end_char) for e in ents if e.label_ in NOT_PLACE_LABELS]
+    # Names of people and organisations contradict even a place frame ("at Amazon");
+    # a nationality or product label on a framed town is the small model's slip ("the
+    # town of Toruń" as NORP, "located in Winnipeg" as PRODUCT).
+    agents = [(e.start_char, e.end_char) for e in ents if e.label_ in ("PERSON", "ORG")]
     resolved = [m for m in gaz.resolve(gaz.find_mentions(text), text=text)
                 if m.place is not None]
     mentions = [m for m in resolved if not m.demonym]
@@ -103,7 +107,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
             m.cue in ("prep", "suffix") and m.place.kind in ("country", "admin1", "area"))
         contradicted = not framed and any(a <= m.start and inner_end <= b and not (
             m.cue == "acronym" or ((a < m.start or inner_end < b) and m.place.kind != "city")
-        ) for a, b in others)
+        ) for a, b in (agents if m.cue == "prep" else others))
         # a word inside a longer place name the gazetteer lacks is not that place:
         # "Eastern Creek" is not the Creek of Texas, "Mad Cow" not Mad in Hungary
         inside = (m.place.kind in ("city", "admin1", "area") and m.cue != "suffix"
