@@ -405,7 +405,6 @@ def test_fire_on_protesters_is_a_protest_fire_on_a_market_an_attack(analyzer):
     assert "attack" in market and "protest" not in market
 
 
-
 def test_asylum_for_one_named_person_is_no_refugee_policy(analyzer):
     # Written for this test, after WCEP's labels of asylum granted to a former premier.
     person = ("Peru cut diplomatic ties with Mexico on Monday over its decision to grant "

@@ -599,8 +599,9 @@ class EventExtractor:
         for m in confirmed:
             span = doc.char_span(m.start - offset, m.end - offset, "expand")
             if span is not None:
+                person = _person(m, doc, offset)
                 for c in span.root.conjuncts:
-                    listed[c.i] = listed.get(c.i, False) or _person(m, doc, offset)
+                    listed[c.i] = listed.get(c.i, False) or person
         roles: list[tuple[Mention, str, Span | None]] = []
         for m in mentions:
             if m.place is None:

@@ -51,59 +51,27 @@ _LIST_NAME = re.compile(_NAME)
 
 # "in Harouf and Qlayleh, Lebanon", "near Mir Ali, North Waziristan": names after a place
 # preposition, qualified by a place the gazetteer knows (checked in pattern_mentions).
+_QUALIFIED_HEAD = rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})"
+# The whole list, matched up to (``endpos``) a qualifier's start: "in Beit Jinn, Syria,
+# targeting …" is "Beit Jinn" qualified by "Syria", not a list "Beit Jinn, Syria".
 _QUALIFIED = re.compile(
-    rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})"
-    rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?),\s+"
-)
-# One more name of such a list, and the comma before the qualifier.
-_LIST_ITEM = re.compile(rf"(?:,\s*|,?\s+and\s+)(?:{_NAME})")
-_COMMA = re.compile(r",\s+")
+    rf"{_QUALIFIED_HEAD}(?P<more>(?:(?:,\s*|,?\s+and\s+){_NAME})*),\s+\Z")
+_QUALIFIED_HEAD_RX = re.compile(_QUALIFIED_HEAD)
 
 
-class _Qualified:
-    """A match of _QUALIFIED whose list ends where the qualifier begins: "in Beit Jinn,
-    Syria, targeting …" is "Beit Jinn" qualified by "Syria", although the regex alone
-    would take "Syria" into the list."""
-
-    def __init__(self, head: re.Match[str], more_end: int, end: int) -> None:
-        self._head, self._more_end, self._end = head, more_end, end
-        self.string = head.string
-
-    def span(self, group: str) -> tuple[int, int]:
-        return self._head.span("name") if group == "name" else (self._head.end(), self._more_end)
-
-    def group(self, group: str) -> str:
-        a, b = self.span(group)
-        return self.string[a:b]
-
-    def groupdict(self) -> dict[str, str]:
-        return {"name": self.group("name"), "more": self.group("more")}
-
-    def start(self, group: str) -> int:
-        return self.span(group)[0]
-
-    def end(self) -> int:
-        return self._end
-
-
-def _qualified(sentence: str, qualifier_at: dict) -> list[_Qualified]:
-    """Lists after a place preposition that end right before a known qualifier."""
+def _qualified(sentence: str, qualifier_at: dict[int, Mention]) -> list[re.Match[str]]:
+    """Lists after a place preposition that end right before a known qualifier (the
+    nearest one the list reaches)."""
     out = []
-    for head in _QUALIFIED_HEAD.finditer(sentence):
-        pos = head.end()
-        while True:
-            comma = _COMMA.match(sentence, pos)
-            if comma is not None and comma.end() in qualifier_at:
-                out.append(_Qualified(head, pos, comma.end()))
+    for head in _QUALIFIED_HEAD_RX.finditer(sentence):
+        for end in sorted(p for p in qualifier_at if p > head.end()):
+            m = _QUALIFIED.match(sentence, head.start(), end)
+            if m is not None:
+                out.append(m)
                 break
-            item = _LIST_ITEM.match(sentence, pos)
-            if item is None:
-                break
-            pos = item.end()
     return out
 
 
-_QUALIFIED_HEAD = re.compile(rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})")
 _MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
