@@ -423,3 +423,24 @@ def test_a_prison_riot_is_no_street_protest(analyzer):
               "prices, officials said.")
     assert "protest" not in types(analyzer, prison)
     assert "protest" in types(analyzer, street)
+
+
+def test_an_undated_sentence_goes_on_with_the_old_story_before_it(analyzer):
+    # Written for this test: the sentence before dates the story years back, or today.
+    old = ("Cyclone Idai struck the port of Beira in March 2019. About 400,000 people fled "
+           "their homes in Sofala province.")
+    new = ("Cyclone Freddy struck the port of Quelimane on Saturday. About 40,000 people fled "
+           "their homes in Zambezia province.")
+    assert "displacement" not in types(analyzer, old)
+    assert "displacement" in types(analyzer, new)
+
+
+def test_a_record_in_a_relative_clause_needs_its_own_date(analyzer):
+    # Written for this test: the date of the signing does not date the displacement.
+    record = ("The government and the rebels signed a ceasefire on Friday in Bossangoa, "
+              "where fighting has displaced thousands of families in recent years.")
+    news = ("The government and the rebels signed a ceasefire on Friday in Bossangoa, "
+            "where fighting has displaced thousands of families since Wednesday.")
+    assert "ceasefire" in types(analyzer, record)
+    assert "displacement" not in types(analyzer, record)
+    assert "displacement" in types(analyzer, news)

@@ -45,6 +45,7 @@ from bot.analysis.factuality import (
     TIME_ANCHOR,
     YEAR,
     clause_head,
+    continues_old_story,
     dated_in_the_past,
     governing_words,
     is_factual,
@@ -408,9 +409,7 @@ class EventExtractor:
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
-                if record_of(token, s.text) or long_before(token) or dated_in_the_past(
-                    doc, token, ctx.reference_year, ctx.published
-                ):
+                if _background(token, doc, sentences, i, ctx):
                     continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -782,6 +781,22 @@ def _history(text: str) -> bool:
 
 # A headline's label before a colon frames all of it: "Study: …", "Review: …".
 _LABEL = re.compile(r"\s*([A-Za-z][\w' -]{1,30}?)\s*:\s")
+
+
+def _background(
+    token: Token, doc: Doc, sentences: list[Sentence], i: int, ctx: _Context
+) -> bool:
+    """The trigger's clause tells a record or a story from well before the news: a relative
+    clause in the perfect, "a year after …", a past date in its clause, or an undated
+    sentence going on with the old story of the sentence before it in its paragraph."""
+    before = sentences[i - 1] if i > 0 else None
+    previous = before.text if before and before.paragraph == sentences[i].paragraph else ""
+    return (
+        record_of(token)
+        or long_before(token)
+        or dated_in_the_past(doc, token, ctx.reference_year, ctx.published)
+        or continues_old_story(previous, doc, token, ctx.reference_year, ctx.published)
+    )
 
 
 def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:

@@ -124,7 +124,8 @@ TIME_ANCHOR = re.compile(
     r"thursday|friday|saturday|sunday)(?:'s)?|overnight|hours? (?:ago|after|later|earlier)|"
     r"days? ago|earlier this|on the \d+(?:st|nd|rd|th)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
     r"oct|nov|dec)[a-z]*\.? \d{1,2}\b|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-    r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|recent)",
+    r"dec)[a-z]*|past (?:\d+|few|several|two|three) (?:days|weeks)|since early|"
+    r"recent(?! (?:years|decades)))",
     re.IGNORECASE,
 )
 
@@ -287,12 +288,18 @@ def dated_here(doc: Doc, trigger: Token) -> bool:
     return False
 
 
-def record_of(trigger: Token, sentence: str) -> bool:
+def record_of(trigger: Token) -> bool:
     """'the group, which has claimed bombings in Marawi': a relative clause in the perfect
-    with no date describes someone's record, not today's news ('Sderot, which has been hit
-    by rockets since Wednesday' has a date)."""
+    with no date of its own describes someone's or somewhere's record, not today's news
+    ('Sderot, which has been hit by rockets since Wednesday' has a date; 'signed a ceasefire
+    on Friday for Ouham-Pendé, where fighting has uprooted thousands' dates the signing,
+    not the uprooting)."""
     clause = clause_head(trigger)
-    if clause.dep_ != "relcl" or TIME_ANCHOR.search(sentence):
+    if clause.dep_ != "relcl":
+        return False
+    start = clause.left_edge.idx
+    end = clause.right_edge.idx + len(clause.right_edge)
+    if any(start <= m.start() < end for m in TIME_ANCHOR.finditer(trigger.doc.text)):
         return False
     return any(c.dep_ == "aux" and c.lower_ in ("has", "have") for c in clause.children)
 
@@ -326,6 +333,11 @@ def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
     return False
 
 
+def _years_back(year: int, reference_year: int, month: int) -> bool:
+    """A year well before the news of an article from ``month`` of ``reference_year``."""
+    return year < reference_year - 1 or (year == reference_year - 1 and month > 2)
+
+
 def dated_in_the_past(
     doc: Doc, trigger: Token, reference_year: int | None, published: date | None
 ) -> bool:
@@ -342,7 +354,7 @@ def dated_in_the_past(
         year = int(m.group(1))
         if SINCE_YEAR.search(text[: m.start()]):
             continue
-        if year < reference_year - 1 or (year == reference_year - 1 and month > 2):
+        if _years_back(year, reference_year, month):
             old.append(m.start())
         elif published is None and IN_A_YEAR.search(text[: m.start()]):
             # Undated article, year taken from its text: news dates its own event by the
@@ -376,6 +388,34 @@ def dated_in_the_past(
         if clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line):
             return True  # "a war that began in 2013 killed …": it dates the subject
     return False
+
+
+def continues_old_story(
+    previous: str, doc: Doc, trigger: Token, reference_year: int | None,
+    published: date | None,
+) -> bool:
+    """'Haiyan struck on November 8, 2013, … More than 6,300 people were killed and about
+    four million were driven from their homes.': a sentence in the simple past with no date
+    of its own goes on with the story the sentence before it dated years back."""
+    if reference_year is None or not previous:
+        return False
+    month = published.month if published else 12
+    if not any(
+        _years_back(int(m.group(1)), reference_year, month)
+        and not SINCE_YEAR.search(previous[: m.start()])
+        for m in YEAR.finditer(previous)
+    ):
+        return False
+    text = doc.text
+    if TIME_ANCHOR.search(text) or any(
+        not _years_back(int(m.group(1)), reference_year, month) for m in YEAR.finditer(text)
+    ):
+        return False
+    home = clause_head(trigger)
+    if home.tag_ == "VBD":
+        return True
+    auxes = {c.lower_ for c in home.children if c.dep_ in ("aux", "auxpass")}
+    return home.tag_ == "VBN" and bool(auxes & {"was", "were", "had"})
 
 
 def trigger_token(doc: Doc, hit: TriggerHit) -> Token | None:
