@@ -425,6 +425,16 @@ def test_a_prison_riot_is_no_street_protest(analyzer):
     assert "protest" in types(analyzer, street)
 
 
+def test_people_forced_from_their_homes_are_displaced_a_warning_is_not(analyzer):
+    # Written for this test.
+    done = ("Floods forced more than 20,000 people from their homes in Beira on Sunday, "
+            "officials said.")
+    feared = ("Aid agencies warned that up to 20,000 people could be forced from their "
+              "homes in Beira if the rains continue.")
+    assert "displacement" in types(analyzer, done)
+    assert "displacement" not in types(analyzer, feared)
+
+
 def test_an_undated_sentence_goes_on_with_the_old_story_before_it(analyzer):
     # Written for this test: the sentence before dates the story years back, or today.
     old = ("Cyclone Idai struck the port of Beira in March 2019. About 400,000 people fled "

@@ -18,18 +18,19 @@ DATA = Path(__file__).parent / "data" / "regression"
 
 # set: true positives, false positives, false alarms (of 16 negatives), right countries,
 # gold places found — for each figure the best recorded so far (the shipped models before
-# and after the civilian-harm re-read of training/README.md, and the rules of 2026-12-04),
+# and after the civilian-harm re-read of training/README.md, the rules of 2026-12-04, and
+# that evening's displacement cue and background checks),
 # so an improvement stays pinned and a slip is never recorded. One exception: set3's false
 # positives stay at the morning's 7, not the day's best 6, because the veto audit removed
 # business words without two real examples ("orders"), and a coffee-futures story written
 # for set3 lost its business reading.
 RECORDED = {
     "set1": (42, 1, 1, 42, 51),
-    "set2": (60, 5, 4, 60, 68),
+    "set2": (60, 5, 4, 60, 70),
     "set3": (47, 7, 4, 47, 47),
     "set4": (46, 2, 2, 45, 35),
     "set5": (44, 3, 2, 43, 39),
-    "set6": (46, 2, 1, 46, 44),
+    "set6": (47, 1, 1, 47, 45),
 }
 
 
