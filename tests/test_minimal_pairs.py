@@ -443,6 +443,13 @@ def test_an_undated_sentence_goes_on_with_the_old_story_before_it(analyzer):
            "their homes in Zambezia province.")
     assert "displacement" not in types(analyzer, old)
     assert "displacement" in types(analyzer, new)
+    # the past progressive goes on with the story too
+    then = ("Maria left Maracay in 2018 with her two sons. At the time, more than 5,000 people "
+            "a day were crossing into Colombia.")
+    now = ("Maria left Maracay on Monday with her two sons. More than 5,000 people a day were "
+           "crossing into Colombia.")
+    assert "displacement" not in types(analyzer, then)
+    assert "displacement" in types(analyzer, now)
 
 
 def test_a_record_in_a_relative_clause_needs_its_own_date(analyzer):
@@ -454,3 +461,13 @@ def test_a_record_in_a_relative_clause_needs_its_own_date(analyzer):
     assert "ceasefire" in types(analyzer, record)
     assert "displacement" not in types(analyzer, record)
     assert "displacement" in types(analyzer, news)
+
+
+def test_people_crossing_a_border_are_displaced_fighters_or_returnees_are_not(analyzer):
+    # Written for this test.
+    fled = "Thousands of civilians crossed into Chad from Darfur on Tuesday, the UN said."
+    fighters = "Rebel fighters crossed into Chad from Darfur on Tuesday, the army said."
+    back = "About 500 refugees crossed back into Burundi from Rwanda on Thursday, the UN said."
+    assert "displacement" in types(analyzer, fled)
+    assert "displacement" not in types(analyzer, fighters)
+    assert "displacement" not in types(analyzer, back)

@@ -395,8 +395,9 @@ def continues_old_story(
     published: date | None,
 ) -> bool:
     """'Haiyan struck on November 8, 2013, … More than 6,300 people were killed and about
-    four million were driven from their homes.': a sentence in the simple past with no date
-    of its own goes on with the story the sentence before it dated years back."""
+    four million were driven from their homes.': a sentence in the past (simple, perfect or
+    progressive: "thousands were crossing") with no date of its own goes on with the story
+    the sentence before it dated years back."""
     if reference_year is None or not previous:
         return False
     month = published.month if published else 12
@@ -415,7 +416,7 @@ def continues_old_story(
     if home.tag_ == "VBD":
         return True
     auxes = {c.lower_ for c in home.children if c.dep_ in ("aux", "auxpass")}
-    return home.tag_ == "VBN" and bool(auxes & {"was", "were", "had"})
+    return home.tag_ in ("VBN", "VBG") and bool(auxes & {"was", "were", "had"})
 
 
 def trigger_token(doc: Doc, hit: TriggerHit) -> Token | None:
