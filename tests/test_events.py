@@ -247,6 +247,16 @@ def test_an_armed_group_named_after_a_place_is_no_place(analyzer):
     assert countries(events, "attack") == {"PH"}
 
 
+def test_reports_sharing_a_town_are_one_event_whatever_country_comes_first(analyzer):
+    # Written for this test: one flight, reported from the side it left and where it landed.
+    events = run(analyzer, "More than 600 villagers fled Myanmar's Kayin State to Mae Sot on "
+                           "Monday. Thai officials said another 300 people fled to Mae Sot, "
+                           "Thailand, on Tuesday.")
+    displacement = [e for e in events if e.type == "displacement"]
+    assert len(displacement) == 1
+    assert {"Mae Sot", "Kayin State"} <= {p.name for p in displacement[0].places}
+
+
 def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(
         analyzer,

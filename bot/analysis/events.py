@@ -667,6 +667,7 @@ class EventExtractor:
             countries = [p.country for p in c.places if p.country]
             country = countries[0] if countries else ctx.dominant_country
             groups[(c.type, country)].append(c)
+        _join_shared_places(groups)
         for c in borrowed:
             same_type = [k for k in groups if k[0] == c.type]
             if same_type:
@@ -691,6 +692,23 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
+
+
+def _join_shared_places(groups: dict[tuple[str, str | None], list[Candidate]]) -> None:
+    """Reports of one type that name a place below country level in common are one event,
+    whatever country each names first: "700 people fled Myanmar and crossed into Thailand"
+    and "… after they cross the border into Tak Province" (in place)."""
+    keys = list(groups)
+    for i, a in enumerate(keys):
+        if a not in groups:
+            continue
+        for b in keys[i + 1:]:
+            if b not in groups or b[0] != a[0]:
+                continue
+            mine = {p.key for c in groups[a] for p in c.places if p.kind != "country"}
+            theirs = {p.key for c in groups[b] for p in c.places if p.kind != "country"}
+            if mine & theirs:
+                groups[a].extend(groups.pop(b))
 
 
 _NO_PATTERN = re.compile(r"(?!)")
