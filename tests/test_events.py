@@ -247,6 +247,13 @@ def test_an_armed_group_named_after_a_place_is_no_place(analyzer):
     assert countries(events, "attack") == {"PH"}
 
 
+def test_a_gang_s_name_lends_no_country_to_the_town_it_attacked(analyzer):
+    # Written for this test: "Gran" of the gang's name is an old name of Esztergom, Hungary.
+    events = run(analyzer, "Members of the Gran Grif gang attacked the town of Pont-Sondé in "
+                           "Haiti's Artibonite region on Thursday, killing 70 people.")
+    assert countries(events, "attack") == {"HT"}
+
+
 def test_reports_sharing_a_town_are_one_event_whatever_country_comes_first(analyzer):
     # Written for this test: one flight, reported from the side it left and where it landed.
     events = run(analyzer, "More than 600 villagers fled Myanmar's Kayin State to Mae Sot on "

@@ -245,6 +245,7 @@ def test_qualifier_merges_place_and_country(gaz: Gazetteer) -> None:
         "President Kenyatta met Prime Minister Abiy.",
         "Mr. Jordan said George Washington was a hero.",
         "In May, a spokesman said the talks would resume on Friday.",
+        "The Gran Grif gang and its allies were designated terrorist groups.",
     ],
 )
 def test_no_false_positives(gaz: Gazetteer, text: str) -> None:
