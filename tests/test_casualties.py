@@ -38,6 +38,11 @@ def test_people_count():
     assert extract_people_count("displacing over 200,000 people in the city") == 200_000
     assert extract_people_count("about 16 families fled") == 16
     assert extract_people_count("nobody was there") is None
+    # an order of size in words is a count too, and a floor
+    assert extract_people_count("several thousand residents fled across the river") == 3000
+    assert extract_people_count("a few hundred families left") == 300
+    c = extract_casualties("several dozen people were killed in the raid")
+    assert c is not None and (c.killed, c.qualifier) == (36, "at least")
 
 
 def test_victims_named_as_combatants():

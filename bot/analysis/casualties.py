@@ -13,7 +13,14 @@ _WORDS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "dozen": 12,
     "dozens": 24, "scores": 40, "hundreds": 200, "a hundred": 100, "thousands": 2000,
     "tens of thousands": 20_000, "hundreds of thousands": 200_000, "millions": 2_000_000,
+    "a thousand": 1000, "several dozen": 36, "several hundred": 300, "a few hundred": 300,
+    "several thousand": 3000, "a few thousand": 3000,
 }
+# Counts given only as an order of size: the figure is a floor ("at least").
+_VAGUE = frozenset({
+    "dozens", "scores", "hundreds", "thousands", "several dozen", "several hundred",
+    "a few hundred", "several thousand", "a few thousand",
+})
 _NUM = (
     r"(?:\d[\d,]*(?:\.\d+)?(?:\s*(?:million|thousand|m|k)\b)?|tens of thousands|"
     r"hundreds of thousands|a dozen|a hundred|" + "|".join(sorted(_WORDS, key=len, reverse=True))
@@ -77,7 +84,7 @@ def extract_casualties(text: str) -> Casualties | None:
             if n is None or n > 10_000_000:
                 continue
             q = (m.group("q") or "").strip().lower() or None
-            if m.group("n").lower() in ("dozens", "scores", "hundreds", "thousands"):
+            if m.group("n").lower() in _VAGUE:
                 q = q or "at least"
             if kind not in found or n > found[kind][0]:
                 found[kind] = (n, q, m.group(0).strip())
