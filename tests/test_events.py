@@ -264,6 +264,25 @@ def test_reports_sharing_a_town_are_one_event_whatever_country_comes_first(analy
     assert {"Mae Sot", "Kayin State"} <= {p.name for p in displacement[0].places}
 
 
+def test_a_dateline_is_where_the_report_was_filed_not_where_it_happened(analyzer):
+    # Written for this test: the camp (a name the gazetteer lacks) lies far from the capital
+    # the reporter filed from.
+    events = run(analyzer, "BAMAKO, Mali — Gunmen overran an army camp at Nampala, near the "
+                           "border with Niger, on Sunday after a dawn assault, security sources "
+                           "said.\n\nThe army said it had sent reinforcements.")
+    assert "Bamako" not in places(events, "attack")
+    assert countries(events, "attack") == {"ML"}
+
+
+def test_a_guessed_country_does_not_make_a_remark_on_asylum_policy(analyzer):
+    # Written for this test: no government is named where asylum is talked about.
+    events = run(analyzer, "Italy's interior minister said on Tuesday he was considering "
+                           "closing the ports to charity ships.\n\nHe gave no date for a "
+                           "decision.\n\nCharity groups said closing the ports would be an "
+                           "attack on the right to asylum and would cost lives.")
+    assert "refugee_policy" not in kinds(events)
+
+
 def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(
         analyzer,

@@ -321,10 +321,13 @@ class EventExtractor:
         for i, s in enumerate(sentences):
             if s.paragraph >= 2:
                 break
+            dateline = DATELINE.match(s.text) if s.paragraph == 0 else None
             for m in by_sentence.get(i, []):
                 p = m.place
                 if p is None or m.demonym or p.kind in ("country", "region"):
                     continue
+                if dateline and m.start - s.start < dateline.end():
+                    continue  # where the reporter filed from, not where it happened
                 if dominant and p.country != dominant:
                     continue
                 if s.paragraph == -1:
@@ -512,6 +515,8 @@ class EventExtractor:
                 p for p in self._neighbour_places(index - 1, sentences, ctx) if p not in places
             ]
         places_fallback = False
+        # a government the sentence itself names ("Germany decides …"), not one guessed
+        named_country = any(p.kind == "country" for p in places)
         if not places or all(p.kind == "region" for p in places):
             inferred, places_fallback = self._infer_places(index, sentences, ctx)
             places_inferred = bool(inferred) and not places
@@ -523,7 +528,7 @@ class EventExtractor:
         direct_local = any(p.kind in ("city", "area", "admin1") for p in located.locations)
         anchored = bool(
             direct_local or TIME_ANCHOR.search(s.text) or casualties or people or headline
-            or (t == "refugee_policy" and any(p.kind == "country" for p in places))
+            or (t == "refugee_policy" and named_country)
         )
         if not headline and not anchored and hit.trigger.strength < 0.85:
             return None
@@ -728,6 +733,8 @@ END_TO_END_THRESHOLDS = {"civilian_harm": 0.45}
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 
 
+# "BAMAKO, Mali —", "KYIV, Ukraine (AP) —", "JUBA —": the place a report was filed from
+DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]+(?:,\s*[A-Z][\w .'’-]*?)?\s*(?:\([^)]*\)\s*)?[—–-]{1,2}\s")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
