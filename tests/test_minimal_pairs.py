@@ -471,3 +471,16 @@ def test_people_crossing_a_border_are_displaced_fighters_or_returnees_are_not(an
     assert "displacement" in types(analyzer, fled)
     assert "displacement" not in types(analyzer, fighters)
     assert "displacement" not in types(analyzer, back)
+
+
+def test_grenades_thrown_are_an_attack_that_harms_no_one_unless_said(analyzer):
+    # Written for this test: deep in an article only a lexicon word lets the model's
+    # reading through; damage to a building is no harm to people.
+    deep = ("Sweden's government announced new powers for police on Monday to fight gang "
+            "crime.\n\nThe justice minister said the measures would take effect in the "
+            "spring.\n\nOn Friday night, hand grenades were thrown into a restaurant in "
+            "Uppsala, injuring two people, police said.")
+    damage = ("Hand grenades were thrown into a restaurant in Uppsala, Sweden, on Friday "
+              "night, damaging the building.")
+    assert "attack" in types(analyzer, deep)
+    assert types(analyzer, damage) == {"attack"}

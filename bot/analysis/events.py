@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.casualties import (
+    HARM,
     extract_casualties,
     extract_people_count,
     victims_all_combatants,
@@ -426,6 +427,8 @@ class EventExtractor:
         named = YEAR_BEFORE.search(s.text[: hit.start]) if "anchored" in hit.tags else None
         if named and ctx.reference_year and int(named.group(1)) < ctx.reference_year - 1:
             return False  # "the 1997 Chittagong Hill Tracts peace accord": an old event's name
+        if hit.trigger.type == "civilian_harm" and not HARM.search(s.text):
+            return False  # no one is said to be harmed: "grenades were thrown into a bar"
         return not (
             hit.trigger.type == "refugee_policy"
             and re.fullmatch(r"(?i)refugee camps?|refugees?", hit.text)
