@@ -484,3 +484,12 @@ def test_grenades_thrown_are_an_attack_that_harms_no_one_unless_said(analyzer):
               "night, damaging the building.")
     assert "attack" in types(analyzer, deep)
     assert types(analyzer, damage) == {"attack"}
+
+
+def test_a_threatened_strike_is_no_attack_a_strike_carried_out_is(analyzer):
+    # Written for this test: only the model reads these (no lexicon word for the strikes).
+    threat = ("The United States threatens to carry out military strikes in Nigeria over "
+              "continuing violence against Christians by Boko Haram.")
+    done = "The United States carries out military strikes in Nigeria against Boko Haram camps."
+    assert "attack" not in types(analyzer, threat)
+    assert "attack" in types(analyzer, done)

@@ -35,6 +35,7 @@ from bot.analysis.factuality import (
     DENIED_CLAIM,
     HABITUAL,
     HISTORY,
+    HYPOTHETICAL_HEADS,
     PROTEST_GATHERINGS,
     PROTESTERS,
     REPORTING_HEADS,
@@ -996,6 +997,12 @@ def _main_verb(doc: Doc) -> Token | None:
             said = [c for c in root.children if c.dep_ == "ccomp"]
             if said:
                 return said[0]
+        if root.lemma_.lower() in HYPOTHETICAL_HEADS:
+            # "the United States threatens [to carry out attacks …]": the report is the
+            # threatened act, which the factuality checks then judge under its head
+            meant = [c for c in root.children if c.dep_ in ("xcomp", "ccomp")]
+            if meant:
+                return meant[0]
         return root
     return None
 
