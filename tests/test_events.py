@@ -283,6 +283,17 @@ def test_a_guessed_country_does_not_make_a_remark_on_asylum_policy(analyzer):
     assert "refugee_policy" not in kinds(events)
 
 
+def test_a_group_s_camps_are_no_place_of_that_name_a_region_is(analyzer):
+    # Written for this test: "Boko Haram camps" name the group's camps; "Amazon" is a company
+    # too, but "the Amazon region" is a place.
+    camps = run(analyzer, "Nigerian jets struck Boko Haram camps in Borno State on Sunday, "
+                          "killing dozens of fighters, the air force said.")
+    assert "Boko Haram" not in places(camps, "attack")
+    region = run(analyzer, "The Colombian military carried out airstrikes in the Amazon region "
+                           "on Monday, killing 19 rebel fighters.")
+    assert "Amazon" in places(region, "attack")
+
+
 def test_districts_and_regencies_named_with_a_capital_noun_are_places(analyzer):
     events = run(
         analyzer,

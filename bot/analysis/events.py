@@ -269,7 +269,8 @@ class EventExtractor:
         found: dict[str, Place] = {}
         for i, s in enumerate(sentences):
             text = article.title if s.paragraph == -1 else article.text
-            extra = pattern_mentions(text, s, by_sentence[i], dominant)
+            extra = pattern_mentions(text, s, by_sentence[i], dominant,
+                                     self.gazetteer.never_a_place)
             if extra:
                 by_sentence[i] = sorted([*by_sentence.get(i, []), *extra], key=lambda m: m.start)
                 found.update((m.text, m.place) for m in extra if m.place is not None)

@@ -6,6 +6,7 @@ another country than the gazetteer's namesake ('the Lebanese city of Blida')."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.analysis.places import ARABIC_ARTICLES, Mention
@@ -92,11 +93,12 @@ _NOT_NAMES = {
 
 
 def pattern_mentions(
-    text: str, s: Sentence, known: list[Mention], dominant: str | None
+    text: str, s: Sentence, known: list[Mention], dominant: str | None,
+    never: Callable[[str], bool] = lambda name: False,
 ) -> list[Mention]:
     """Places the gazetteer lacks, named by a place noun: 'the town of Dansadau',
     'Hays district', 'the Jabal al-Zawiya area'. They take the country the sentence
-    names, else the article's."""
+    names, else the article's. ``never`` tells a group's name ('Boko Haram camps')."""
     sentence = text[s.start : s.end]
     taken = [(m.start - s.start, m.end - s.start) for m in known]
     countries = [(m.start - s.start, m.place.country) for m in known
@@ -125,6 +127,10 @@ def pattern_mentions(
                 words = words[1:]
             if not words or (len(words) == 1 and words[0].isupper()):
                 continue  # "MST camps": an acronym names a group, not a place
+            if (pattern is not _QUALIFIED and never(" ".join(words))
+                    and not m.group("noun").lower().startswith("region")):
+                continue  # "Boko Haram camps", "a mostly Kurdish city"; a qualifier or a
+                # region keeps the name ("in Providence, Rhode Island", "the Amazon region")
             reach = max(end, m.end())  # "Abu Salim district" may hold a known "Salim district"
             inside = [k for k in known if start <= k.start - s.start and k.end - s.start <= reach]
             if (

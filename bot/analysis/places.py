@@ -749,6 +749,10 @@ class Gazetteer:
         scored.sort(key=lambda t: (-t[0], t[1]))
         return scored
 
+    def never_a_place(self, name: str) -> bool:
+        """A group's, organisation's or title's name that is no place alone ("Boko Haram")."""
+        return norm(name) in self._never
+
     def lookup(self, name: str) -> list[Place]:
         """Places with this name (any spelling variant), most likely first."""
         key = norm(name)
