@@ -493,3 +493,17 @@ def test_a_threatened_strike_is_no_attack_a_strike_carried_out_is(analyzer):
     done = "The United States carries out military strikes in Nigeria against Boko Haram camps."
     assert "attack" not in types(analyzer, threat)
     assert "attack" in types(analyzer, done)
+
+
+def test_a_clause_of_cause_or_circumstance_stands_under_a_modal_main_clause(analyzer):
+    # Written for this test: "will", "is attempting to" bind their own clause, not the
+    # "after …" or "as …" clause that gives the circumstance.
+    after = ("Ukraine's president says Russia is attempting to discredit the peace "
+             "negotiations after Russian forces launched drone attacks on Kyiv overnight.")
+    meant = ("Ukraine's president says Russia is attempting to launch drone attacks on Kyiv "
+             "to discredit the peace negotiations.")
+    as_ = ("Tanzania says it will grant refugee status to all Burundians, as tens of thousands "
+           "of people cross Lake Tanganyika into the Kigoma region.")
+    assert "attack" in types(analyzer, after)
+    assert "attack" not in types(analyzer, meant)
+    assert "displacement" in types(analyzer, as_)

@@ -64,11 +64,17 @@ NON_GOVERNMENT = re.compile(
 PRESUPPOSING_PREPS = {"amid", "amidst", "during", "following", "despite"}
 CAUSAL_HEADS = {"due", "because", "owing"}  # "due to", "because of", "owing to"
 DONE_BEFORE = {"after", "following", "since"}  # "…accept a truce after capturing the town"
+ASSERTED_MARKS = {"as", "because", "after", "while", "since", "though", "although"}
 
 
 def _presupposed(tok: Token) -> bool:
     """Whether ``tok`` heads a circumstance, a cause or an earlier act of its clause, which
     exists whatever the clause says (modality, prevention)."""
+    if tok.dep_ == "advcl":
+        # "…will grant refugee status, as tens of thousands cross the lake": a clause of
+        # circumstance or cause is asserted whatever the main clause says ("as if" is not)
+        marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+        return bool(marks & ASSERTED_MARKS) and "if" not in marks
     prep = tok.head
     if tok.dep_ == "pcomp":
         return prep.lower_ in DONE_BEFORE
