@@ -507,3 +507,13 @@ def test_a_clause_of_cause_or_circumstance_stands_under_a_modal_main_clause(anal
     assert "attack" in types(analyzer, after)
     assert "attack" not in types(analyzer, meant)
     assert "displacement" in types(analyzer, as_)
+
+
+def test_a_second_lexicon_word_is_read_when_the_first_one_s_clause_fails(analyzer):
+    # Written for this test: "fleeing" says who will get the status (a plan), "cross … into"
+    # says what is happening; the checks read each word's clause in turn.
+    both = ("Tanzania says it will grant refugee status to all Burundians fleeing unrest at "
+            "home, as tens of thousands of people cross Lake Tanganyika into the Kigoma region.")
+    plan = "Tanzania says it will grant refugee status to all Burundians fleeing unrest at home."
+    assert "displacement" in types(analyzer, both)
+    assert "displacement" not in types(analyzer, plan)

@@ -368,7 +368,7 @@ class EventExtractor:
                      if _kept(ts, cued.get(ts.type, 0.0), deep, ts.type in thin)]
             if not types or len(s.text.split()) < MIN_WORDS:
                 continue  # "Review", "Back in Borodianka": a fragment reports nothing
-            hits = [_hit_for(score, anchors, s.text) for score in types]
+            hits = [h for score in types for h in _hits_for(score, anchors, s.text)]
             hits = [h for h in hits if self._passes_text_filters(h, s, ctx)]
             if hits:
                 pending.append((i, hits))
@@ -392,7 +392,10 @@ class EventExtractor:
         out: list[Candidate] = []
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
+            found: set[str] = set()  # types this sentence already reports
             for hit in hits:
+                if hit.trigger.type in found:
+                    continue
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if token is None or not is_factual(token, hit.trigger.type):
                     continue
@@ -421,6 +424,7 @@ class EventExtractor:
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
                 if cand is not None:
                     out.append(cand)
+                    found.add(cand.type)
         return out
 
     @staticmethod
@@ -976,17 +980,22 @@ def _denied_by(token: Token) -> bool:
     )
 
 
-def _hit_for(score: TypeScore, anchors: list[TriggerHit], sentence: str) -> TriggerHit:
-    """The classifier's type at the lexicon's word for it when there is one (its clause is
-    what the checks read), else at the sentence's main verb."""
+def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str) -> list[TriggerHit]:
+    """The classifier's type at the lexicon's words for it when there are any, the strongest
+    first and the others in turn (each word's clause is what the checks read, and the first
+    that passes them stands: "… grant status to Burundians fleeing unrest, as thousands
+    cross into Kigoma"), else at the sentence's main verb."""
     same = [h for h in anchors if h.trigger.type == score.type]
     if same:
         best = max(same, key=lambda h: h.trigger.strength)
-        strength = max(best.trigger.strength, score.strength)
-        trigger = Trigger(score.type, _NO_PATTERN, strength)
-        return TriggerHit(trigger, best.start, best.end, best.text, {"anchored"})
+        same = [best, *(h for h in same if h is not best)]
+        return [
+            TriggerHit(Trigger(score.type, _NO_PATTERN, max(h.trigger.strength, score.strength)),
+                       h.start, h.end, h.text, {"anchored"})
+            for h in same
+        ]
     trigger = Trigger(score.type, _NO_PATTERN, score.strength)
-    return TriggerHit(trigger, 0, len(sentence), sentence, {"sentence"})
+    return [TriggerHit(trigger, 0, len(sentence), sentence, {"sentence"})]
 
 
 def _main_verb(doc: Doc) -> Token | None:
