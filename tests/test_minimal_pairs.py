@@ -517,3 +517,15 @@ def test_a_second_lexicon_word_is_read_when_the_first_one_s_clause_fails(analyze
     plan = "Tanzania says it will grant refugee status to all Burundians fleeing unrest at home."
     assert "displacement" in types(analyzer, both)
     assert "displacement" not in types(analyzer, plan)
+
+
+def test_since_then_counts_from_the_old_date_before_it(analyzer):
+    # Written for this test: a toll "since then" after a story dated years back is a
+    # standing figure; the same toll after a date of this week is news.
+    old = ("The conflict in the Northwest region began in 2017, when separatists declared a "
+           "state. More than 6,000 people have been killed since then, and hundreds of "
+           "thousands have fled their homes.")
+    new = ("Fighting in the Northwest region began on Monday, when separatists attacked an army "
+           "post. Hundreds of thousands have fled their homes since then.")
+    assert "displacement" not in types(analyzer, old)
+    assert "displacement" in types(analyzer, new)

@@ -396,6 +396,19 @@ def dated_in_the_past(
     return False
 
 
+SINCE_THEN = re.compile(r"\bsince then\b", re.IGNORECASE)
+
+
+def _since_then(doc: Doc, home: Token) -> bool:
+    """'since then' stands in the clause of ``home`` or one joined to it by 'and'."""
+    line = {home.i, *(c.i for c in home.conjuncts)}
+    for m in SINCE_THEN.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and clause_head(span.root).i in line:
+            return True
+    return False
+
+
 def continues_old_story(
     previous: str, doc: Doc, trigger: Token, reference_year: int | None,
     published: date | None,
@@ -419,6 +432,8 @@ def continues_old_story(
     ):
         return False
     home = clause_head(trigger)
+    if _since_then(doc, home):
+        return True  # "… began in 2017. More than 6,000 people have been killed since then"
     if home.tag_ == "VBD":
         return True
     auxes = {c.lower_ for c in home.children if c.dep_ in ("aux", "auxpass")}
