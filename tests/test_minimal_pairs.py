@@ -529,3 +529,15 @@ def test_since_then_counts_from_the_old_date_before_it(analyzer):
            "post. Hundreds of thousands have fled their homes since then.")
     assert "displacement" not in types(analyzer, old)
     assert "displacement" in types(analyzer, new)
+
+
+def test_a_share_a_sum_or_a_span_of_time_is_no_head_count_of_people(analyzer):
+    # Written for this test: "fled" needs people, and "18%" or "15 years" are none.
+    market = ("Coffee prices fell almost 18% in São Paulo on Monday as speculators fled long "
+              "positions.")
+    exile = ("Sentenced to 15 years in prison, the former minister and his son flee to Brasília "
+             "after Brazil grants them asylum.")
+    town = "About 1,800 residents fled Minas Novas in Minas Gerais on Monday as floods rose."
+    assert "displacement" not in types(analyzer, market)
+    assert "displacement" not in types(analyzer, exile)
+    assert "displacement" in types(analyzer, town)

@@ -20,14 +20,13 @@ DATA = Path(__file__).parent / "data" / "regression"
 # gold places found — for each figure the best recorded so far (the shipped models before
 # and after the civilian-harm re-read of training/README.md, the rules of 2026-12-04, and
 # that evening's displacement cue and background checks),
-# so an improvement stays pinned and a slip is never recorded. One exception: set3's false
-# positives stay at the morning's 7, not the day's best 6, because the veto audit removed
-# business words without two real examples ("orders"), and a coffee-futures story written
-# for set3 lost its business reading.
+# so an improvement stays pinned and a slip is never recorded. (set3's false positives went
+# back to 7 for a while when the veto audit removed business words without two real
+# examples; a percentage no longer counts as people who fled, and they are 6 again.)
 RECORDED = {
     "set1": (42, 1, 1, 42, 51),
     "set2": (60, 4, 3, 60, 70),
-    "set3": (48, 7, 4, 48, 47),
+    "set3": (48, 6, 4, 48, 47),
     "set4": (46, 2, 2, 45, 35),
     "set5": (44, 3, 2, 43, 39),
     "set6": (49, 0, 0, 49, 47),

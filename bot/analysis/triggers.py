@@ -46,7 +46,11 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"people", r"civilians", r"residents", r"families", r"villagers", r"thousands",
         r"hundreds", r"tens of thousands", r"millions?", r"refugees", r"inhabitants", r"citizens",
         r"population", r"households", r"persons", r"migrants", r"children", r"women",
-        r"[\d,.]+(?:\s*(?:million|thousand))?", r"dozens", r"scores", r"many",
+        # a head count, not a share, a sum, a distance, a span of time or a year
+        r"(?<![$€£])(?!(?:19|20)\d\d\b)\d[\d,.]*(?:\s*(?:million|thousand))?"
+        r"(?!\s*(?:%|percent|per cent|km|kilomet|miles?\b|met(?:er|re)s?\b|kg|tonnes?|tons?\b|"
+        r"degrees|years?\b|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|dollars|euros))",
+        r"dozens", r"scores", r"many",
     ),
     "refugee": _words(
         r"refugees?", r"asylum", r"asylum[- ]seekers?", r"resettle\w*", r"deport\w*",
