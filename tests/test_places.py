@@ -320,3 +320,14 @@ def test_a_nationality_after_a_number_word_is_read(gaz: Gazetteer, count: str) -
     found = resolved(gaz, f"{count} Malian soldiers were killed near the border with Niger.")
     assert [(m.text, m.demonym) for m in found if m.place and m.place.country == "ML"] == [
         ("Malian", True)]
+
+
+def test_a_name_head_and_the_name_joined_to_it_are_one_name(gaz: Gazetteer) -> None:
+    # Written for this test: "Bint Jbeil" is neither Bent (Iran) nor Jbeil (Byblos); a
+    # known whole name still stands.
+    names = [m.text for m in resolved(gaz, "A drone struck a car outside Bint Jbeil and "
+                                            "Wadi Seidna on Wednesday.")]
+    assert names == []
+    known = resolved(gaz, "Strikes hit Beit Lahia on Sunday.")
+    assert [(m.text, m.place.country if m.place else None) for m in known] == [
+        ("Beit Lahia", "PS")]

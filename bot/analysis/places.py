@@ -580,6 +580,7 @@ class Gazetteer:
         self._modifiers = {norm(w) for w in data["modifiers"]}
         self._disease_words = {norm(w) for w in data["disease_words"]}
         self._storms = {norm(w) for w in data["storms"]}
+        self._name_heads = {norm(w) for w in data["name_heads"]}
 
     # ----- entity access ----------------------------------------------------------------------
 
@@ -981,6 +982,12 @@ class Gazetteer:
         if not big_kind and self._org_follows(text, toks, j):
             return None
         if key in self._never and not big_kind:
+            return None
+        # "Bint Jbeil", "Wadi Seidna": a head word and the name joined to it are one name
+        # the gazetteer lacks, not Bent in Iran and Byblos
+        if single and key in self._name_heads and nxt_joined and nxt is not None and nxt.cap:
+            return j + 2
+        if prev is not None and prev_key in self._name_heads and self._joined(text, prev, first):
             return None
         # A storm's name is no place: "Hurricane Melissa" (nor is Hurricane, Utah, there)
         if single and key in self._storms and nxt_joined and nxt is not None and nxt.cap:
