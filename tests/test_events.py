@@ -247,6 +247,14 @@ def test_an_armed_group_named_after_a_place_is_no_place(analyzer):
     assert countries(events, "attack") == {"PH"}
 
 
+def test_one_flight_across_a_border_is_one_displacement(analyzer):
+    # Written for this test: where people left and where they arrived share a country.
+    events = run(analyzer, "Nearly 700 people have fled Myanmar and crossed into Thailand on "
+                           "Monday. Thai police detain 677 people after they cross the border "
+                           "into Tak Province on Tuesday.")
+    assert len([e for e in events if e.type == "displacement"]) == 1
+
+
 def test_a_gang_s_name_lends_no_country_to_the_town_it_attacked(analyzer):
     # Written for this test: "Gran" of the gang's name is an old name of Esztergom, Hungary.
     events = run(analyzer, "Members of the Gran Grif gang attacked the town of Pont-Sondé in "

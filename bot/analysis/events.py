@@ -709,9 +709,8 @@ class EventExtractor:
 
 
 def _join_shared_places(groups: dict[tuple[str, str | None], list[Candidate]]) -> None:
-    """Reports of one type that name a place below country level in common are one event,
-    whatever country each names first: "700 people fled Myanmar and crossed into Thailand"
-    and "… after they cross the border into Tak Province" (in place)."""
+    """Reports of one type that share a place (``_share_places``) are one event, whatever
+    country each names first (in place)."""
     keys = list(groups)
     for i, a in enumerate(keys):
         if a not in groups:
@@ -719,10 +718,22 @@ def _join_shared_places(groups: dict[tuple[str, str | None], list[Candidate]]) -
         for b in keys[i + 1:]:
             if b not in groups or b[0] != a[0]:
                 continue
-            mine = {p.key for c in groups[a] for p in c.places if p.kind != "country"}
-            theirs = {p.key for c in groups[b] for p in c.places if p.kind != "country"}
-            if mine & theirs:
+            if _share_places(a[0], groups[a], groups[b]):
                 groups[a].extend(groups.pop(b))
+
+
+def _share_places(etype: str, one: list[Candidate], other: list[Candidate]) -> bool:
+    """A place below country level in common; for displacement a country is enough, since a
+    flight names where people left and where they went ("700 people fled Myanmar into
+    Thailand" and "… after they cross the border into Tak Province")."""
+    def places(cands: list[Candidate]) -> set[str]:
+        return {p.key for c in cands for p in c.places if p.kind != "country"}
+
+    def countries(cands: list[Candidate]) -> set[str]:
+        return {p.country for c in cands for p in c.places if p.country}
+
+    return bool(places(one) & places(other)) or (
+        etype == "displacement" and bool(countries(one) & countries(other)))
 
 
 _NO_PATTERN = re.compile(r"(?!)")
