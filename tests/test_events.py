@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
-from bot.models import Article
+from bot.analysis.events import _join_shared_places
+from bot.models import Article, Place
 
 
 def run(analyzer, text: str, title: str = "", published: date | None = date(2024, 3, 10)):
@@ -454,3 +456,19 @@ def test_an_unknown_name_between_a_town_and_its_country_is_a_province(analyzer):
                            "Qoryoley-Hiraan, Somalia, on Sunday, killing ten people.")
     kinds = {p.name: p.kind for e in events if e.type == "attack" for p in e.places}
     assert kinds == {"Beledweyne": "city", "Qoryoley-Hiraan": "area"}
+
+
+def test_reports_join_through_a_report_that_shares_a_place_with_each():
+    # Written for this test: A and C share nothing, B shares a town with each; all three
+    # are one event whichever order the groups come in.
+    town = Place(key="t:1", name="Mae Sot", kind="city", country="TH")
+    camp = Place(key="t:2", name="Umpiem", kind="city", country="TH")
+    other = Place(key="t:3", name="Myawaddy", kind="city", country="MM")
+
+    def group(*ps):
+        return [SimpleNamespace(places=list(ps))]
+
+    groups = {("attack", "MM"): group(other, town), ("attack", "LA"): group(camp),
+              ("attack", "TH"): group(town, camp)}
+    _join_shared_places(groups)
+    assert len(groups) == 1 and len(next(iter(groups.values()))) == 3

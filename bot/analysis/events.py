@@ -710,16 +710,19 @@ class EventExtractor:
 
 def _join_shared_places(groups: dict[tuple[str, str | None], list[Candidate]]) -> None:
     """Reports of one type that share a place (``_share_places``) are one event, whatever
-    country each names first (in place)."""
-    keys = list(groups)
-    for i, a in enumerate(keys):
-        if a not in groups:
-            continue
-        for b in keys[i + 1:]:
-            if b not in groups or b[0] != a[0]:
-                continue
-            if _share_places(a[0], groups[a], groups[b]):
-                groups[a].extend(groups.pop(b))
+    country each names first (in place; until no two groups share one, so that a report
+    sharing a place only with a later-joined one still joins)."""
+    joined = True
+    while joined:
+        joined = False
+        keys = list(groups)
+        for i, a in enumerate(keys):
+            other = next((b for b in keys[i + 1:] if b[0] == a[0]
+                          and _share_places(a[0], groups[a], groups[b])), None)
+            if other is not None:
+                groups[a].extend(groups.pop(other))
+                joined = True
+                break
 
 
 def _share_places(etype: str, one: list[Candidate], other: list[Candidate]) -> bool:

@@ -172,9 +172,7 @@ def pattern_mentions(
                 country=country,
             )
             if not head_known:
-                mention = Mention(s.start + start, s.start + end, name, [place], cue="frame")
-                mention.place = place
-                out.append(mention)
+                out.append(_framed(s.start + start, s.start + end, name, place))
                 taken.append((start, end))
             base = m.start("more")
             for extra in _LIST_NAME.finditer(m.group("more")):
@@ -189,9 +187,7 @@ def pattern_mentions(
                     # "in Beledweyne, Hiran, Somalia": between a known town and the
                     # country, an unknown name is the province that holds the town
                     other = replace(other, kind="area")
-                more = Mention(s.start + a, s.start + b, word, [other], cue="frame")
-                more.place = other
-                out.append(more)
+                out.append(_framed(s.start + a, s.start + b, word, other))
                 taken.append((a, b))
     for k in superseded:
         if k in known:
@@ -241,11 +237,16 @@ def _listed_unknowns(
                 continue
             place = Place(key=f"text:{country}:{_normal_key(word)}", name=word, kind="city",
                           country=country)
-            mention = Mention(offset + a, offset + b, word, [place], cue="frame")
-            mention.place = place
-            out.append(mention)
+            out.append(_framed(offset + a, offset + b, word, place))
             taken.append((a, b))
     return out
+
+
+def _framed(start: int, end: int, name: str, place: Place) -> Mention:
+    """A mention the text's own frame makes a place, resolved to ``place``."""
+    mention = Mention(start, end, name, [place], cue="frame")
+    mention.place = place
+    return mention
 
 
 def _normal_key(name: str) -> str:
