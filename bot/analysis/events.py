@@ -401,6 +401,8 @@ class EventExtractor:
                     continue
                 if hit.trigger.type != "disaster" and _in_a_name(token):
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
+                if hit.trigger.type == "disaster" and _a_team_name(token):
+                    continue  # "the Carolina Hurricanes beat the Bruins"
                 if hit.trigger.type == "attack" and _fired_on_protesters(token):
                     # "police open fire on protesters": a protest met with force (labelling
                     # rule 5), not an armed attack
@@ -969,6 +971,17 @@ def _in_a_name(token: Token) -> bool:
     plain = [t for t in token.sent if t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") and t.is_alpha
              and len(t) > 3 and t.i != token.sent.start]
     return bool(plain) and sum(t.text[0].isupper() for t in plain) < 0.5 * len(plain)
+
+
+def _a_team_name(token: Token) -> bool:
+    """A disaster word in the plural that ends a name of several words is a team's ("the
+    Miami Hurricanes", "the Carolina Hurricanes"); a storm's name is singular ("Hurricane
+    Melissa") or goes on with the storms' names ("Cyclones Idai and Kenneth")."""
+    if not _in_a_name(token) or not token.lower_.endswith("s") or token.i == token.sent.start:
+        return False
+    before = token.doc[token.i - 1]
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return before.text[:1].isupper() and not (after is not None and after.text[:1].isupper())
 
 
 def _of_objects(token: Token) -> list[Token]:
