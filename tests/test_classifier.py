@@ -31,6 +31,18 @@ def test_the_model_ships_inside_the_package_with_a_card_and_thresholds():
     assert all(0 < v < 1 for v in thresholds.values())
 
 
+def test_the_shipped_model_read_the_lexicon_of_today():
+    # The model's input carries the lexicon's cue markers: a lexicon changed after training
+    # feeds it cues it never learnt to weigh, and `make train` no longer rebuilds it.
+    import hashlib
+
+    meta = json.loads((MODEL_DIR / "thresholds.json").read_text())
+    lexicon = ROOT / "config" / "data" / "triggers.json"
+    assert meta.get("lexicon_sha256") == hashlib.sha256(lexicon.read_bytes()).hexdigest(), (
+        "config/data/triggers.json changed since the event model was trained: run `make train` "
+        "and check `make eval` before shipping the new weights")
+
+
 def test_probabilities_cover_every_type():
     clf = EventClassifier()
     [probs] = clf.probabilities([model_input("Rebels shell the city of Goma.", ["attack"])])

@@ -22,14 +22,16 @@ DATA = Path(__file__).parent / "data" / "regression"
 # that evening's displacement cue and background checks),
 # so an improvement stays pinned and a slip is never recorded. (set3's false positives went
 # back to 7 for a while when the veto audit removed business words without two real
-# examples; a percentage no longer counts as people who fled, and they are 6 again.)
+# examples; a percentage no longer counts as people who fled, and they are 6 again. The
+# model `make train` rebuilds, chosen end to end on 2026-12-04, gains set3 and set4 a case
+# each and costs set3 a false alarm, within one case of the best: 49/7/5/49/48.)
 RECORDED = {
     "set1": (42, 1, 1, 42, 51),
     "set2": (60, 4, 3, 60, 70),
-    "set3": (48, 6, 4, 48, 47),
-    "set4": (46, 2, 2, 45, 35),
+    "set3": (49, 6, 4, 49, 48),
+    "set4": (47, 2, 2, 46, 36),
     "set5": (44, 3, 2, 43, 39),
-    "set6": (49, 0, 0, 49, 47),
+    "set6": (49, 0, 0, 49, 48),
 }
 
 
