@@ -247,13 +247,12 @@ def lexicon_digest() -> str:
     return hashlib.sha256((ROOT / "config" / "data" / "triggers.json").read_bytes()).hexdigest()
 
 
-def end_to_end_f1(nlp, thresholds: dict[str, float], counts: dict[str, float],
+def end_to_end_f1(analyzer, nlp, thresholds: dict[str, float], counts: dict[str, float],
                   items: list[dict]) -> float:
     """Event-type F1 of the whole analyser on ``items`` with this classifier in place."""
     import tempfile
     from datetime import date
 
-    from bot.analysis.analyze import Analyzer
     from bot.analysis.classifier import EventClassifier
     from bot.analysis.evaluate import Report, score_case
 
@@ -263,7 +262,6 @@ def end_to_end_f1(nlp, thresholds: dict[str, float], counts: dict[str, float],
         (path / "thresholds.json").write_text(json.dumps({
             "thresholds": thresholds,
             "train_positives": {t: int(counts[t]) for t in LABELS}}), encoding="utf-8")
-        analyzer = Analyzer()
         analyzer.extractor._classifier = EventClassifier(path)
         report = Report()
         for item in items:
@@ -351,10 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     # The epoch that ships is the one with the best end-to-end F1 on the tune split: the
     # classifier's own item F1 barely moves between epochs (±0.01), while the checks after
     # it (lexicon anchors, factuality, places) weigh its errors differently.
+    from bot.analysis.analyze import Analyzer
+
+    analyzer = Analyzer()  # one parser for every epoch; only the classifier changes
     best = None
     for f1, epoch, weights, thresholds in epochs:
         nlp.from_bytes(weights)
-        e2e = end_to_end_f1(nlp, thresholds, counts, tune_items)
+        e2e = end_to_end_f1(analyzer, nlp, thresholds, counts, tune_items)
         print(f"epoch {epoch:2d}  tune item F1 {f1:.3f}  end-to-end tune F1 {e2e:.4f}",
               file=sys.stderr)
         if best is None or e2e > best[0]:
