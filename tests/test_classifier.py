@@ -31,16 +31,46 @@ def test_the_model_ships_inside_the_package_with_a_card_and_thresholds():
     assert all(0 < v < 1 for v in thresholds.values())
 
 
-def test_the_shipped_model_read_the_lexicon_of_today():
-    # The model's input carries the lexicon's cue markers: a lexicon changed after training
-    # feeds it cues it never learnt to weigh, and `make train` no longer rebuilds it.
-    import hashlib
+def _train_events():
+    sys.path.insert(0, str(ROOT / "training"))
+    try:
+        import train_events
+    finally:
+        sys.path.remove(str(ROOT / "training"))
+    return train_events
 
+
+def _train_and_tune_items(train_events) -> list[dict]:
+    items = train_events.load_items(ROOT / "training" / "wcep-2025-events.jsonl")
+    return [i for i in items if i["split"] == "train"] + [i for i in items if i["split"] == "tune"]
+
+
+def test_the_shipped_model_read_the_inputs_of_today():
+    # The model reads each sentence with the lexicon's cue markers: a trigger, context word
+    # or veto changed after training feeds it cues it never learnt to weigh, and `make train`
+    # no longer rebuilds the shipped weights.
+    train_events = _train_events()
     meta = json.loads((MODEL_DIR / "thresholds.json").read_text())
-    lexicon = ROOT / "config" / "data" / "triggers.json"
-    assert meta.get("lexicon_sha256") == hashlib.sha256(lexicon.read_bytes()).hexdigest(), (
-        "config/data/triggers.json changed since the event model was trained: run `make train` "
-        "and check `make eval` before shipping the new weights")
+    assert meta.get("inputs_sha256") == train_events.inputs_digest(
+        _train_and_tune_items(train_events)), (
+        "the classifier's inputs on the training data changed since the event model was "
+        "trained (config/data/triggers.json, the context words or vetoes of "
+        "bot/analysis/triggers.py, or the text normalisation): run `make train` and check "
+        "`make eval` before shipping the new weights")
+
+
+def test_the_inputs_digest_sees_a_changed_context_word(monkeypatch):
+    # Context words live in Python, not in triggers.json: the digest must still notice them.
+    import re
+
+    from bot.analysis import triggers
+
+    train_events = _train_events()
+    items = [i for i in _train_and_tune_items(train_events) if "troops" in i["text"]][:40]
+    before = train_events.inputs_digest(items)
+    assert train_events.inputs_digest(items) == before
+    monkeypatch.setitem(triggers.CONTEXT, "armed", re.compile(r"(?!x)x"))
+    assert train_events.inputs_digest(items) != before
 
 
 def test_probabilities_cover_every_type():

@@ -239,12 +239,21 @@ derivative and are shared under CC BY-SA 4.0 with the same attribution.
 """, encoding="utf-8")
 
 
-def lexicon_digest() -> str:
-    """SHA-256 of the trigger lexicon the model's cue markers came from: a model trained
-    with another lexicon reads cues it never saw (tests/test_classifier.py checks it)."""
+def inputs_digest(items: list[dict]) -> str:
+    """SHA-256 of what the classifier reads for every sentence of ``items``: the text as
+    normalised for the model and the trigger lexicon's cue markers. Any change that alters
+    them (triggers.json, the context words and vetoes in bot/analysis/triggers.py, the text
+    normalisation, the data) means the shipped model was trained on other inputs than
+    today's code produces (tests/test_classifier.py checks it); edits that change no input
+    (comments, reordering) do not."""
     import hashlib
 
-    return hashlib.sha256((ROOT / "config" / "data" / "triggers.json").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for item in items:
+        sentences = split_sentences(item["text"])
+        for k in range(len(sentences)):
+            digest.update(model_input_for(sentences, k).encode("utf-8") + b"\0")
+    return digest.hexdigest()
 
 
 def end_to_end_f1(analyzer, nlp, thresholds: dict[str, float], counts: dict[str, float],
@@ -367,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     nlp.to_disk(args.out)
     (args.out / "thresholds.json").write_text(
         json.dumps({"epoch": epoch, "tune_item_f1": round(f1, 4),
-                    "tune_end_to_end_f1": round(e2e, 4), "lexicon_sha256": lexicon_digest(),
+                    "tune_end_to_end_f1": round(e2e, 4),
+                    "inputs_sha256": inputs_digest(train_items + tune_items),
                     "thresholds": thresholds,
                     "train_positives": {t: int(counts[t]) for t in LABELS}},
                    indent=2) + "\n", encoding="utf-8")
