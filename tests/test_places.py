@@ -331,3 +331,16 @@ def test_a_name_head_and_the_name_joined_to_it_are_one_name(gaz: Gazetteer) -> N
     known = resolved(gaz, "Strikes hit Beit Lahia on Sunday.")
     assert [(m.text, m.place.country if m.place else None) for m in known] == [
         ("Beit Lahia", "PS")]
+
+
+def test_a_lake_is_not_the_place_that_shares_its_name(gaz: Gazetteer) -> None:
+    # Written for this test: "Lake Tanganyika" is not Congo's Tanganyika province and "Lake
+    # Chad" not the country Chad, so an event "near Lake Chad in Nigeria" stays in Nigeria;
+    # a town whose whole name starts with "Lake" stays a town.
+    found = resolved(gaz, "Boats crossed Lake Tanganyika after clashes near Lake Chad "
+                          "in Nigeria.")
+    assert [(m.text, m.place.country if m.place else None) for m in found] == [
+        ("Nigeria", "NG")]
+    town = resolved(gaz, "Floods hit Lake Charles, Louisiana, on Monday.")
+    assert [(m.text.split(",")[0], m.place.name if m.place else None) for m in town][:1] == [
+        ("Lake Charles", "Lake Charles")]
