@@ -344,3 +344,25 @@ def test_a_lake_is_not_the_place_that_shares_its_name(gaz: Gazetteer) -> None:
     town = resolved(gaz, "Floods hit Lake Charles, Louisiana, on Monday.")
     assert [(m.text.split(",")[0], m.place.name if m.place else None) for m in town][:1] == [
         ("Lake Charles", "Lake Charles")]
+
+
+def test_a_town_said_to_lie_in_the_next_place_is_not_a_namesake_abroad(gaz: Gazetteer) -> None:
+    # Written for this test: "Lido Beach in Mogadishu" is a beach of Mogadishu, not the
+    # town of New York; with no namesake in Somalia the name is left out. A place in its
+    # own country stays ("Paris in France").
+    text = "Guards opened fire on a crowd at Lido Beach in Mogadishu."
+    found = gaz.resolve(gaz.find_mentions(text), text=text)
+    assert [(m.text, m.place.country if m.place else None) for m in found] == [
+        ("Mogadishu", "SO")]
+    text = "Thousands marched in Paris in France on Sunday."
+    same = gaz.resolve(gaz.find_mentions(text), text=text)
+    assert [(m.text, m.place.country if m.place else None) for m in same] == [
+        ("Paris", "FR"), ("France", "FR")]
+    # The same name elsewhere in the article, the title too, follows: "Léré" is no town of
+    # Nigeria when the text puts it in the Timbuktu region of Mali.
+    title = "Army retakes Léré"
+    title_mentions = gaz.find_mentions(title)
+    text = "Troops entered Léré in the Timbuktu region. Léré had been held since March."
+    body = gaz.resolve(gaz.find_mentions(text), title_mentions=title_mentions, text=text)
+    assert all(m.place is None or m.place.country != "NG" for m in [*body, *title_mentions])
+    assert "Léré" not in [m.text for m in body]

@@ -70,6 +70,11 @@ RELATIVE_GAP = re.compile(
 )
 # How far a place said to lie in a direction from another may be from it.
 RELATIVE_KM = 300
+# A place named inside the next one: "Lido Beach in Mogadishu", "Léré in the Timbuktu
+# region".
+INSIDE_GAP = re.compile(r"\s+in\s+(?:the\s+)?")
+# How far a town said to lie in a city may be from the city's point.
+INSIDE_KM = 60
 
 
 @lru_cache(maxsize=65536)
@@ -1237,7 +1242,54 @@ class Gazetteer:
         if text is not None:
             self._agree_with_list(kept, text)
             self._place_relative(kept, text)
+            kept = self._inside_next(kept, text, title_mentions)
         return kept
+
+    def _inside_next(
+        self, mentions: list[Mention], text: str, title_mentions: list[Mention]
+    ) -> list[Mention]:
+        """"Lido Beach in Mogadishu", "Léré in the Timbuktu region": a town said to lie in
+        a place of another country is the namesake there, not the one abroad. It takes its
+        candidate inside that place (within INSIDE_KM of a city; in the province or country)
+        or, with none, is a place the gazetteer lacks and is dropped. The same name read as
+        the same place elsewhere in the article (the title too) follows it."""
+        moved: dict[str, Place | None] = {}
+        for m, ref in pairwise(mentions):
+            if m.place is None or ref.place is None or m.demonym or ref.demonym:
+                continue
+            if m.place.kind != "city" or not ref.place.country or m.place.key in moved:
+                continue
+            if ref.weak or self._sure_country(ref) != ref.place.country:
+                continue  # only a container known for sure says where the town is
+            if ref.place.kind == "city" and ref.place.population < 100000 and ref.cue != "suffix":
+                continue  # a small town is no sure container; "the Timbuktu region" is
+            if re.match(r" [A-Z]", text[ref.end : ref.end + 2]):
+                continue  # the start of a longer name: "in Occidental Mindoro"
+            if not INSIDE_GAP.fullmatch(text[m.end : ref.start]):
+                continue
+            if m.place.country == ref.place.country:
+                continue  # provinces and areas of one country are too loosely known to judge
+            inside = [p for p in m.candidates if p.kind == "city" and self._lies_in(p, ref.place)]
+            moved[m.place.key] = inside[0] if inside else None
+        if not moved:
+            return mentions
+        for m in [*mentions, *title_mentions]:
+            if m.place is not None and m.place.key in moved:
+                m.place = moved[m.place.key]
+        return [m for m in mentions if m.place is not None]
+
+    def _lies_in(self, p: Place, container: Place) -> bool:
+        if container.kind == "country":
+            return p.country == container.country
+        if container.kind == "admin1":
+            return self.admin1_key(p) == container.key
+        if container.kind == "area":
+            return container.key in self.areas_of(p)
+        if container.kind == "city":
+            return (p.country == container.country and None not in (
+                p.lat, p.lon, container.lat, container.lon)
+                and _distance_km(p.lat, p.lon, container.lat, container.lon) <= INSIDE_KM)
+        return False
 
     @staticmethod
     def _place_relative(mentions: list[Mention], text: str) -> None:

@@ -148,7 +148,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     ]
     extra = [m for m in extra if m.candidates]
     if extra:
-        for m in gaz.resolve(extra + resolved):
+        for m in gaz.resolve(sorted(extra + resolved, key=lambda m: m.start), text=text):
             if m in extra and m.place is not None:
                 out.append(Toponym(m.start, m.end, m.text, m.place))
     return sorted(out, key=lambda t: t.start)
