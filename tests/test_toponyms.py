@@ -181,3 +181,11 @@ def test_a_framed_town_stands_against_a_stray_nationality_label(find):
                  "birthplace of Copernicus.")
     assert found.get("Toruń") == "PL"
     assert "Amazon" not in find("Shares fell at Amazon on Monday.")
+
+
+def test_the_white_house_is_no_town_of_morocco(find):
+    # Written for this test: GeoNames lists "White House" among Casablanca's names; the
+    # presidency is no place, whether the gazetteer or the parse proposes it.
+    assert find("Leaders met at the White House on Monday, officials in Kyiv said.") == {
+        "Kyiv": "UA"}
+    assert find("The White House said sanctions on Iran would stay.") == {"Iran": "IR"}

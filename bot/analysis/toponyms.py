@@ -67,6 +67,14 @@ def _qualifier_place(gaz: Gazetteer, m: Mention) -> Place | None:
     return q.candidates[0] if q.candidates else None
 
 
+def _never(gaz: Gazetteer, m: Mention) -> bool:
+    """A name that is no place alone ("the White House", "Hamas"), unless one of its
+    readings is a country or a named area (as for the gazetteer's own matches)."""
+    bare = m.text[4:] if m.text.lower().startswith("the ") else m.text
+    return gaz.never_a_place(bare) and not any(
+        p.kind in ("country", "region", "area") for p in m.candidates[:8])
+
+
 def _listed(text: str, mentions: list[Mention], k: int, n: int) -> bool:
     """Whether mentions k and n stand next to each other in a list ("X, Y and Z")."""
     a, b = (mentions[k], mentions[n]) if k < n else (mentions[n], mentions[k])
@@ -146,7 +154,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
         if not any(_overlap(a, b, c, d) for c, d in covered)
         and not is_direction(text[a:b]) and not gaz.names_a_disease(text, b)
     ]
-    extra = [m for m in extra if m.candidates]
+    extra = [m for m in extra if m.candidates and not _never(gaz, m)]
     if extra:
         for m in gaz.resolve(sorted(extra + resolved, key=lambda m: m.start), text=text):
             if m in extra and m.place is not None:
