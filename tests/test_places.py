@@ -366,3 +366,27 @@ def test_a_town_said_to_lie_in_the_next_place_is_not_a_namesake_abroad(gaz: Gaze
     body = gaz.resolve(gaz.find_mentions(text), title_mentions=title_mentions, text=text)
     assert all(m.place is None or m.place.country != "NG" for m in [*body, *title_mentions])
     assert "Léré" not in [m.text for m in body]
+
+
+def test_names_of_people_and_somali_regions_as_the_news_spells_them(gaz: Gazetteer) -> None:
+    # Written for this test: an airport named after a person is not a town of that given
+    # name ("Ben" in Switzerland, "Aden" in Yemen), and Somalia's regions go by their
+    # English names in the news ("Middle Shabelle", not GeoNames' "Middle Shabele").
+    text = ("Mortars struck Aden Adde International Airport in Mogadishu after a drone hit "
+            "Ben Gurion International Airport, and troops moved into the Middle Shabelle "
+            "and Hiran regions.")
+    found = [(m.text, m.place.country if m.place else None)
+             for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+    assert ("Mogadishu", "SO") in found
+    assert not [f for f in found if f[1] in ("YE", "CH", "IQ")]
+    assert {"Middle Shabelle", "Hiran regions"} <= {name for name, cc in found if cc == "SO"}
+
+
+def test_somali_is_the_nationality_unless_a_division_word_follows(gaz: Gazetteer) -> None:
+    # Written for this test: "Somali" also names a region of Ethiopia.
+    def read(text: str) -> list[tuple[str, str | None, bool]]:
+        return [(m.text, m.place.country if m.place else None, m.demonym)
+                for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+
+    assert read("Somali forces retook the town on Friday.") == [("Somali", "SO", True)]
+    assert read("Floods hit the Somali Region on Friday.") == [("Somali Region", "ET", False)]

@@ -904,12 +904,25 @@ class Gazetteer:
                 continue
             key = "".join(parts[:L])
             dem = self._demonyms.get(key)
-            if dem and (L > 1 or key not in self._xindex):
+            if dem and (L > 1 or key not in self._xindex
+                        or self._demonym_before_province(text, toks, j, key, dem)):
                 return j, [], dem, False
             ids = self._ids_for(key)
             if ids:
                 return j, ids, None, False
         return None
+
+    def _demonym_before_province(
+        self, text: str, toks: list[_Tok], j: int, key: str, dem: str
+    ) -> bool:
+        """A nationality word that also names a province of another country is the
+        nationality ("Somali forces"), unless a word for a division follows it ("the Somali
+        Region of Ethiopia")."""
+        if any(self._place(i).country == dem for i in self._ids_for(key)):
+            return False
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        return not (nxt is not None and self._joined(text, toks[j], nxt)
+                    and norm(nxt.text) in self._suffixes | {"regional"})
 
     def _make_mention(
         self,
