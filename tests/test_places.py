@@ -348,24 +348,31 @@ def test_a_lake_is_not_the_place_that_shares_its_name(gaz: Gazetteer) -> None:
 
 def test_a_town_said_to_lie_in_the_next_place_is_not_a_namesake_abroad(gaz: Gazetteer) -> None:
     # Written for this test: "Lido Beach in Mogadishu" is a beach of Mogadishu, not the
-    # town of New York; with no namesake in Somalia the name is left out. A place in its
-    # own country stays ("Paris in France").
+    # town of New York; with no namesake in Somalia it stands at Mogadishu's point. A place
+    # in its own country stays ("Paris in France"); the end of a longer name does not become
+    # a place ("Wright County Egg in Iowa" is a firm, not Egg in Austria).
     text = "Guards opened fire on a crowd at Lido Beach in Mogadishu."
     found = gaz.resolve(gaz.find_mentions(text), text=text)
     assert [(m.text, m.place.country if m.place else None) for m in found] == [
-        ("Mogadishu", "SO")]
+        ("Lido Beach", "SO"), ("Mogadishu", "SO")]
+    beach, city = (m.place for m in found)
+    assert beach is not None and city is not None
+    assert (beach.name, beach.lat, beach.lon) == ("Lido Beach", city.lat, city.lon)
     text = "Thousands marched in Paris in France on Sunday."
     same = gaz.resolve(gaz.find_mentions(text), text=text)
     assert [(m.text, m.place.country if m.place else None) for m in same] == [
         ("Paris", "FR"), ("France", "FR")]
+    text = "Inspectors found salmonella at Wright County Egg in Iowa."
+    firm = gaz.resolve(gaz.find_mentions(text), text=text)
+    assert "Egg" not in [m.text for m in firm]
     # The same name elsewhere in the article, the title too, follows: "Léré" is no town of
     # Nigeria when the text puts it in the Timbuktu region of Mali.
     title = "Army retakes Léré"
     title_mentions = gaz.find_mentions(title)
     text = "Troops entered Léré in the Timbuktu region. Léré had been held since March."
     body = gaz.resolve(gaz.find_mentions(text), title_mentions=title_mentions, text=text)
-    assert all(m.place is None or m.place.country != "NG" for m in [*body, *title_mentions])
-    assert "Léré" not in [m.text for m in body]
+    read = [(m.text, m.place.country) for m in [*body, *title_mentions] if m.place]
+    assert ("Léré", "ML") in read and ("Léré", "NG") not in read
 
 
 def test_names_of_people_and_somali_regions_as_the_news_spells_them(gaz: Gazetteer) -> None:
@@ -390,3 +397,17 @@ def test_somali_is_the_nationality_unless_a_division_word_follows(gaz: Gazetteer
 
     assert read("Somali forces retook the town on Friday.") == [("Somali", "SO", True)]
     assert read("Floods hit the Somali Region on Friday.") == [("Somali Region", "ET", False)]
+
+
+def test_a_province_or_country_after_a_comma_places_the_town(gaz: Gazetteer) -> None:
+    # Written for this test: "Kampala, DRC" is a village of Congo the gazetteer lacks, not
+    # Uganda's capital (it stands at Congo's point); a country that opens a clause ("Gaza,
+    # Israel said") or goes on with a list ("Goma, Rwanda and Burundi") places nothing.
+    def read(text: str) -> list[tuple[str, str | None]]:
+        return [(m.text, m.place.country if m.place else None)
+                for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+
+    assert read("Militias took positions in Kampala, DRC, on Friday.") == [
+        ("Kampala", "CD"), ("DRC", "CD")]
+    assert ("Gaza", "PS") in read("Strikes hit Gaza, Israel said on Monday.")
+    assert ("Goma", "CD") in read("Refugees fled Goma, Rwanda and Burundi.")

@@ -77,6 +77,21 @@ INSIDE_GAP = re.compile(r"\s+in\s+(?:the\s+)?")
 INSIDE_KM = 60
 
 
+def _unknown_inside(name: str, container: Place) -> Place:
+    """A town the gazetteer lacks, known to lie in ``container``: named as in the text, at
+    the container's point (keyed as `bot.analysis.place_patterns` keys the towns it reads)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return Place(
+        key=f"text:{container.country}:{slug}",
+        name=name,
+        kind="city",
+        country=container.country,
+        admin1=container.admin1 if container.kind in ("admin1", "city") else None,
+        lat=container.lat,
+        lon=container.lon,
+    )
+
+
 @lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Index key: accents stripped, case-folded, hyphens as spaces, dots dropped."""
@@ -1264,8 +1279,8 @@ class Gazetteer:
         """"Lido Beach in Mogadishu", "Léré in the Timbuktu region": a town said to lie in
         a place of another country is the namesake there, not the one abroad. It takes its
         candidate inside that place (within INSIDE_KM of a city; in the province or country)
-        or, with none, is a place the gazetteer lacks and is dropped. The same name read as
-        the same place elsewhere in the article (the title too) follows it."""
+        or, with none, is a place the gazetteer lacks, put at the container's point. The
+        same name read as the same place elsewhere in the article (the title too) follows."""
         moved: dict[str, Place | None] = {}
         for m, ref in pairwise(mentions):
             if m.place is None or ref.place is None or m.demonym or ref.demonym:
@@ -1278,18 +1293,39 @@ class Gazetteer:
                 continue  # a small town is no sure container; "the Timbuktu region" is
             if re.match(r" [A-Z]", text[ref.end : ref.end + 2]):
                 continue  # the start of a longer name: "in Occidental Mindoro"
-            if not INSIDE_GAP.fullmatch(text[m.end : ref.start]):
+            if not (INSIDE_GAP.fullmatch(text[m.end : ref.start])
+                    or self._comma_container(mentions, m, ref, text)):
                 continue
             if m.place.country == ref.place.country:
                 continue  # provinces and areas of one country are too loosely known to judge
             inside = [p for p in m.candidates if p.kind == "city" and self._lies_in(p, ref.place)]
-            moved[m.place.key] = inside[0] if inside else None
+            if inside:
+                moved[m.place.key] = inside[0]
+            elif re.search(r"[A-Z][\w'’.-]*\s+\Z", text[max(0, m.start - 40) : m.start]):
+                moved[m.place.key] = None  # the end of a longer name: "Wright County Egg"
+            else:
+                moved[m.place.key] = _unknown_inside(m.text, ref.place)
         if not moved:
             return mentions
         for m in [*mentions, *title_mentions]:
             if m.place is not None and m.place.key in moved:
                 m.place = moved[m.place.key]
         return [m for m in mentions if m.place is not None]
+
+    @staticmethod
+    def _comma_container(mentions: list[Mention], m: Mention, ref: Mention, text: str) -> bool:
+        """"Kampala, DRC.", "Al-Safa, Suwayda Governorate, on May 22": a province or country
+        after a comma that ends the phrase qualifies the town; not one that opens a clause
+        ("Gaza, Israel said") or goes on with a list ("Goma, Rwanda and Burundi")."""
+        if text[m.end : ref.start] != ", " or ref.place is None:
+            return False
+        if ref.place.kind not in ("country", "admin1", "area") and ref.cue != "suffix":
+            return False
+        if not re.match(r"\s*(?:[,.;:)]|$)", text[ref.end : ref.end + 2]):
+            return False
+        k = mentions.index(ref)
+        after = mentions[k + 1] if k + 1 < len(mentions) else None
+        return after is None or not LIST_GAP.fullmatch(text[ref.end : after.start])
 
     def _lies_in(self, p: Place, container: Place) -> bool:
         if container.kind == "country":
