@@ -411,3 +411,16 @@ def test_a_province_or_country_after_a_comma_places_the_town(gaz: Gazetteer) -> 
         ("Kampala", "CD"), ("DRC", "CD")]
     assert ("Gaza", "PS") in read("Strikes hit Gaza, Israel said on Monday.")
     assert ("Goma", "CD") in read("Refugees fled Goma, Rwanda and Burundi.")
+
+
+def test_a_small_namesake_abroad_in_a_story_about_another_country_is_dropped(
+    gaz: Gazetteer,
+) -> None:
+    # Written for this test: the story is about Serbia; "Ana" (a village of Togo) is the
+    # speaker's given name. A town of the story's own country stays.
+    text = ("Serbian lawmakers were injured in Belgrade after smoke bombs were thrown into "
+            "the National Assembly of Serbia, said Ana, a Serbian official.")
+    found = [(m.text, m.place.country if m.place else None)
+             for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+    assert ("Ana", "TG") not in found
+    assert ("Belgrade", "RS") in found

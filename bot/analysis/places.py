@@ -73,6 +73,9 @@ RELATIVE_KM = 300
 # A place named inside the next one: "Lido Beach in Mogadishu", "Léré in the Timbuktu
 # region".
 INSIDE_GAP = re.compile(r"\s+in\s+(?:the\s+)?")
+# A one-word town smaller than this, in a country the article does not name while it
+# names another, is a stray namesake (`Gazetteer._stray_town`).
+STRAY_POPULATION = 50000
 # How far a town said to lie in a city may be from the city's point.
 INSIDE_KM = 60
 
@@ -1261,7 +1264,7 @@ class Gazetteer:
                     m.weak
                     and share.get(best.country or "", 0.0) < 0.2
                     and not (self._near(best, anchors, 150))
-                )
+                ) or self._stray_town(m, best, share, anchors)
                 if group is mentions:
                     if not unsupported:
                         kept.append(m)
@@ -1339,6 +1342,19 @@ class Gazetteer:
                 p.lat, p.lon, container.lat, container.lon)
                 and _distance_km(p.lat, p.lon, container.lat, container.lon) <= INSIDE_KM)
         return False
+
+    def _stray_town(self, m: Mention, best: Place, share: dict[str, float],
+                    anchors: list[tuple[float, float]]) -> bool:
+        """A one-word name read as a small town of a country the article never names, in an
+        article about another country: a person's or a site's name more likely than that
+        town ("Nafa Urbach", "Showa" in a Congolese report)."""
+        if best.kind != "city" or best.population >= STRAY_POPULATION or " " in m.text.strip():
+            return False
+        if m.demonym or m.cue in ("qualifier", "relative", "acronym"):
+            return False
+        if share.get(best.country or "", 0.0) > 0.0 or self._near(best, anchors, 150):
+            return False
+        return max(share.values(), default=0.0) >= 0.5
 
     @staticmethod
     def _place_relative(mentions: list[Mention], text: str) -> None:
