@@ -424,3 +424,16 @@ def test_a_small_namesake_abroad_in_a_story_about_another_country_is_dropped(
              for m in gaz.resolve(gaz.find_mentions(text), text=text)]
     assert ("Ana", "TG") not in found
     assert ("Belgrade", "RS") in found
+
+
+def test_a_neighbours_town_and_a_town_placed_by_its_container_are_kept(gaz: Gazetteer) -> None:
+    # Written for this test: a story about Israeli forces names a town of a neighbour
+    # ("Jenin"): no stray. A word for the kind of place may stand between a town and its
+    # container ("Tora village, Darfur"; "Sabra suburb in Gaza City").
+    def read(text: str) -> list[tuple[str, str | None]]:
+        return [(m.text, m.place.country if m.place else None)
+                for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+
+    assert ("Jenin", "PS") in read("Israeli forces raided Jenin, Israeli officials said.")
+    assert ("Tora", "SD") in read("An airstrike hit a market in Tora village, Darfur, Sudan.")
+    assert ("Sabra", "PS") in read("Eight people died in a house in Sabra suburb in Gaza City.")

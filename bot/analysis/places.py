@@ -72,7 +72,11 @@ RELATIVE_GAP = re.compile(
 RELATIVE_KM = 300
 # A place named inside the next one: "Lido Beach in Mogadishu", "Léré in the Timbuktu
 # region".
-INSIDE_GAP = re.compile(r"\s+in\s+(?:the\s+)?")
+# A word for the kind of place may stand between: "Sabra suburb in Gaza City".
+_KIND_WORD = (r"(?:\s+(?:village|town|city|camp|refugee camp|suburb|neighbou?rhood|district|"
+              r"area|quarter|sector|settlement|municipality))?")
+INSIDE_GAP = re.compile(_KIND_WORD + r"\s+in\s+(?:the\s+)?")
+COMMA_GAP = re.compile(_KIND_WORD + r",\s")
 # A one-word town smaller than this, in a country the article does not name while it
 # names another, is a stray namesake (`Gazetteer._stray_town`).
 STRAY_POPULATION = 50000
@@ -1212,6 +1216,7 @@ class Gazetteer:
         ``text``, names listed together agree in kind (`_agree_with_list`)."""
         title_mentions = title_mentions or []
         weights: dict[str, float] = defaultdict(float)
+        vouchers: dict[str, set[str]] = defaultdict(set)  # the names behind each country
         admin_named: set[str] = set()
         anchor_set: set[tuple[float, float]] = set()
         for group, base in ((title_mentions, 3.0), (mentions, 1.0)):
@@ -1227,6 +1232,7 @@ class Gazetteer:
                 if m.demonym:
                     w *= 0.6
                 weights[cc] += w
+                vouchers[cc].add(norm(m.text))
                 top = m.candidates[0]
                 if top.kind == "admin1":
                     admin_named.add(top.key)
@@ -1264,7 +1270,7 @@ class Gazetteer:
                     m.weak
                     and share.get(best.country or "", 0.0) < 0.2
                     and not (self._near(best, anchors, 150))
-                ) or self._stray_town(m, best, share, anchors)
+                ) or self._stray_town(m, best, weights, anchors, vouchers)
                 if group is mentions:
                     if not unsupported:
                         kept.append(m)
@@ -1320,7 +1326,7 @@ class Gazetteer:
         """"Kampala, DRC.", "Al-Safa, Suwayda Governorate, on May 22": a province or country
         after a comma that ends the phrase qualifies the town; not one that opens a clause
         ("Gaza, Israel said") or goes on with a list ("Goma, Rwanda and Burundi")."""
-        if text[m.end : ref.start] != ", " or ref.place is None:
+        if not COMMA_GAP.fullmatch(text[m.end : ref.start]) or ref.place is None:
             return False
         if ref.place.kind not in ("country", "admin1", "area") and ref.cue != "suffix":
             return False
@@ -1343,18 +1349,36 @@ class Gazetteer:
                 and _distance_km(p.lat, p.lon, container.lat, container.lon) <= INSIDE_KM)
         return False
 
-    def _stray_town(self, m: Mention, best: Place, share: dict[str, float],
-                    anchors: list[tuple[float, float]]) -> bool:
-        """A one-word name read as a small town of a country the article never names, in an
-        article about another country: a person's or a site's name more likely than that
-        town ("Nafa Urbach", "Showa" in a Congolese report)."""
+    def _stray_town(self, m: Mention, best: Place, weights: dict[str, float],
+                    anchors: list[tuple[float, float]], vouchers: dict[str, set[str]]) -> bool:
+        """A one-word name read as a small town of a country nothing else in the article
+        names, in an article about another country: a person's or a site's name more likely
+        than that town ("Ana" of Togo for a Serbian official, "Nir" of Iran in "Nir Oz")."""
         if best.kind != "city" or best.population >= STRAY_POPULATION or " " in m.text.strip():
             return False
         if m.demonym or m.cue in ("qualifier", "relative", "acronym"):
             return False
-        if share.get(best.country or "", 0.0) > 0.0 or self._near(best, anchors, 150):
+        if not vouchers.get(best.country or "", set()) <= {norm(m.text)}:
+            return False  # another name in the article points to that country
+        near = [a for a in anchors if a != (round(best.lat or 0.0, 2), round(best.lon or 0.0, 2))]
+        if self._near(best, near, 150):
             return False
-        return max(share.values(), default=0.0) >= 0.5
+        others = {cc: w for cc, w in weights.items() if cc != best.country}
+        if not others:
+            return False
+        dominant = max(others, key=lambda cc: others[cc])
+        if others[dominant] < 0.5 * sum(others.values()):
+            return False
+        # a neighbour's town is no stray: "Israeli forces raided Jenin"
+        return not self.neighbours(dominant, best.country or "")
+
+    def neighbours(self, a: str, b: str) -> bool:
+        """Whether two countries share a border (GeoNames' country data)."""
+        def of(cc: str) -> set[str]:
+            raw = self._countries_raw.get(cc, {}).get("neighbours") or ""
+            return set(raw.split(","))
+
+        return b in of(a) or a in of(b)
 
     @staticmethod
     def _place_relative(mentions: list[Mention], text: str) -> None:
