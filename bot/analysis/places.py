@@ -1217,6 +1217,9 @@ class Gazetteer:
         title_mentions = title_mentions or []
         weights: dict[str, float] = defaultdict(float)
         vouchers: dict[str, set[str]] = defaultdict(set)  # the names behind each country
+        for m in (*title_mentions, *mentions):
+            for p in m.candidates[:1] if not m.weak else ():
+                vouchers[p.country or ""].add(norm(m.text))
         admin_named: set[str] = set()
         anchor_set: set[tuple[float, float]] = set()
         for group, base in ((title_mentions, 3.0), (mentions, 1.0)):
@@ -1232,7 +1235,6 @@ class Gazetteer:
                 if m.demonym:
                     w *= 0.6
                 weights[cc] += w
-                vouchers[cc].add(norm(m.text))
                 top = m.candidates[0]
                 if top.kind == "admin1":
                     admin_named.add(top.key)
@@ -1351,13 +1353,14 @@ class Gazetteer:
 
     def _stray_town(self, m: Mention, best: Place, weights: dict[str, float],
                     anchors: list[tuple[float, float]], vouchers: dict[str, set[str]]) -> bool:
-        """A one-word name read as a small town of a country nothing else in the article
-        names, in an article about another country: a person's or a site's name more likely
-        than that town ("Ana" of Togo for a Serbian official, "Nir" of Iran in "Nir Oz")."""
+        """A one-word name, with no place frame, read as a small town of a country nothing
+        else in the article names, in an article about another country: a person's or a
+        site's name more likely than that town ("said Ana", a Serbian official, is no
+        village of Togo)."""
         if best.kind != "city" or best.population >= STRAY_POPULATION or " " in m.text.strip():
             return False
-        if m.demonym or m.cue in ("qualifier", "relative", "acronym"):
-            return False
+        if m.demonym or m.cue is not None:
+            return False  # a place frame keeps it: "floods hit Muzarabani"
         if not vouchers.get(best.country or "", set()) <= {norm(m.text)}:
             return False  # another name in the article points to that country
         near = [a for a in anchors if a != (round(best.lat or 0.0, 2), round(best.lon or 0.0, 2))]
