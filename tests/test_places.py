@@ -437,3 +437,13 @@ def test_a_neighbours_town_and_a_town_placed_by_its_container_are_kept(gaz: Gaze
     assert ("Jenin", "PS") in read("Israeli forces raided Jenin, Israeli officials said.")
     assert ("Tora", "SD") in read("An airstrike hit a market in Tora village, Darfur, Sudan.")
     assert ("Sabra", "PS") in read("Eight people died in a house in Sabra suburb in Gaza City.")
+
+
+def test_english_metropolitan_counties_qualify_their_towns(gaz: Gazetteer) -> None:
+    # Written for this test: without "West Yorkshire" the gazetteer read its "Yorkshire" as
+    # a town of the United States and took Leeds there too.
+    text = "Two women were hurt in a crossbow attack in Leeds, West Yorkshire, England."
+    found = [(m.text, m.place.country if m.place else None)
+             for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+    assert found[0] == ("Leeds, West Yorkshire", "GB")
+    assert all(cc == "GB" for _, cc in found)
