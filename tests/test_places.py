@@ -447,3 +447,15 @@ def test_english_metropolitan_counties_qualify_their_towns(gaz: Gazetteer) -> No
              for m in gaz.resolve(gaz.find_mentions(text), text=text)]
     assert found[0] == ("Leeds, West Yorkshire", "GB")
     assert all(cc == "GB" for _, cc in found)
+
+
+def test_seas_and_oceans_are_places_of_no_country(gaz: Gazetteer) -> None:
+    # Written for this test: strikes on boats at sea happened at sea, not in the striking
+    # country; the Gulf of Mexico's new American name reads the same.
+    text = ("Strikes hit boats in the Caribbean Sea and the Pacific Ocean; a tanker burned "
+            "in the Gulf of America.")
+    found = [(m.text, m.place.name if m.place else None, m.place.country if m.place else "?")
+             for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+    assert found == [("Caribbean Sea", "Caribbean Sea", None),
+                     ("Pacific Ocean", "Pacific Ocean", None),
+                     ("Gulf of America", "Gulf of Mexico", None)]
