@@ -1293,7 +1293,7 @@ class Gazetteer:
         or, with none, is a place the gazetteer lacks, put at the container's point. The
         same name read as the same place elsewhere in the article (the title too) follows."""
         moved: dict[str, Place | None] = {}
-        for m, ref in pairwise(mentions):
+        for k, (m, ref) in enumerate(pairwise(mentions)):
             if m.place is None or ref.place is None or m.demonym or ref.demonym:
                 continue
             if m.place.kind != "city" or not ref.place.country or m.place.key in moved:
@@ -1305,7 +1305,7 @@ class Gazetteer:
             if re.match(r" [A-Z]", text[ref.end : ref.end + 2]):
                 continue  # the start of a longer name: "in Occidental Mindoro"
             if not (INSIDE_GAP.fullmatch(text[m.end : ref.start])
-                    or self._comma_container(mentions, m, ref, text)):
+                    or self._comma_container(m, ref, mentions[k + 2 : k + 3], text)):
                 continue
             if m.place.country == ref.place.country:
                 continue  # provinces and areas of one country are too loosely known to judge
@@ -1324,7 +1324,7 @@ class Gazetteer:
         return [m for m in mentions if m.place is not None]
 
     @staticmethod
-    def _comma_container(mentions: list[Mention], m: Mention, ref: Mention, text: str) -> bool:
+    def _comma_container(m: Mention, ref: Mention, after: list[Mention], text: str) -> bool:
         """"Kampala, DRC.", "Al-Safa, Suwayda Governorate, on May 22": a province or country
         after a comma that ends the phrase qualifies the town; not one that opens a clause
         ("Gaza, Israel said") or goes on with a list ("Goma, Rwanda and Burundi")."""
@@ -1334,9 +1334,8 @@ class Gazetteer:
             return False
         if not re.match(r"\s*(?:[,.;:)]|$)", text[ref.end : ref.end + 2]):
             return False
-        k = mentions.index(ref)
-        after = mentions[k + 1] if k + 1 < len(mentions) else None
-        return after is None or not LIST_GAP.fullmatch(text[ref.end : after.start])
+        # ``after``: the mention after ``ref``, if any
+        return not after or not LIST_GAP.fullmatch(text[ref.end : after[0].start])
 
     def _lies_in(self, p: Place, container: Place) -> bool:
         if container.kind == "country":
