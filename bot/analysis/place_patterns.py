@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.analysis.places import ARABIC_ARTICLES, Mention
+from bot.analysis.places import ARABIC_ARTICLES, Mention, text_place_key
 from bot.analysis.text import Sentence
 from bot.models import Place
 
@@ -166,7 +166,7 @@ def pattern_mentions(
             if pattern is _PATTERN_PLACES[1] and noun[:1].isupper() and not m.group("more"):
                 name, end = f"{name} {noun}", m.end("noun")  # "Orakzai District" is its name
             place = Place(
-                key=f"text:{country}:{_normal_key(name)}",
+                key=text_place_key(country, name),
                 name=name,
                 kind="city" if settlement else "area",
                 country=country,
@@ -181,7 +181,7 @@ def pattern_mentions(
                 if (word.lower() in _NOT_NAMES or word.isupper()
                         or any(x < b and a < y for x, y in taken)):
                     continue
-                other = replace(place, key=f"text:{country}:{_normal_key(word)}", name=word)
+                other = replace(place, key=text_place_key(country, word), name=word)
                 if head_known and pattern is _QUALIFIED and not re.search(
                         r"\band\s+$", sentence[max(0, a - 6) : a]):
                     # "in Beledweyne, Hiran, Somalia": between a known town and the
@@ -235,7 +235,7 @@ def _listed_unknowns(
         for a, b, word in unknown:
             if word.split()[0].lower() in _NOT_NAMES or word.isupper():
                 continue
-            place = Place(key=f"text:{country}:{_normal_key(word)}", name=word, kind="city",
+            place = Place(key=text_place_key(country, word), name=word, kind="city",
                           country=country)
             out.append(_framed(offset + a, offset + b, word, place))
             taken.append((a, b))
@@ -247,10 +247,6 @@ def _framed(start: int, end: int, name: str, place: Place) -> Mention:
     mention = Mention(start, end, name, [place], cue="frame")
     mention.place = place
     return mention
-
-
-def _normal_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 # "the southern Lebanese city of Blida": a nationality word names the country of the place
@@ -318,7 +314,7 @@ def requalify(s: Sentence, known: list[Mention]) -> None:
         if k.place.kind == "city" and k.place.population > _NAMESAKE_MAX_POPULATION:
             continue
         name = k.text.split(",")[0].strip()
-        k.place = Place(key=f"text:{country}:{_normal_key(name)}", name=name, kind="city",
+        k.place = Place(key=text_place_key(country, name), name=name, kind="city",
                         country=country)
         k.candidates = [k.place]
         k.cue = "frame"

@@ -70,13 +70,16 @@ RELATIVE_GAP = re.compile(
 )
 # How far a place said to lie in a direction from another may be from it.
 RELATIVE_KM = 300
-# A place named inside the next one: "Lido Beach in Mogadishu", "Léré in the Timbuktu
-# region".
-# A word for the kind of place may stand between: "Sabra suburb in Gaza City".
+# A word for the kind of place may stand between a town and its container.
 _KIND_WORD = (r"(?:\s+(?:village|town|city|camp|refugee camp|suburb|neighbou?rhood|district|"
               r"area|quarter|sector|settlement|municipality))?")
+# A place named inside the next one: "Lido Beach in Mogadishu", "Léré in the Timbuktu
+# region", "Sabra suburb in Gaza City".
 INSIDE_GAP = re.compile(_KIND_WORD + r"\s+in\s+(?:the\s+)?")
+# A place qualified by the next one after a comma: "Kampala, DRC", "Tora village, Darfur".
 COMMA_GAP = re.compile(_KIND_WORD + r",\s")
+# Words after a nationality that make it a division's name: "the Somali Region".
+_DIVISION_AFTER_DEMONYM = {"regional"}
 # A one-word town smaller than this, in a country the article does not name while it
 # names another, is a stray namesake (`Gazetteer._stray_town`).
 STRAY_POPULATION = 50000
@@ -84,12 +87,17 @@ STRAY_POPULATION = 50000
 INSIDE_KM = 60
 
 
+def text_place_key(country: str | None, name: str) -> str:
+    """Key of a place the gazetteer lacks and the text names ("text:ML:l-r" for Léré):
+    the same name in the same country is one place wherever the text names it."""
+    return f"text:{country}:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def _unknown_inside(name: str, container: Place) -> Place:
     """A town the gazetteer lacks, known to lie in ``container``: named as in the text, at
-    the container's point (keyed as `bot.analysis.place_patterns` keys the towns it reads)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    the container's point."""
     return Place(
-        key=f"text:{container.country}:{slug}",
+        key=text_place_key(container.country, name),
         name=name,
         kind="city",
         country=container.country,
@@ -944,7 +952,8 @@ class Gazetteer:
             return False
         nxt = toks[j + 1] if j + 1 < len(toks) else None
         return not (nxt is not None and self._joined(text, toks[j], nxt)
-                    and norm(nxt.text) in self._suffixes | {"regional"})
+                    and (norm(nxt.text) in self._suffixes
+                         or norm(nxt.text) in _DIVISION_AFTER_DEMONYM))
 
     def _make_mention(
         self,
