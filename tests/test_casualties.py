@@ -53,3 +53,15 @@ def test_victims_named_as_combatants():
     assert victims_all_combatants("Two people are killed in the strike.") is False
     assert victims_all_combatants("Four soldiers and a farmer were killed.") is False
     assert victims_all_combatants("Fighting went on for hours.") is None
+
+
+def test_who_kills_is_not_a_victim():
+    from bot.analysis.casualties import victims_all_combatants
+
+    # a count after the verb is its object: the bomb is the killer, the soldiers the dead
+    assert victims_all_combatants("A suicide car bomb killed seven soldiers near the camp.") is True
+    assert victims_all_combatants("A suicide car bomb killed seven farmers near the camp.") is False
+    # peacekeepers and service members are soldiers; "a third" is one more of them
+    assert victims_all_combatants("Four more peacekeepers are killed in a mortar attack.") is True
+    assert victims_all_combatants(
+        "Two officers were killed in the ambush and a third is wounded.") is True

@@ -181,6 +181,30 @@ def test_harm_to_combatants_only_is_no_civilian_harm(analyzer):
     assert {"attack", "civilian_harm"} <= market
 
 
+def test_people_an_attack_kills_come_to_harm_unless_they_are_fighters(analyzer):
+    # Written for this test. The dead are not called civilians, but nor are they called
+    # fighters: labelling rule 4 of training/LABELLING.md makes that civilian harm.
+    bombing = ("are killed in a roadside bombing on a police vehicle in a former Taliban "
+               "stronghold in Hangu District, Pakistan.")
+    people = types(analyzer, f"Three people {bombing}")
+    officers = types(analyzer, f"Three officers {bombing}")
+    workers = types(analyzer, "Two Chinese engineers are killed in a drone attack on a gold "
+                              "mine near the Afghan border in Tajikistan.")
+    assert {"attack", "civilian_harm"} <= people
+    assert "attack" in officers and "civilian_harm" not in officers
+    assert {"attack", "civilian_harm"} <= workers
+
+
+def test_the_dead_of_fighting_between_armed_sides_are_not_counted_as_civilians(analyzer):
+    # Written for this test: whose dead they are, the text does not say.
+    fighting = types(analyzer, "At least 27 people are killed in fighting between rival armed "
+                               "groups in the Ain Zara district of Tripoli, Libya.")
+    gunmen = types(analyzer, "A US helicopter fires missiles at a group of gunmen in Sadr City, "
+                             "killing six, the military says.")
+    assert "attack" in fighting and "civilian_harm" not in fighting
+    assert "attack" in gunmen and "civilian_harm" not in gunmen
+
+
 def test_people_displaced_by_a_fresh_cause_are_news_a_standing_figure_is_not(analyzer):
     # Written for this test: present tense with what just drove people out / a standing count.
     fresh = ("Tens of thousands of people are displaced as Typhoon Mawar makes landfall in "

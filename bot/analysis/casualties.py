@@ -127,15 +127,18 @@ def extract_people_count(text: str) -> int | None:
 _COMBATANT = re.compile(
     r"(?:soldiers?|troops|(?:police )?officers?|policem[ae]n|police|militants?|fighters?|"
     r"insurgents?|rebels?|gunm[ae]n|attackers?|assailants?|servicem[ae]n|servicewomen|guards?|"
+    r"rangers?|peacekeepers?|servicemembers?|security|"
     r"personnel|forces|commanders?|jihadists?|terrorists?|suspects?|perpetrators?|bombers?|"
     r"guerrillas?|paramilitar(?:y|ies)|militiam[ae]n|militias?|combatants?|operatives?|"
     r"leaders?|members?|recruits?|cadets?|marines?|sailors?|pilots?|gendarmes?|agents?|"
     r"deputies|deputy|mercenaries|mercenary)",
     re.IGNORECASE,
 )
+COMBATANT_WORD = re.compile(rf"\b{_COMBATANT.pattern}\b", re.IGNORECASE)
 _VICTIM_WORD = (r"(?!(?:and|or|in|at|on|by|during|after|before|when|while|as|with|including|"
                 r"near|from|the|of|are|were|is|was|have|has|had)\b)[A-Za-z][\w'-]*")
-_NEUTRAL = {"others", "other", "more"}  # "…and 13 others": more of whoever came before
+# "…and 13 others", "a third is wounded": more of whoever came before
+_NEUTRAL = {"others", "other", "more", "second", "third", "fourth", "fifth"}
 _VICTIMS = [
     re.compile(
         rf"\b(?:kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|massacr\w+)\s+"
@@ -146,7 +149,8 @@ _VICTIMS = [
     re.compile(
         rf"\b(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}?"
         rf"{_VICTIM_WORD})\s+(?:(?:are|were|is|was|have been|had been|has been)\s+)?"
-        rf"(?:killed|shot dead|injured|wounded|dead)\b",
+        # not "a car bomb killed seven": a count after the verb is its object
+        rf"(?:killed|shot dead|injured|wounded|dead)\b(?!\s+(?:{_QUAL}\s+)?(?:{_NUM}|an?)\b)",
         re.IGNORECASE,
     ),
 ]

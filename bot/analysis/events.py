@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.analysis.casualties import (
+    COMBATANT_WORD,
     HARM,
     extract_casualties,
     extract_people_count,
@@ -427,7 +428,7 @@ class EventExtractor:
                 if cand is not None:
                     out.append(cand)
                     found.add(cand.type)
-        return out
+        return out + _harm_of_attacks(out)
 
     @staticmethod
     def _passes_text_filters(hit: TriggerHit, s: Sentence, ctx: _Context) -> bool:
@@ -739,6 +740,36 @@ def _share_places(etype: str, one: list[Candidate], other: list[Candidate]) -> b
 
     return bool(places(one) & places(other)) or (
         etype == "displacement" and bool(countries(one) & countries(other)))
+
+
+def _harm_of_attacks(cands: list[Candidate]) -> list[Candidate]:
+    """People an attack kills, or protesters killed, who are not said to be fighters come
+    to harm as civilians ("four people are killed in an Israeli attack on a building";
+    labelling rule 4 of training/LABELLING.md, and "protesters shot dead are protest and
+    civilian_harm"). Not where the dead may be of either side (clashes, a shootout), only
+    the hurt are counted, or the dead are combatants (named so, or unnamed beside
+    fighters: "missiles at a group of gunmen, killing six")."""
+    have = {(c.sentence.start, c.type) for c in cands}
+    out: list[Candidate] = []
+    for c in cands:
+        if c.type not in ("attack", "protest") or (c.sentence.start, "civilian_harm") in have:
+            continue
+        if not c.casualties or not c.casualties.killed:
+            continue
+        if c.type == "attack" and _TWO_SIDED.search(c.hit.text):
+            continue
+        named = victims_all_combatants(c.sentence.text)
+        if named or (named is None and COMBATANT_WORD.search(c.sentence.text)):
+            continue
+        out.append(replace(c, type="civilian_harm"))
+        have.add((c.sentence.start, "civilian_harm"))
+    return out
+
+
+# Fighting between two armed sides: whose dead they are is not said.
+_TWO_SIDED = re.compile(
+    r"(?i)\b(?:clash\w*|fight\w*|battl\w*|shoot-?outs?|firefights?|gunfights?|gunbattles?|"
+    r"skirmish\w*|confrontations?|exchanges? of fire)\b")
 
 
 _NO_PATTERN = re.compile(r"(?!)")
