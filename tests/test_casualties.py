@@ -55,6 +55,21 @@ def test_victims_named_as_combatants():
     assert victims_all_combatants("Fighting went on for hours.") is None
 
 
+def test_present_tense_counts():
+    # news summaries report in the present: "troops kill nine", "gunmen wound four"
+    c = extract_casualties("Troops kill nine villagers and wound four others near the border.")
+    assert c is not None and (c.killed, c.injured) == (9, 4)
+
+
+def test_victims_after_an_adverb_or_in_another_sentence():
+    from bot.analysis.casualties import victims_all_combatants
+
+    assert victims_all_combatants(
+        "Police kill two suspected militants in a raid. One passerby is also killed.") is False
+    assert victims_all_combatants(
+        "A woman is decapitated and a security guard is critically injured.") is False
+
+
 def test_who_kills_is_not_a_victim():
     from bot.analysis.casualties import victims_all_combatants
 

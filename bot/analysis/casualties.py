@@ -36,14 +36,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     for kind, p in [
         ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,5}}?(?:were |have been "
                    rf"|had been |was |are |reported |been )?{_KILLED}\b"),
-        ("killed", rf"\b(?:kill(?:ed|ing|s)|massacr\w+|slew|left)\s+(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})"
-                   rf"\b(?!\s*(?:years?|days?|hours?|km|miles|percent|%))"),
+        ("killed", rf"\b(?:kill(?:ed|ing|s)?|massacr\w+|slew|left)\s+(?P<q>{_QUAL}\s+)?"
+                   rf"(?P<n>{_NUM})\b(?!\s*(?:years?|days?|hours?|km|miles|percent|%))"),
         ("killed", rf"\bdeath toll\b[^.]{{0,60}}?\b(?:to|of|at|passes|passed|reached|reaches|"
                    rf"rose to|exceeds|exceeded|tops|topped|hit|stands at)\s+(?P<q>{_QUAL}\s+)?"
                    rf"(?P<n>{_NUM})"),
         ("injured", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,4}}?(?:were |have been "
                     rf"|was |are )?{_HURT}\b"),
-        ("injured", rf"\b(?:wound(?:ed|ing|s)|injur(?:ed|ing|es))\s+(?P<q>{_QUAL}\s+)?"
+        ("injured", rf"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|es|e))\s+(?P<q>{_QUAL}\s+)?"
                     rf"(?P<n>{_NUM})\b"),
     ]
 ]
@@ -141,7 +141,7 @@ _VICTIM_WORD = (r"(?!(?:and|or|in|at|on|by|during|after|before|when|while|as|wit
 _NEUTRAL = {"others", "other", "more", "second", "third", "fourth", "fifth"}
 _VICTIMS = [
     re.compile(
-        rf"\b(?:kill(?:ed|ing|s)|wound(?:ed|ing|s)|injur(?:ed|ing|es)|shot dead|massacr\w+)\s+"
+        rf"\b(?:kill(?:ed|ing|s)?|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|shot dead|massacr\w+)\s+"
         rf"(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}"
         rf"{_VICTIM_WORD})",
         re.IGNORECASE,
@@ -149,8 +149,10 @@ _VICTIMS = [
     re.compile(
         rf"\b(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}?"
         rf"{_VICTIM_WORD})\s+(?:(?:are|were|is|was|have been|had been|has been)\s+)?"
+        rf"(?:also\s+|\w+ly\s+)?"  # "one passerby is also killed", "is fatally shot"
         # not "a car bomb killed seven": a count after the verb is its object
-        rf"(?:killed|shot dead|injured|wounded|dead)\b(?!\s+(?:{_QUAL}\s+)?(?:{_NUM}|an?)\b)",
+        rf"(?:killed|shot dead|injured|wounded|dead|beheaded|decapitated)\b"
+        rf"(?!\s+(?:{_QUAL}\s+)?(?:{_NUM}|an?)\b)",
         re.IGNORECASE,
     ),
 ]
