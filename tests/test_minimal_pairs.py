@@ -414,6 +414,22 @@ def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     assert "attack" not in types(analyzer, past)
 
 
+def test_last_summer_is_history_in_its_own_clause_only(analyzer):
+    # Written for this test. "Last year" needs no publication date to be the past.
+    summer = types(analyzer, "An Israeli airstrike last summer killed a senior Hamas "
+                             "commander in Khan Younis, the group confirms in a statement.")
+    sunday = types(analyzer, "An Israeli airstrike on Sunday killed a senior Hamas "
+                             "commander in Khan Younis, the group confirms in a statement.")
+    undated = analyzer.extractor.extract(Article(
+        text="Thousands of townspeople protested against the gold mine in Cajamarca last "
+             "year, demanding protection for the water supply.", title=""))
+    aside = types(analyzer, "Thousands of people protest in Belgrade against the demolition "
+                            "of an army building that was delisted as a monument last year.")
+    assert "attack" not in summer and "attack" in sunday
+    assert undated == []
+    assert "protest" in aside
+
+
 def test_a_purpose_is_done_what_is_blocked_is_not(analyzer):
     # Written for this test: "blocked roads to protest" protests; "blocked … to stop" stops.
     assert "protest" in types(
