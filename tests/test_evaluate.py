@@ -1,4 +1,11 @@
-from bot.analysis.evaluate import Report, format_report, load_cases, names_match, score_case
+from bot.analysis.evaluate import (
+    Report,
+    format_report,
+    load_cases,
+    names_match,
+    score_case,
+    slips,
+)
 from bot.models import Analysis, Event, Place
 
 KABUL = Place("geonames:1", "Kabul", "city", "AF")
@@ -69,3 +76,15 @@ def test_load_cases_names_the_broken_line():
         assert "line 2" in str(exc)
     else:
         raise AssertionError("a broken line must raise")
+
+
+def test_a_slip_of_more_than_one_case_is_reported():
+    report = Report()
+    report.total.tp, report.total.fp, report.false_alarms = 41, 3, 1
+    report.country_correct, report.places_found = 40, 50
+    recorded = (42, 1, 1, 42, 51)  # true and false positives, false alarms, countries, places
+    assert slips(report, recorded) == ["false positives 3 > 1 + 1", "right countries 40 < 42 - 1"]
+    report.total.fp, report.country_correct = 2, 41
+    assert slips(report, recorded) == []
+    report.errors = 1
+    assert slips(report, recorded) == ["1 errors"]

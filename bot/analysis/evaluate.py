@@ -113,6 +113,25 @@ class Report:
         }
 
 
+def slips(report: Report, recorded: Sequence[int]) -> list[str]:
+    """What ``report`` does worse than ``recorded`` (true positives, false positives, false
+    alarms, right countries, gold places found) by more than one case, and any error: the
+    regression guard of tests/data/regression/pins.json."""
+    tp, fp, false_alarms, countries, places = recorded
+    out = [f"{report.errors} errors"] if report.errors else []
+    if report.total.tp < tp - 1:
+        out.append(f"true positives {report.total.tp} < {tp} - 1")
+    if report.total.fp > fp + 1:
+        out.append(f"false positives {report.total.fp} > {fp} + 1")
+    if report.false_alarms > false_alarms + 1:
+        out.append(f"false alarms {report.false_alarms} > {false_alarms} + 1")
+    if report.country_correct < countries - 1:
+        out.append(f"right countries {report.country_correct} < {countries} - 1")
+    if report.places_found < places - 1:
+        out.append(f"places found {report.places_found} < {places} - 1")
+    return out
+
+
 def _is_local(place: dict[str, Any]) -> bool:
     return place.get("kind") not in ("country", "region")
 
