@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.analysis.places import Gazetteer, Mention, display_name, get_gazetteer, norm
+from config import DATA_DIR
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +97,28 @@ def test_city_place_fields(gaz: Gazetteer) -> None:
     assert p.lon is not None and abs(p.lon - 64.37) < 0.1
     assert gaz.get(p.key) == p
     assert gaz.admin1_key(p) == "admin1:AF.10"
+
+
+def test_a_province_is_placed_near_its_middle_not_its_towns(gaz: Gazetteer) -> None:
+    # Ontario's towns crowd its south (their mean is near Lake Ontario, 44.4 N); the point
+    # reported lies near the middle of the province. A province with no middle known keeps
+    # the mean of its towns.
+    ontario = next(p for p in gaz.lookup("Ontario") if p.kind == "admin1")
+    assert ontario.lat is not None and ontario.lat > 48
+    points = json.loads((DATA_DIR / "admin1_points.json").read_text(encoding="utf-8"))
+    admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))
+    assert "ODbL" in points["_about"]
+    for code, (lat, lon) in points["points"].items():
+        assert code in admin1 and -90 <= lat <= 90 and -180 <= lon <= 180, code
+
+
+def test_nearness_between_names_uses_a_provinces_towns(gaz: Gazetteer) -> None:
+    # Which namesake is meant is judged by the places named nearby; for a province that is
+    # where its towns are (Toronto is near Ontario's towns, 700 km from its middle).
+    ontario = next(p for p in gaz.lookup("Ontario") if p.kind == "admin1")
+    toronto = next(p for p in gaz.lookup("Toronto") if p.country == "CA")
+    assert toronto.lat is not None and toronto.lon is not None
+    assert gaz._near(ontario, [(toronto.lat, toronto.lon)], 300)
 
 
 def test_countries_and_capitals(gaz: Gazetteer) -> None:

@@ -375,6 +375,9 @@ class Gazetteer:
         self._acronyms: dict[str, int] = {}
         self._demonyms: dict[str, str] = {}
         self._admin1_info: dict[str, dict[str, Any]] = {}
+        # where a province's towns are (the mean of its cities), for nearness between names;
+        # the province's own point, the one reported, lies nearer its middle
+        self._towns_at: dict[str, tuple[float, float]] = {}
         self._area_admin1: dict[str, list[str]] = {}  # area key → admin1 keys
         self._areas_of_admin1: dict[str, list[str]] = defaultdict(list)
         self._area_countries: dict[str, list[str]] = {}
@@ -456,6 +459,9 @@ class Gazetteer:
 
         with open(DATA_DIR / "admin1.json", encoding="utf-8") as f:
             admin1 = json.load(f)
+        # a point near the division's middle where one is known, else the mean of its cities
+        with open(DATA_DIR / "admin1_points.json", encoding="utf-8") as f:
+            middles: dict[str, list[float]] = json.load(f)["points"]
         fixes = {k: v for k, v in self._aliases.get("admin1_names", {}).items() if "." in k}
         for code, info in admin1.items():
             if code.startswith("_"):
@@ -472,10 +478,12 @@ class Gazetteer:
                 kind="admin1",
                 country=cc,
                 admin1=name,
-                lat=info.get("lat"),
-                lon=info.get("lon"),
+                lat=middles[code][0] if code in middles else info.get("lat"),
+                lon=middles[code][1] if code in middles else info.get("lon"),
                 population=int(info.get("pop") or 0),
             )
+            if code in middles and info.get("lat") is not None:
+                self._towns_at[place.key] = (info["lat"], info["lon"])
             variants = []
             for n in names:
                 variants.append(n)
@@ -1254,7 +1262,8 @@ class Gazetteer:
                     and top.kind != "country"
                     and len({p.country for p in m.candidates}) == 1
                 ):
-                    anchor_set.add((round(top.lat, 2), round(top.lon or 0.0, 2)))
+                    lat, lon = self._towns_point(top)
+                    anchor_set.add((round(lat or 0.0, 2), round(lon or 0.0, 2)))
         anchors = sorted(anchor_set)
         total = sum(weights.values()) or 1.0
         share = {cc: w / total for cc, w in weights.items()}
@@ -1391,20 +1400,22 @@ class Gazetteer:
 
         return b in of(a) or a in of(b)
 
-    @staticmethod
-    def _place_relative(mentions: list[Mention], text: str) -> None:
+    def _place_relative(self, mentions: list[Mention], text: str) -> None:
         """"Edmonton, south of Cairns": the Edmonton near Cairns, not the bigger one in
         Canada. The nearest candidate within RELATIVE_KM of the reference is taken, and the
         frame counts as local evidence."""
         for m, ref in pairwise(mentions):
-            if ref.place is None or ref.place.lat is None or ref.place.lon is None:
+            if ref.place is None:
+                continue
+            rlat, rlon = self._towns_point(ref.place)
+            if rlat is None or rlon is None:
                 continue
             if ref.place.kind not in ("city", "area", "admin1"):
                 continue
             if not RELATIVE_GAP.fullmatch(text[m.end : ref.start]):
                 continue
             near = [
-                (_distance_km(p.lat, p.lon, ref.place.lat, ref.place.lon), k)
+                (_distance_km(p.lat, p.lon, rlat, rlon), k)
                 for k, p in enumerate(m.candidates)
                 if p.lat is not None and p.lon is not None and p.kind == "city"
             ]
@@ -1485,17 +1496,22 @@ class Gazetteer:
             s += 1.0
         return s
 
-    @staticmethod
-    def _near(p: Place, anchors: list[tuple[float, float]], km: float) -> bool:
-        if p.lat is None or p.lon is None:
+    def _towns_point(self, p: Place) -> tuple[float | None, float | None]:
+        """Where a place's towns are, for nearness between names: a province's mean of
+        cities (its reported point lies nearer its middle), else the place's own point."""
+        return self._towns_at.get(p.key, (p.lat, p.lon))
+
+    def _near(self, p: Place, anchors: list[tuple[float, float]], km: float) -> bool:
+        plat, plon = self._towns_point(p)
+        if plat is None or plon is None:
             return False
         dlat_max = km / 111.0
         for lat, lon in anchors:
-            if abs(lat - p.lat) > dlat_max:
+            if abs(lat - plat) > dlat_max:
                 continue
-            if abs(lat - p.lat) < 0.02 and abs(lon - p.lon) < 0.02:
+            if abs(lat - plat) < 0.02 and abs(lon - plon) < 0.02:
                 continue  # the place itself
-            if _distance_km(p.lat, p.lon, lat, lon) <= km:
+            if _distance_km(plat, plon, lat, lon) <= km:
                 return True
         return False
 

@@ -1,0 +1,78 @@
+"""Build ``config/data/admin1_points.json``: a point near the middle of each province.
+
+``admin1.json`` places a first-level division at the mean of its GeoNames cities, which
+leans toward where people live (New South Wales at Sydney's side, Ontario by Lake Ontario).
+The countries-states-cities database (dr5hn, shipped on PyPI as
+``countrystatecity-countries``) gives each state a point near its middle. Its states are
+joined to GeoNames admin1 codes by ISO 3166-2 code (``admin1.json``'s ``iso`` link); a
+division without an exact link keeps its mean of cities. The result is a database derived
+from the countries-states-cities database and is shared under the same licence, the Open
+Database License (ODbL) 1.0, with attribution in ``_about``. Run once, offline after the
+download:
+
+    pip download --no-deps countrystatecity-countries==2.0.1 -d /tmp/csc && \\
+        python -m zipfile -e /tmp/csc/countrystatecity_countries-2.0.1-py3-none-any.whl /tmp/csc/x
+    python bench/build_admin1_points.py /tmp/csc/x/countrystatecity_countries/data
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.analysis.evaluate_places import NearestCity  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "config" / "data"
+OUT = DATA / "admin1_points.json"
+
+ABOUT = (
+    "GeoNames admin1 code -> [lat, lon], a point near the middle of the division, from the "
+    "countries-states-cities database (dr5hn, https://github.com/dr5hn/"
+    "countries-states-cities-database; PyPI countrystatecity-countries 2.0.1), joined by "
+    "ISO 3166-2 code. Licensed under the Open Database License (ODbL) 1.0 "
+    "(https://opendatacommons.org/licenses/odbl/1-0/), as the database it derives from; "
+    "built by bench/build_admin1_points.py."
+)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    by_iso: dict[str, list[tuple[float, float]]] = {}
+    for states in sorted(Path(argv[0]).glob("by-country/*/states.json")):
+        for state in json.loads(states.read_text(encoding="utf-8")):
+            code, lat, lon = state.get("iso3166_2"), state.get("latitude"), state.get("longitude")
+            if code and lat and lon:
+                by_iso.setdefault(code, []).append((float(lat), float(lon)))
+    admin1 = json.loads((DATA / "admin1.json").read_text(encoding="utf-8"))
+    nearest = NearestCity(max_km=1000.0)
+    points: dict[str, list[float]] = {}
+    refused = []
+    for code, info in sorted(admin1.items()):
+        found = by_iso.get(info.get("iso") or "") if not code.startswith("_") else None
+        if not found or len(found) != 1:  # a code two states share links neither
+            continue
+        lat, lon = found[0]
+        # A wrong link (a name matched to the neighbour) shows as a point whose nearest
+        # GeoNames city lies in another division: keep the mean of cities there.
+        where = nearest.at(lat, lon)
+        if where is None or where[1] != code:
+            refused.append(code)
+            continue
+        points[code] = [round(lat, 3), round(lon, 3)]
+    print(f"{len(refused)} points refused: nearest city in another division",
+          file=sys.stderr)
+    lines = [f'"{code}": {json.dumps(point)}' for code, point in points.items()]
+    OUT.write_text('{\n"_about": ' + json.dumps(ABOUT) + ',\n"points": {\n'
+                   + ",\n".join(lines) + "\n}}\n", encoding="utf-8")
+    print(f"{len(points)} of {sum(not k.startswith('_') for k in admin1)} divisions "
+          f"written to {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
