@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.analysis.evaluate_places import NearestCity  # noqa: E402
+from bot.analysis.evaluate_places import NearestCity
 
 DATA = Path(__file__).resolve().parent.parent / "config" / "data"
 OUT = DATA / "admin1_points.json"
