@@ -70,6 +70,14 @@ def test_victims_after_an_adverb_or_in_another_sentence():
         "A woman is decapitated and a security guard is critically injured.") is False
 
 
+def test_members_of_a_civil_body_are_not_fighters():
+    from bot.analysis.casualties import victims_all_combatants
+
+    assert victims_all_combatants("Three faculty members are wounded in a stabbing.") is False
+    assert victims_all_combatants("Four clan members are killed in the raid.") is False
+    assert victims_all_combatants("Four gang members are killed in the raid.") is True
+
+
 def test_who_kills_is_not_a_victim():
     from bot.analysis.casualties import victims_all_combatants
 

@@ -168,6 +168,14 @@ def victims_all_combatants(text: str) -> bool | None:
             if all(w.lower() in _NEUTRAL for w in words):
                 continue
             found = True
-            if not any(_COMBATANT.fullmatch(w) for w in words):
+            if _CIVIL_BODY.search(" ".join(words)) or not any(
+                    _COMBATANT.fullmatch(w) for w in words):
                 return False
     return True if found else None
+
+
+# Members of a family, a clan, a school's faculty or an elected body are not fighters
+# (wcep-2025: "19 Doghmush clan members … are killed", "three faculty members are wounded",
+# "two Sangguniang Barangay members are killed", a member of parliament shot dead).
+_CIVIL_BODY = re.compile(
+    r"(?i)\b(?:family|clan|faculty|parliament|barangay)\s+members?\b")
