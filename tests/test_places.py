@@ -484,3 +484,8 @@ def test_seas_and_oceans_are_places_of_no_country(gaz: Gazetteer) -> None:
     assert found == [("Caribbean Sea", "Caribbean Sea", None),
                      ("Pacific Ocean", "Pacific Ocean", None),
                      ("Gulf of America", "Gulf of Mexico", None)]
+    # the Eastern Pacific is the ocean off the Americas, not Oceania's islands
+    text = "A boat was struck in the Eastern Pacific, killing three people."
+    found = [(m.text, m.place.name if m.place else None, m.place.country if m.place else "?")
+             for m in gaz.resolve(gaz.find_mentions(text), text=text)]
+    assert found == [("Eastern Pacific", "Pacific Ocean", None)]
