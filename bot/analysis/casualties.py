@@ -176,6 +176,6 @@ def victims_all_combatants(text: str) -> bool | None:
 
 # Members of a family, a clan, a school's faculty or an elected body are not fighters
 # (wcep-2025: "19 Doghmush clan members … are killed", "three faculty members are wounded",
-# "two Sangguniang Barangay members are killed", a member of parliament shot dead).
+# "two Sangguniang Barangay members are killed", "two parliament members" injured).
 _CIVIL_BODY = re.compile(
     r"(?i)\b(?:family|clan|faculty|parliament|barangay)\s+members?\b")
