@@ -285,17 +285,20 @@ def score_items(analyzer, items: list[dict]):
     return report
 
 
-def regression_slips(analyzer) -> list[str]:
-    """Where the regression sets fall more than one case behind their pins
-    (tests/data/regression/pins.json, the guard tests/test_regression_eval.py applies)."""
+def load_regression() -> list[tuple[str, list[dict], list[int]]]:
+    """The regression sets with their pins (tests/data/regression/pins.json, the guard
+    tests/test_regression_eval.py applies): (name, items, recorded figures)."""
+    pins = json.loads((REGRESSION / "pins.json").read_text(encoding="utf-8"))["sets"]
+    return [(name, load_items(REGRESSION / f"{name}.jsonl"), recorded)
+            for name, recorded in sorted(pins.items())]
+
+
+def regression_slips(analyzer, regression: list[tuple[str, list[dict], list[int]]]) -> list[str]:
+    """Where the regression sets fall more than one case behind their pins."""
     from bot.analysis.evaluate import slips
 
-    pins = json.loads((REGRESSION / "pins.json").read_text(encoding="utf-8"))["sets"]
-    out = []
-    for name, recorded in sorted(pins.items()):
-        report = score_items(analyzer, load_items(REGRESSION / f"{name}.jsonl"))
-        out += [f"{name}: {s}" for s in slips(report, recorded)]
-    return out
+    return [f"{name}: {s}" for name, items, recorded in regression
+            for s in slips(score_items(analyzer, items), recorded)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -383,13 +386,14 @@ def main(argv: list[str] | None = None) -> int:
     from bot.analysis.analyze import Analyzer
 
     analyzer = Analyzer()  # one parser for every epoch; only the classifier changes
+    regression = load_regression()
     best = None
     for f1, epoch, weights, thresholds in epochs:
         nlp.from_bytes(weights)
         with tempfile.TemporaryDirectory() as tmp:
             install(analyzer, nlp, thresholds, counts, Path(tmp))
             e2e = score_items(analyzer, tune_items).total.f1
-            slipped = regression_slips(analyzer)
+            slipped = regression_slips(analyzer, regression)
         print(f"epoch {epoch:2d}  tune item F1 {f1:.3f}  end-to-end tune F1 {e2e:.4f}"
               + (f"  regression: {'; '.join(slipped)}" if slipped else ""), file=sys.stderr)
         if best is None or (not slipped, e2e) > (not best[5], best[0]):

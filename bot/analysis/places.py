@@ -472,14 +472,15 @@ class Gazetteer:
                 names = [*fixes[code], *names]
             name = names[0]
             self._admin1_info[code] = {"name": name, "iso": info.get("iso")}
+            lat, lon = middles.get(code) or (info.get("lat"), info.get("lon"))
             place = Place(
                 key=f"admin1:{code}",
                 name=name,
                 kind="admin1",
                 country=cc,
                 admin1=name,
-                lat=middles[code][0] if code in middles else info.get("lat"),
-                lon=middles[code][1] if code in middles else info.get("lon"),
+                lat=lat,
+                lon=lon,
                 population=int(info.get("pop") or 0),
             )
             if code in middles and info.get("lat") is not None:
