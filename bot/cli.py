@@ -243,7 +243,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         Report,
         format_report,
         format_table,
-        score_case,
+        score_cases,
     )
     from bot.analysis.evaluate_places import (
         format_toponym_report,
@@ -271,12 +271,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ])
             rows.append((source.label, found))
             continue
-        report = Report()
-        for i, case in enumerate(cases, 1):
-            score_case(report, case, _analyze_record(analyzer, case))
-            if sys.stderr.isatty():
-                print(f"\r{i}/{len(cases)}", end="", file=sys.stderr, flush=True)
-        if sys.stderr.isatty():
+        def progress(done: int, total: int = len(cases)) -> None:
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+        tty = sys.stderr.isatty()
+        report = score_cases(
+            cases, lambda case: _analyze_record(analyzer, case), progress if tty else None
+        )
+        if tty:
             print(file=sys.stderr)
         rows.append((source.label, report))
     if args.json:

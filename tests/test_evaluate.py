@@ -1,9 +1,11 @@
 from bot.analysis.evaluate import (
     Report,
+    analyze_case,
     format_report,
     load_cases,
     names_match,
     score_case,
+    score_cases,
     slips,
 )
 from bot.models import Analysis, Event, Place
@@ -88,3 +90,27 @@ def test_a_slip_of_more_than_one_case_is_reported():
     assert slips(report, recorded) == []
     report.errors = 1
     assert slips(report, recorded) == ["1 errors"]
+
+
+def test_score_cases_scores_each_case_and_reports_progress():
+    cases = [
+        {"id": "a", "text": "…", "events": [{"type": "attack", "places": []}]},
+        {"id": "b", "text": "…", "events": []},
+    ]
+    answers = {"a": analysis(Event("attack", [KABUL], "e")),
+               "b": analysis(Event("protest", [QUETTA], "e"))}
+    done: list[int] = []
+    report = score_cases(cases, lambda case: answers[case["id"]], done.append)
+    assert (report.cases, report.total.tp, report.total.fp, report.false_alarms) == (2, 1, 1, 1)
+    assert done == [1, 2]
+
+
+def test_analyze_case_reads_title_and_publication_date(analyzer):
+    case = {"id": "k1", "title": "Rocket attack on Kharkiv",
+            "published": "2025-03-10",
+            "text": "Russian forces fire missiles at the centre of Kharkiv, Ukraine, "
+                    "killing four people and wounding twenty, the regional governor says."}
+    result = analyze_case(analyzer, case)
+    assert result.id == "k1" and result.title == "Rocket attack on Kharkiv"
+    assert str(result.published) == "2025-03-10"
+    assert "attack" in {e.type for e in result.events}

@@ -8,12 +8,11 @@ and raise no error."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.analysis.evaluate import Report, score_case, slips
+from bot.analysis.evaluate import analyze_case, load_cases, score_cases, slips
 
 DATA = Path(__file__).parent / "data" / "regression"
 RECORDED = json.loads((DATA / "pins.json").read_text(encoding="utf-8"))["sets"]
@@ -22,13 +21,7 @@ RECORDED = json.loads((DATA / "pins.json").read_text(encoding="utf-8"))["sets"]
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(RECORDED))
 def test_regression_set_holds(analyzer, name):
-    report = Report()
-    for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
-        case = json.loads(line)
-        published = date.fromisoformat(case["published"]) if case.get("published") else None
-        analysis = analyzer.analyze_text(
-            case["text"], title=case["title"], id=case["id"], published=published
-        )
-        score_case(report, case, analysis)
+    cases = load_cases((DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines())
+    report = score_cases(cases, lambda case: analyze_case(analyzer, case))
     summary = {k: v for k, v in report.to_json().items() if k != "cases_detail"}
     assert not slips(report, RECORDED[name]), summary

@@ -273,16 +273,9 @@ def install(analyzer, nlp, thresholds: dict[str, float], counts: dict[str, float
 
 def score_items(analyzer, items: list[dict]):
     """The whole analyser's `newsbot eval` report on labelled ``items``."""
-    from datetime import date
+    from bot.analysis.evaluate import analyze_case, score_cases
 
-    from bot.analysis.evaluate import Report, score_case
-
-    report = Report()
-    for item in items:
-        published = date.fromisoformat(item["published"]) if item.get("published") else None
-        score_case(report, item, analyzer.analyze_text(
-            item["text"], title=item.get("title") or "", id=item["id"], published=published))
-    return report
+    return score_cases(items, lambda item: analyze_case(analyzer, item))
 
 
 def load_regression() -> list[tuple[str, list[dict], list[int]]]:

@@ -6,13 +6,17 @@ Per case, the set of gold event types is compared with the set of predicted type
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.analysis.text import normalise_name
 from bot.models import EVENT_TYPES, Analysis
+
+if TYPE_CHECKING:
+    from bot.analysis.analyze import Analyzer
 
 
 def names_match(gold: str, predicted: str) -> bool:
@@ -189,6 +193,30 @@ def score_case(report: Report, gold_case: dict[str, Any], analysis: Analysis) ->
                 names = [pp.name for pp in predicted_places]
                 result.notes.append(f"{t}: place {gp['name']!r} not in {names}")
     report.results.append(result)
+
+
+def analyze_case(analyzer: Analyzer, case: dict[str, Any]) -> Analysis:
+    """The analysis of one labelled case's text, read with its title and publication
+    date as an article would be."""
+    published = date.fromisoformat(case["published"]) if case.get("published") else None
+    return analyzer.analyze_text(
+        case["text"], title=case.get("title") or "", id=case.get("id"), published=published
+    )
+
+
+def score_cases(
+    cases: Iterable[dict[str, Any]],
+    analyze: Callable[[dict[str, Any]], Analysis],
+    on_case: Callable[[int], None] | None = None,
+) -> Report:
+    """The report on labelled ``cases``, each analysed by ``analyze``; ``on_case`` hears
+    how many are done after each (for a progress line)."""
+    report = Report()
+    for done, case in enumerate(cases, 1):
+        score_case(report, case, analyze(case))
+        if on_case is not None:
+            on_case(done)
+    return report
 
 
 def format_report(report: Report, *, verbose: bool = True) -> str:
