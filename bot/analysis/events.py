@@ -45,7 +45,9 @@ from bot.analysis.factuality import (
     SEIZED_GOODS,
     SIMULATION,
     STRONG_ARMED,
+    TAKEN_PEOPLE,
     TIME_ANCHOR,
+    TRAVELLERS,
     YEAR,
     clause_head,
     continues_old_story,
@@ -411,8 +413,13 @@ class EventExtractor:
                                      hit.start, hit.end, hit.text, set(hit.tags))
                 if hit.trigger.type == "capture" and (
                     _capture_of_nothing(token) or _takes_goods(token)
+                    or _takes_people(token) or _capture_aimed(token)
                 ):
                     continue
+                if hit.trigger.type == "displacement" and (
+                    _camp_kind(token) or _travellers_evacuated(token)
+                ):
+                    continue  # "attacks on a displacement camp"; "passengers are evacuated"
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
                     continue
                 if hit.trigger.type == "refugee_policy" and (
@@ -904,6 +911,14 @@ TRUCE_VERBS = {
 }
 
 
+# A truce noun naming these is about talks, not a truce agreed or broken (labelling rule 8
+# of ../shared/eval/README.md: "Not: … talks").
+_TALKS = frozenset({
+    "talk", "talks", "negotiation", "proposal", "plan", "draft", "negotiator", "mediator",
+    "mediation",
+})
+
+
 def _truce_news(token: Token, depth: int = 0) -> bool:
     """Whether a truce noun is what its clause reports on: the subject ("the ceasefire comes
     into effect"), the object of a truce verb ("sign a truce", "agree to a ceasefire"), a
@@ -911,6 +926,8 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
     if token.pos_ not in ("NOUN", "PROPN") or depth > 4:
         return True
     dep, head = token.dep_, token.head
+    if dep == "compound" and head.lemma_.lower() in _TALKS:
+        return False  # "a delegation for ceasefire talks", "a 20-point ceasefire proposal"
     if dep in ("compound", "conj", "appos", "amod", "nmod"):
         return _truce_news(head, depth + 1)
     if dep == "pobj":
@@ -923,20 +940,58 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
     return True
 
 
-def _takes_goods(token: Token) -> bool:
-    """What a capture verb takes is a vessel, goods or money: its object, the object's
-    apposition ("seizes the Marinette, the last vessel of the flotilla"), what the object
-    is of ("seize 400 kg of cocaine"), or for a pronoun a noun before it in the sentence."""
-    if token.pos_ == "VERB":
-        taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    else:
-        taken = _of_objects(token)
+def _taken(token: Token) -> list[Token]:
+    """What a capture word takes: a verb's object, or what a participle qualifies
+    ("combatants captured during the conflict"), or what a noun is of ("the capture of
+    Goma"); with the object's apposition ("seizes the Marinette, the last vessel of the
+    flotilla"), what the object is of ("seize 400 kg of cocaine"), and for a pronoun the
+    nouns before it in the sentence."""
+    taken = _objects(token)
     for obj in list(taken):
         taken += [c for c in obj.children if c.dep_ == "appos"]
         taken += _of_objects(obj)  # "control of", "400 kg of"
         if obj.lower_ in ("it", "them"):  # "releases a tanker … after seizing it"
             taken += [t for t in token.sent if t.i < token.i and t.pos_ == "NOUN"]
-    return any(SEIZED_GOODS.fullmatch(t.text) for t in taken)
+    return taken
+
+
+def _objects(token: Token) -> list[Token]:
+    """A capture verb's object, or what its participle qualifies ("combatants captured"),
+    or what a capture noun is of ("the capture of Goma")."""
+    if token.pos_ != "VERB":
+        return _of_objects(token)
+    taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    return taken or ([token.head] if token.dep_ == "acl" else [])
+
+
+def _takes_goods(token: Token) -> bool:
+    """What a capture verb takes is a vessel, goods or money."""
+    return any(SEIZED_GOODS.fullmatch(t.text) for t in _taken(token))
+
+
+def _takes_people(token: Token) -> bool:
+    """What a capture word takes is people, not a place: fighters or fugitives ("police
+    capture several militants", "a fifth escapee is captured", "several IS–Somalia
+    militants"). A place taken too keeps the capture."""
+    taken = _objects(token)
+    return bool(taken) and all(
+        TAKEN_PEOPLE.fullmatch(t.text)
+        or any(TAKEN_PEOPLE.fullmatch(a.text) for a in t.children if a.dep_ == "appos")
+        for t in taken
+    )
+
+
+# Who governs an aim that has been reached: "managed to capture", "were able to retake".
+_ACHIEVED = frozenset({"manage", "succeed", "able"})
+
+
+def _capture_aimed(token: Token) -> bool:
+    """A capture in the infinitive is an aim, not a capture: "the plan to capture Gaza
+    City", "an offensive to capture", "an operation … to retake the town", "the group's
+    main goal is to capture Mogadishu"); not when it was achieved ("managed to capture") or
+    is told as done ("rebels claim to have captured the city")."""
+    aux = {c.lemma_.lower() for c in token.children if c.dep_ == "aux"}
+    return "to" in aux and "have" not in aux and token.head.lemma_.lower() not in _ACHIEVED
 
 
 # Where a camp is only the place something happens: "armoured vehicles entering the refugee
@@ -959,6 +1014,26 @@ def _camp_as_place(token: Token) -> bool:
     if token.dep_ == "pobj":
         return head.lower_ in _CAMP_PLACE_PREPS
     return token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _CAMP_PLACE_VERBS
+
+
+def _camp_kind(token: Token) -> bool:
+    """"Displacement" naming a kind of camp ("the shelling of a displacement camp", "an
+    internal displacement camp") says where something happened, not that people fled."""
+    return token.lemma_.lower() == "displacement" and (
+        token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() == "camp"
+    )
+
+
+def _travellers_evacuated(token: Token) -> bool:
+    """Who is evacuated are a vehicle's passengers or crew ("all 169 people on board are
+    evacuated from the aircraft"): an incident's precaution, not people displaced."""
+    if not token.lemma_.lower().startswith("evacuat"):
+        return False
+    if token.pos_ == "VERB":
+        evacuees = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
+    else:
+        evacuees = _of_objects(token)
+    return any(TRAVELLERS.search(" ".join(t.text for t in e.subtree)) for e in evacuees)
 
 
 def _asylum_for_a_person(token: Token) -> bool:
