@@ -956,8 +956,8 @@ def _taken(token: Token) -> list[Token]:
 
 
 def _objects(token: Token) -> list[Token]:
-    """A capture verb's object, or what its participle qualifies ("combatants captured"),
-    or what a capture noun is of ("the capture of Goma")."""
+    """A verb's object, or what its participle qualifies ("combatants captured"), or what
+    a noun is of ("the capture of Goma", "the evacuation of residents")."""
     if token.pos_ != "VERB":
         return _of_objects(token)
     taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -1029,11 +1029,7 @@ def _travellers_evacuated(token: Token) -> bool:
     evacuated from the aircraft"): an incident's precaution, not people displaced."""
     if not token.lemma_.lower().startswith("evacuat"):
         return False
-    if token.pos_ == "VERB":
-        evacuees = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    else:
-        evacuees = _of_objects(token)
-    return any(TRAVELLERS.search(" ".join(t.text for t in e.subtree)) for e in evacuees)
+    return any(TRAVELLERS.search(" ".join(t.text for t in e.subtree)) for e in _objects(token))
 
 
 def _asylum_for_a_person(token: Token) -> bool:
