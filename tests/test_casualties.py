@@ -88,3 +88,12 @@ def test_who_kills_is_not_a_victim():
     assert victims_all_combatants("Four more peacekeepers are killed in a mortar attack.") is True
     assert victims_all_combatants(
         "Two officers were killed in the ambush and a third is wounded.") is True
+
+
+def test_one_person_killed_named_by_a_civilian_role():
+    from bot.analysis.casualties import ROLE_KILLED
+
+    assert ROLE_KILLED.search("A gunman opens fire in a courtroom, killing the presiding judge.")
+    assert ROLE_KILLED.search("The former mayor of the town is killed in a drone strike.")
+    assert not ROLE_KILLED.search("The mayor condemns the drone strike on the town.")
+    assert not ROLE_KILLED.search("A gunman opens fire in a courtroom, killing a guard.")

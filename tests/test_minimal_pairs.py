@@ -666,3 +666,14 @@ def test_ceasefire_talks_or_a_proposal_are_no_truce(analyzer, talks):
     agreed = "Israel and Hamas agree to a ceasefire in Gaza on Monday, mediators in Doha say."
     assert "ceasefire" not in types(analyzer, talks)
     assert "ceasefire" in types(analyzer, agreed)
+
+
+def test_an_attack_killing_one_named_civilian_is_civilian_harm(analyzer):
+    # Written for this test: no count, but the dead is named by a civilian role; a fighter
+    # named so is not.
+    judge = ("A man opens fire inside a courthouse in Durres, Albania, on Monday, killing the "
+             "presiding judge.")
+    soldier = ("A man opens fire at a checkpoint in Durres, Albania, on Monday, killing the "
+               "commanding officer.")
+    assert {"attack", "civilian_harm"} <= types(analyzer, judge)
+    assert "civilian_harm" not in types(analyzer, soldier)

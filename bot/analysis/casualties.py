@@ -174,6 +174,20 @@ def victims_all_combatants(text: str) -> bool | None:
     return True if found else None
 
 
+# One person killed, named by a civilian role and not counted: "killing the presiding judge",
+# "the former mayor of Nova Kakhovka is killed in a drone strike". Of the train and tune items
+# labelled attack whose text this matches, 40 are civilian harm and 4 are not (two of those
+# dead are fighters, whom the caller rules out; one is a denial).
+_ROLE = (r"(?:judge|mayor|journalist|reporter|teacher|student|doctor|nurse|child|boy|girl|"
+         r"woman|civilian|priest|imam|worshipper|farmer|official|politician|candidate|"
+         r"activist|lawyer|governor|councillor|driver|principal)s?")
+ROLE_KILLED = re.compile(
+    rf"(?i)\b(?:kill(?:ing|s|ed)|shot dead|assassinat\w+)\s+(?:the|a|an|its|their)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?{_ROLE}\b"
+    rf"|\b{_ROLE}(?:\s+[\w,-]+){{0,8}}?\s+(?:is|are|was|were)\s+(?:\w+ly\s+)?"
+    rf"(?:killed|shot dead|assassinated)\b")
+
+
 # Members of a family, a clan, a school's faculty or an elected body are not fighters
 # (wcep-2025: "19 Doghmush clan members … are killed", "three faculty members are wounded",
 # "two Sangguniang Barangay members are killed", "two parliament members" injured).

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from bot.analysis.casualties import (
     COMBATANT_WORD,
     HARM,
+    ROLE_KILLED,
     extract_casualties,
     extract_people_count,
     victims_all_combatants,
@@ -750,7 +751,8 @@ def _share_places(etype: str, one: list[Candidate], other: list[Candidate]) -> b
 
 
 def _harm_of_attacks(cands: list[Candidate]) -> list[Candidate]:
-    """People an attack kills, or protesters killed, who are not said to be fighters come
+    """People an attack kills (counted, or one named by a civilian role: "killing the
+    presiding judge"), or protesters killed, who are not said to be fighters come
     to harm as civilians ("four people are killed in an Israeli attack on a building";
     labelling rule 4 of training/LABELLING.md, and "protesters shot dead are protest and
     civilian_harm"). Not where the dead may be of either side (clashes, a shootout), only
@@ -761,7 +763,8 @@ def _harm_of_attacks(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.type not in ("attack", "protest") or (c.sentence.start, "civilian_harm") in have:
             continue
-        if not c.casualties or not c.casualties.killed:
+        if not (c.casualties and c.casualties.killed) and not ROLE_KILLED.search(
+                c.sentence.text):
             continue
         if c.type == "attack" and _TWO_SIDED.search(c.hit.text):
             continue
