@@ -677,3 +677,14 @@ def test_an_attack_killing_one_named_civilian_is_civilian_harm(analyzer):
                "commanding officer.")
     assert {"attack", "civilian_harm"} <= types(analyzer, judge)
     assert "civilian_harm" not in types(analyzer, soldier)
+
+
+def test_a_bombing_at_a_rally_is_an_attack_not_a_protest_met_with_force(analyzer):
+    # Written for this test.
+    bombing = ("Nine people are killed in a suicide bombing at a political rally in Quetta, "
+               "Pakistan, on Sunday.")
+    shooting = ("Police open fire on a rally of protesters in Quetta, Pakistan, on Sunday, "
+                "killing nine people.")
+    assert "attack" in types(analyzer, bombing)
+    assert "protest" not in types(analyzer, bombing)
+    assert "protest" in types(analyzer, shooting)

@@ -1053,9 +1053,18 @@ def _asylum_for_a_person(token: Token) -> bool:
     return False
 
 
+# Weapons that make an attack at a gathering a bombing, not force used on protesters.
+_EXPLOSIVE = re.compile(r"(?i)bomb|grenade|explos|blast|\bIEDs?\b|suicide|rocket|missile|drone")
+
+
 def _fired_on_protesters(token: Token) -> bool:
     """The trigger's target ("on", "at", "into" or the object) is people protesting or
-    their gathering: "guards open fire on marchers", "police fired into the rally"."""
+    their gathering: "guards open fire on marchers", "police fired into the rally". Not a
+    bombing there ("a suicide bombing at a political rally", "a grenade attack at a rally"):
+    that is an attack on the crowd."""
+    if _EXPLOSIVE.search(" ".join(
+            [token.text, *(c.text for c in token.children if c.dep_ in ("compound", "amod"))])):
+        return False
     for t in (token, token.head):
         for c in t.children:
             targets = [c] if c.dep_ == "dobj" else (
