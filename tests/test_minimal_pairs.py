@@ -611,6 +611,47 @@ def test_capturing_people_is_no_capture_of_a_place(analyzer, people, place):
     assert "capture" in types(analyzer, place)
 
 
+@pytest.mark.parametrize(
+    ("person", "place"),
+    [
+        ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, on "
+         "Sunday, a month after escaping from prison.",
+         "The town of Bunagana is recaptured by M23 rebels in North Kivu on Sunday after "
+         "heavy fighting."),
+        # A name the model may take for a person's stays a place with a place around it.
+        ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, on "
+         "Sunday, a month after escaping from prison.",
+         "Army troops recapture Beled Hawo, a town in Gedo, Somalia, on Monday."),
+        ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, on "
+         "Sunday, a month after escaping from prison.",
+         "Vietnamese forces seize the disputed Pearl Cay Reef in the Spratly Islands on "
+         "Tuesday."),
+    ],
+)
+def test_capturing_a_named_person_is_no_capture_of_a_place(analyzer, person, place):
+    # Written for this test (real cases: "Mohamed Amra … is recaptured in Romania", "the
+    # recapture of José Adolfo Macías Villamar").
+    assert "capture" not in types(analyzer, person)
+    assert "capture" in types(analyzer, place)
+
+
+@pytest.mark.parametrize(
+    "money",
+    [
+        "Police seize more than US$40 million in cash from a cartel safe house in Culiacán, "
+        "Sinaloa, on Friday.",
+        "Customs officers in Rotterdam, Netherlands, seize €12 million in counterfeit "
+        "banknotes on Monday.",
+    ],
+)
+def test_seizing_money_is_no_capture(analyzer, money):
+    # Written for this test (real cases: "seizes €17 million", "seize more than US$313
+    # million in real estate assets").
+    assert "capture" not in types(analyzer, money)
+    assert "capture" in types(
+        analyzer, "Cartel gunmen seize the town of Tepalcatepec in Michoacán, Mexico, on Friday.")
+
+
 def test_a_place_taken_with_people_is_a_capture(analyzer):
     # Written for this test.
     both = "Troops capture the town of Kalehe and 40 fighters in South Kivu on Monday."

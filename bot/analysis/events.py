@@ -412,11 +412,12 @@ class EventExtractor:
                     # rule 5), not an armed attack
                     hit = TriggerHit(Trigger("protest", _NO_PATTERN, hit.trigger.strength),
                                      hit.start, hit.end, hit.text, set(hit.tags))
-                if hit.trigger.type == "capture" and (
-                    _capture_of_nothing(token) or _takes_goods(token)
-                    or _takes_people(token) or _capture_aimed(token)
-                ):
-                    continue
+                if hit.trigger.type == "capture":
+                    self._entities(doc)  # names tell people and money from places
+                    places = _place_tokens(doc, s, ctx.mentions_by_sentence.get(i, []))
+                    if (_capture_of_nothing(token) or _takes_goods(token)
+                            or _takes_people(token, places) or _capture_aimed(token)):
+                        continue
                 if hit.trigger.type == "displacement" and (
                     _camp_kind(token) or _travellers_evacuated(token)
                 ):
@@ -968,20 +969,48 @@ def _objects(token: Token) -> list[Token]:
 
 
 def _takes_goods(token: Token) -> bool:
-    """What a capture verb takes is a vessel, goods or money."""
-    return any(SEIZED_GOODS.fullmatch(t.text) for t in _taken(token))
+    """What a capture verb takes is a vessel, goods or money ("seizes €17 million", "seize
+    more than US$313 million in real estate assets")."""
+    return any(SEIZED_GOODS.fullmatch(t.text) or t.ent_type_ == "MONEY" for t in _taken(token))
 
 
-def _takes_people(token: Token) -> bool:
+def _takes_people(token: Token, places: frozenset[int] = frozenset()) -> bool:
     """What a capture word takes is people, not a place: fighters or fugitives ("police
     capture several militants", "a fifth escapee is captured", "several IS–Somalia
-    militants"). A place taken too keeps the capture."""
+    militants", "Mohamed Amra … is recaptured"). A place taken too keeps the capture.
+    ``places`` holds the indices of the tokens that name places found in the sentence."""
     taken = _objects(token)
     return bool(taken) and all(
-        TAKEN_PEOPLE.fullmatch(t.text)
-        or any(TAKEN_PEOPLE.fullmatch(a.text) for a in t.children if a.dep_ == "appos")
+        _people(t, places) or any(_people(a, places) for a in t.children if a.dep_ == "appos")
         for t in taken
     )
+
+
+def _people(token: Token, places: frozenset[int]) -> bool:
+    """People by a word for them ("militants") or by a person's full name ("Mohamed
+    Amra"). The small model also tags unknown towns as persons, so a name counts only
+    with two words or more, no article ("the disputed Sandy Cay Reef") and no place found
+    in it ("the capture of Beled Hawo")."""
+    if TAKEN_PEOPLE.fullmatch(token.text):
+        return True
+    if token.ent_type_ != "PERSON":
+        return False
+    name = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+    return (
+        len(name) >= 2
+        and not any(c.dep_ == "det" for c in name.root.children)
+        and not any(t.i in places for t in name)
+    )
+
+
+def _place_tokens(doc: Doc, s: Sentence, mentions: list[Mention]) -> frozenset[int]:
+    """The indices of the tokens of a sentence's parse that name the places found in it."""
+    indices: set[int] = set()
+    for m in mentions:
+        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
+        if span is not None:
+            indices.update(t.i for t in span)
+    return frozenset(indices)
 
 
 # Who governs an aim that has been reached: "managed to capture", "were able to retake".
