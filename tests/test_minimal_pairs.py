@@ -696,6 +696,32 @@ def test_passengers_evacuated_from_a_vehicle_are_not_displaced(analyzer):
 
 
 @pytest.mark.parametrize(
+    "precaution",
+    [
+        "Police in Brno, Czech Republic, evacuate several downtown blocks and suspend traffic "
+        "and public transport after the discovery of a 250-kilogram World War II unexploded "
+        "bomb at a construction site.",
+        "Around 20,000 people in Dresden, Germany, are ordered to evacuate after workers "
+        "discover unexploded ordnance near the Carola bridge.",
+    ],
+)
+def test_an_evacuation_for_found_ordnance_is_no_displacement(analyzer, precaution):
+    # Written for this test (real cases: Bratislava and Berlin, 2025, both for World War II
+    # bombs).
+    fled = ("Around 20,000 people in Dresden, Germany, are ordered to evacuate after the Elbe "
+            "bursts its banks near the Carola bridge.")
+    assert "displacement" not in types(analyzer, precaution)
+    assert "displacement" in types(analyzer, fled)
+
+
+def test_ordnance_outside_the_cause_of_an_evacuation_leaves_it_standing(analyzer):
+    # Written for this test: the ordnance is what sappers clear, not why people left.
+    text = ("Thousands of residents are evacuated from Kharkiv, Ukraine, after Russian "
+            "strikes, while sappers clear unexploded ordnance in the city.")
+    assert "displacement" in types(analyzer, text)
+
+
+@pytest.mark.parametrize(
     "talks",
     [
         "The cabinet approves a delegation to Doha, Qatar, for ceasefire talks on Monday.",

@@ -38,6 +38,7 @@ from bot.analysis.factuality import (
     HABITUAL,
     HISTORY,
     HYPOTHETICAL_HEADS,
+    ORDNANCE,
     PROTEST_GATHERINGS,
     PROTESTERS,
     REPORTING_HEADS,
@@ -420,6 +421,7 @@ class EventExtractor:
                         continue
                 if hit.trigger.type == "displacement" and (
                     _camp_kind(token) or _travellers_evacuated(token)
+                    or _evacuated_for_ordnance(token)
                 ):
                     continue  # "attacks on a displacement camp"; "passengers are evacuated"
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
@@ -1062,6 +1064,31 @@ def _travellers_evacuated(token: Token) -> bool:
     if not token.lemma_.lower().startswith("evacuat"):
         return False
     return any(TRAVELLERS.search(" ".join(t.text for t in e.subtree)) for e in _objects(token))
+
+
+# Words that introduce why something was done: "after the discovery of", "because of".
+_CAUSES = frozenset({"after", "following", "because", "due", "over", "when", "as"})
+
+
+def _evacuated_for_ordnance(token: Token) -> bool:
+    """An evacuation whose cause is unexploded ordnance found ("police evacuate several
+    blocks after the discovery of a World War II unexploded bomb", "10,000 people are
+    ordered to evacuate after authorities discover … unexploded ordnance"): a precaution,
+    not people displaced. The ordnance must sit in a cause phrase that hangs on the
+    evacuation, a verb above it or one joined to it, not anywhere in the sentence."""
+    if not token.lemma_.lower().startswith("evacuat"):
+        return False
+    anchors = {token, *token.ancestors}
+    anchors |= {c for a in list(anchors) for c in a.children if c.dep_ == "conj"}
+    for word in token.sent:
+        if not ORDNANCE.fullmatch(word.text):
+            continue
+        for above in word.ancestors:
+            cause = above.lower_ in _CAUSES or any(  # "after [authorities discover …]"
+                c.dep_ == "mark" and c.lower_ in _CAUSES for c in above.children)
+            if cause and above.head in anchors:
+                return True
+    return False
 
 
 def _asylum_for_a_person(token: Token) -> bool:

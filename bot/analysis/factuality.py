@@ -33,6 +33,7 @@ AVERTED = _lexicon("averted")  # a bomb found and defused
 SEIZED_GOODS = _lexicon("seized_goods")  # vessels, goods, money a capture verb takes
 TAKEN_PEOPLE = _lexicon("taken_people")  # people a capture verb takes: no place is taken
 TRAVELLERS = _lexicon("travellers")  # passengers or crew evacuated from a vehicle
+ORDNANCE = _lexicon("ordnance")  # found bombs an evacuation is a precaution against
 INQUIRY = _lexicon("inquiry")  # investigations: they veto only what they govern
 RETURNS = _lexicon("returns")  # people going home
 STRONG_ARMED = _lexicon("strong_armed")  # real violence in a sports-flavoured clause
