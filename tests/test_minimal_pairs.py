@@ -722,6 +722,26 @@ def test_ordnance_outside_the_cause_of_an_evacuation_leaves_it_standing(analyzer
 
 
 @pytest.mark.parametrize(
+    ("plan", "done"),
+    [
+        ("The prime minister presents a plan to evacuate 20,000 residents of Gaza City to "
+         "camps in the south of the Strip.",
+         "Residents of Gaza City are ordered to evacuate to camps in the south of the Strip "
+         "on Monday."),
+        ("The Israeli defence minister backs a proposal to forcibly displace Palestinians "
+         "from the northern Gaza Strip.",
+         "Israeli forces forcibly displace Palestinians from the northern Gaza Strip on "
+         "Monday."),
+    ],
+)
+def test_a_plan_to_displace_people_is_no_displacement(analyzer, plan, done):
+    # Written for this test (real cases: "his proposed plan to temporarily evacuate 1,000
+    # Palestinians", "Trump's plan to forcibly displace Gazan civilians").
+    assert "displacement" not in types(analyzer, plan)
+    assert "displacement" in types(analyzer, done)
+
+
+@pytest.mark.parametrize(
     "talks",
     [
         "The cabinet approves a delegation to Doha, Qatar, for ceasefire talks on Monday.",

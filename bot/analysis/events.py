@@ -421,7 +421,7 @@ class EventExtractor:
                         continue
                 if hit.trigger.type == "displacement" and (
                     _camp_kind(token) or _travellers_evacuated(token)
-                    or _evacuated_for_ordnance(token)
+                    or _evacuated_for_ordnance(token) or _displacement_planned(token)
                 ):
                     continue  # "attacks on a displacement camp"; "passengers are evacuated"
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
@@ -1026,6 +1026,19 @@ def _capture_aimed(token: Token) -> bool:
     is told as done ("rebels claim to have captured the city")."""
     aux = {c.lemma_.lower() for c in token.children if c.dep_ == "aux"}
     return "to" in aux and "have" not in aux and token.head.lemma_.lower() not in _ACHIEVED
+
+
+# Nouns for what someone means to do: "the plan to capture", "a proposal to evacuate".
+_PLANS = frozenset({"plan", "proposal", "threat", "scheme", "idea", "intention"})
+
+
+def _displacement_planned(token: Token) -> bool:
+    """Displacement in the infinitive of a plan is a plan, not people displaced: "his
+    proposed plan to temporarily evacuate 1,000 Palestinians", "Trump's plan to forcibly
+    displace Gazan civilians". People ordered or forced to leave ("are ordered to
+    evacuate", "were forced to flee") are displaced."""
+    aux = {c.lower_ for c in token.children if c.dep_ == "aux"}
+    return "to" in aux and token.dep_ == "acl" and token.head.lemma_.lower() in _PLANS
 
 
 # Where a camp is only the place something happens: "armoured vehicles entering the refugee
