@@ -53,6 +53,18 @@ def test_a_place_told_by_where_it_lies_from_another(find):
     assert found == {"Edmonton": "AU", "Cairns": "AU"}
 
 
+def test_an_article_s_province_does_not_pull_a_famous_city_to_a_hamlet(find):
+    # Toronto, New South Wales (pop. about 5,700) lies in the province the article is about,
+    # but a bare "Toronto" beside "New York" is the city of 2.8 million: context alone
+    # must not outweigh a population gap of several hundred times.
+    found = find("Health officials in New South Wales report 40 new cases of the virus, most "
+                 "of them in Sydney and Newcastle, and Victoria reports 12 more. Australia has "
+                 "now confirmed 300 cases. Two passengers arrived in Istanbul from New York and "
+                 "Toronto on Monday.")
+    assert found["Toronto"] == "CA"
+    assert found["Newcastle"] == "AU"
+
+
 def test_a_disease_named_after_a_place_is_no_place(find):
     found = find("The WHO reports a Marburg virus outbreak in Kagera, Tanzania. Marburg "
                  "haemorrhagic fever is rare. Ebola-Reston virus was found in monkeys "

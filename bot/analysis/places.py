@@ -1492,9 +1492,9 @@ class Gazetteer:
         s += 4.0 * damp * share.get(p.country or "", 0.0)
         ak = self.admin1_key(p)
         if ak and ak in admin_named and p.kind != "admin1":
-            s += 2.0
+            s += 2.0 * damp
         if p.kind in ("city", "admin1") and self._near(p, anchors, 300):
-            s += 1.0
+            s += 1.0 * damp
         return s
 
     def _towns_point(self, p: Place) -> tuple[float | None, float | None]:
