@@ -205,6 +205,18 @@ def test_province_suffix_makes_admin1(gaz: Gazetteer) -> None:
     assert found["Kandahar"][:2] == ("city", "AF")
 
 
+def test_the_state_of_a_name_is_the_division(gaz: Gazetteer) -> None:
+    # "the state of X" reads like "X state": the first-level division of that name before
+    # a city or a country ("the state of Washington" is not the capital)
+    assert places(gaz, "The first case was found in 2003 in the state of Washington.")[
+        "Washington"][:2] == ("admin1", "US")
+    assert places(gaz, "Floods hit the state of Georgia on Monday.")["Georgia"][:2] == (
+        "admin1", "US")
+    # with no division of that name, the frame changes nothing
+    assert places(gaz, "Leaders of the state of Israel met on Monday.")["Israel"][:2] == (
+        "country", "IL")
+
+
 def test_afghan_article_resolves_in_country(gaz: Gazetteer) -> None:
     text = (
         "The Taliban attacked Lashkar Gah, the capital of Helmand, and clashes spread to "
