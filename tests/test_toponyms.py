@@ -65,6 +65,23 @@ def test_an_article_s_province_does_not_pull_a_famous_city_to_a_hamlet(find):
     assert found["Newcastle"] == "AU"
 
 
+def test_a_state_named_like_a_country_follows_the_article(find):
+    # a US story: the lab in Georgia is in the state (the damping that keeps a hamlet from
+    # outranking a famous city must not keep the state from outranking the country)
+    found = find("The US Department of Agriculture said a sample from a cow in Alabama tested "
+                 "positive. The first result came from a contract lab in Georgia and was "
+                 "confirmed at a laboratory in Ames, Iowa.")
+    assert found["Georgia"] == "US"
+
+
+def test_a_name_the_article_qualifies_keeps_that_sense(analyzer):
+    # after "Blakely, Georgia", "the Georgia plant" is the US state, not the country
+    text = ("The recall covers peanut paste made at a plant in Blakely, Georgia. Products "
+            "from the Georgia plant were shipped to Canada and Mexico.")
+    places = [(t.text, t.place.kind, t.place.country) for t in analyzer.find_toponyms(text)]
+    assert places.count(("Georgia", "admin1", "US")) == 2
+
+
 def test_a_disease_named_after_a_place_is_no_place(find):
     found = find("The WHO reports a Marburg virus outbreak in Kagera, Tanzania. Marburg "
                  "haemorrhagic fever is rare. Ebola-Reston virus was found in monkeys "

@@ -1308,7 +1308,27 @@ class Gazetteer:
             self._agree_with_list(kept, text)
             self._place_relative(kept, text)
             kept = self._inside_next(kept, text, title_mentions)
+        self._one_sense(kept, title_mentions)
         return kept
+
+    def _one_sense(self, mentions: list[Mention], title_mentions: list[Mention]) -> None:
+        """A name the article once qualifies means the same place where it stands alone:
+        after "Blakely, Georgia", "the Georgia plant" is the US state, not the country."""
+        settled: dict[str, Place] = {}
+        for m in mentions:
+            q = m.qualifier
+            if q is None or m.place is None:
+                continue
+            holds = [c for c in q.candidates if self._lies_in(m.place, c)]
+            if holds:
+                settled.setdefault(norm(q.text), holds[0])
+        if not settled:
+            return
+        for m in (*mentions, *title_mentions):
+            sense = settled.get(norm(m.text))
+            if (sense is not None and m.place is not None and m.place.key != sense.key
+                    and any(c.key == sense.key for c in m.candidates)):
+                m.place = sense
 
     def _inside_next(
         self, mentions: list[Mention], text: str, title_mentions: list[Mention]
@@ -1497,11 +1517,15 @@ class Gazetteer:
     ) -> float:
         s = math.log10(max(prior, 1.0))
         s += 4.0 * damp * share.get(p.country or "", 0.0)
+        # A hamlet does not outrank a famous city of its name for lying in a province the
+        # article names or near its towns ("Toronto" in a story about New South Wales); a
+        # state still outranks a country of its name so ("the lab in Georgia" in a US story).
+        local = damp if p.kind == "city" else 1.0
         ak = self.admin1_key(p)
         if ak and ak in admin_named and p.kind != "admin1":
-            s += 2.0 * damp
+            s += 2.0 * local
         if p.kind in ("city", "admin1") and self._near(p, anchors, 300):
-            s += 1.0 * damp
+            s += 1.0 * local
         return s
 
     def _towns_point(self, p: Place) -> tuple[float | None, float | None]:
