@@ -74,6 +74,15 @@ def test_a_state_named_like_a_country_follows_the_article(find):
     assert found["Georgia"] == "US"
 
 
+def test_a_province_the_gazetteer_lacks_is_in_the_article_s_country(find):
+    # Kenya's former Nyanza province is not in the gazetteer; its only namesake is a town in
+    # Rwanda, which nothing else in the story names
+    found = find("Kenya confirmed its first case of swine flu on Monday. The student was in "
+                 "Kenya to attend a series of medical camps in Nyanza province. The group is "
+                 "quarantined in their hotel in Kisumu.")
+    assert found["Nyanza"] == "KE"
+
+
 def test_a_name_the_article_qualifies_keeps_that_sense(analyzer):
     # after "Blakely, Georgia", "the Georgia plant" is the US state, not the country
     text = ("The recall covers peanut paste made at a plant in Blakely, Georgia. Products "

@@ -29,7 +29,7 @@ import threading
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -1292,6 +1292,9 @@ class Gazetteer:
                 best_score, _, best, _ = scored[0]
                 m.candidates = [t[2] for t in scored]
                 m.priors = [t[3] for t in scored]
+                abroad = self._division_abroad(m, best, share, vouchers)
+                if abroad is not None:
+                    best = abroad
                 m.place = best
                 m.score = best_score
                 unsupported = (
@@ -1329,6 +1332,26 @@ class Gazetteer:
             if (sense is not None and m.place is not None and m.place.key != sense.key
                     and any(c.key == sense.key for c in m.candidates)):
                 m.place = sense
+
+    def _division_abroad(self, m: Mention, best: Place, share: dict[str, float],
+                         vouchers: dict[str, set[str]]) -> Place | None:
+        """"Medical camps in Nyanza province" in a story about Kenya: a name framed as a
+        division whose only readings are towns of a country nothing else in the article
+        names (a Rwandan town) is a division the gazetteer lacks, in the article's own
+        country."""
+        if m.cue != "suffix" or best.kind != "city" or m.demonym:
+            return None
+        if not any(norm(m.text).endswith(f" {w}") for w in self._admin_suffixes):
+            return None
+        if not vouchers.get(best.country or "", set()) <= {norm(m.text)}:
+            return None  # another name points to that country
+        others = {cc: w for cc, w in share.items() if cc != best.country}
+        if not others:
+            return None
+        home = max(others, key=lambda cc: others[cc])
+        if others[home] < 0.5 * sum(others.values()) + 1e-9 or others[home] < 0.5:
+            return None
+        return replace(_unknown_inside(m.text, self.country(home)), kind="area", admin1=None)
 
     def _inside_next(
         self, mentions: list[Mention], text: str, title_mentions: list[Mention]
