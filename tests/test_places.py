@@ -217,6 +217,18 @@ def test_the_state_of_a_name_is_the_division(gaz: Gazetteer) -> None:
         "country", "IL")
 
 
+def test_a_list_of_states_is_no_town_qualified_by_a_state(gaz: Gazetteer) -> None:
+    # Washington, Pennsylvania is a town, but here the list goes on: three names
+    found = places(gaz, "Officials are investigating cases in Washington, Pennsylvania and "
+                        "California to determine the source.")
+    assert set(found) == {"Washington", "Pennsylvania", "California"}
+    # a town's qualifier before a list still qualifies it; so does one that ends the phrase
+    found = places(gaz, "Clashes erupted in Lashkar Gah, Helmand and Kandahar.")
+    assert found["Lashkar Gah, Helmand"][:2] == ("city", "AF")
+    assert places(gaz, "The fair is held in Paris, Texas every year.")["Paris, Texas"][:2] == (
+        "city", "US")
+
+
 def test_afghan_article_resolves_in_country(gaz: Gazetteer) -> None:
     text = (
         "The Taliban attacked Lashkar Gah, the capital of Helmand, and clashes spread to "

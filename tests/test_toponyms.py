@@ -83,6 +83,13 @@ def test_a_province_the_gazetteer_lacks_is_in_the_article_s_country(find):
     assert found["Nyanza"] == "KE"
 
 
+def test_names_listed_with_states_are_states(analyzer):
+    text = ("Officials are investigating cases in Washington, Pennsylvania and California to "
+            "determine the source.")
+    kinds = {t.text: (t.place.kind, t.place.name) for t in analyzer.find_toponyms(text)}
+    assert kinds["Washington"] == ("admin1", "Washington")
+
+
 def test_a_name_the_article_qualifies_keeps_that_sense(analyzer):
     # after "Blakely, Georgia", "the Georgia plant" is the US state, not the country
     text = ("The recall covers peanut paste made at a plant in Blakely, Georgia. Products "

@@ -60,6 +60,8 @@ _TRANSLIT = str.maketrans(
 _SPACES = re.compile(r"\s+")
 # What separates the names of a list: "Texas, Georgia and Washington".
 LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+# A list going on after a name: ", Texas and Ohio", " and California".
+_LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
 # A place told by where it lies from the next one: "Edmonton, south of Cairns",
 # "Kibumba, 20 km north of Goma".
 RELATIVE_GAP = re.compile(
@@ -1187,6 +1189,8 @@ class Gazetteer:
                 gap = text[a.end : b.start]
                 if gap.strip() == "," and len(gap) <= 3 and not b.demonym:
                     inside = self._within(a.candidates, b.candidates)
+                    if inside and self._listed_alike(a, b, text):
+                        inside = []  # "cases in Washington, Pennsylvania and California"
                     if inside:
                         b.candidates = [c for c in b.candidates
                                         if c.kind in ("country", "admin1", "area")]
@@ -1202,6 +1206,16 @@ class Gazetteer:
             out.append(a)
             k += 1
         return out
+
+    @staticmethod
+    def _listed_alike(a: Mention, b: Mention, text: str) -> bool:
+        """"Washington, Pennsylvania and California": the list goes on after the would-be
+        qualifier, and the first name can be a place of the qualifier's kind (a state), so
+        the names are a list of states, not a town qualified by its state."""
+        if not _LIST_GOES_ON.match(text, b.end):
+            return False
+        kinds = {p.kind for p in b.candidates[:1]}
+        return any(p.kind in kinds for p in a.candidates)
 
     def _within(self, inner: list[Place], outer: list[Place]) -> list[Place]:
         """Candidates of ``inner`` located in a country/admin1 candidate of ``outer``."""
