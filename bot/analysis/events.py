@@ -997,9 +997,10 @@ def _people(token: Token, places: frozenset[int]) -> bool:
         return True
     if token.ent_type_ != "PERSON":
         return False
-    name = next(e for e in token.doc.ents if e.start <= token.i < e.end)
+    name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
     return (
-        len(name) >= 2
+        name is not None
+        and len(name) >= 2
         and not any(c.dep_ == "det" for c in name.root.children)
         and not any(t.i in places for t in name)
     )

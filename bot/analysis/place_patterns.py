@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.analysis.places import ARABIC_ARTICLES, Mention, text_place_key
+from bot.analysis.places import ARABIC_ARTICLES, LIST_GOES_ON, Mention, text_place_key
 from bot.analysis.text import Sentence
 from bot.models import Place
 
@@ -256,8 +256,7 @@ _NATION_FRAME = re.compile(
 # A namesake elsewhere gives way to the text's own country only when it is not a big city:
 # "Tehran, Iraq and Syria" is a list, "Sabra, Gaza City, Palestine" a qualified locality.
 _NAMESAKE_MAX_POPULATION = 300_000
-# "Tehran, Iraq and Syria": the names after the comma go on as a list of peers
-_LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
+# "Tehran, Iraq and Syria": the names after the comma go on as a list of peers (LIST_GOES_ON)
 
 
 # "Toul and Nabatieh, Lebanon": names listed before a qualified last one
@@ -301,7 +300,7 @@ def requalify(s: Sentence, known: list[Mention]) -> None:
             if (after is not None and after.place is not None and not after.demonym
                     and (after.place.kind in ("country", "admin1")
                          or (after.place.kind == "city" and after.qualifier is not None))
-                    and not _LIST_GOES_ON.match(sentence, after.end - s.start)):
+                    and not LIST_GOES_ON.match(sentence, after.end - s.start)):
                 country = after.place.country
         if country is None:
             country = _list_qualifier(sentence, b, known, s.start)

@@ -61,7 +61,7 @@ _SPACES = re.compile(r"\s+")
 # What separates the names of a list: "Texas, Georgia and Washington".
 LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
 # A list going on after a name: ", Texas and Ohio", " and California".
-_LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
+LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
 # A place told by where it lies from the next one: "Edmonton, south of Cairns",
 # "Kibumba, 20 km north of Goma".
 RELATIVE_GAP = re.compile(
@@ -1212,7 +1212,7 @@ class Gazetteer:
         """"Washington, Pennsylvania and California": the list goes on after the would-be
         qualifier, and the first name can be a place of the qualifier's kind (a state), so
         the names are a list of states, not a town qualified by its state."""
-        if not _LIST_GOES_ON.match(text, b.end):
+        if not LIST_GOES_ON.match(text, b.end):
             return False
         kinds = {p.kind for p in b.candidates[:1]}
         return any(p.kind in kinds for p in a.candidates)
@@ -1363,8 +1363,8 @@ class Gazetteer:
         if not others:
             return None
         home = max(others, key=lambda cc: others[cc])
-        if others[home] < 0.5 * sum(others.values()) + 1e-9 or others[home] < 0.5:
-            return None
+        if others[home] < 0.5:
+            return None  # the article has no country of its own
         return replace(_unknown_inside(m.text, self.country(home)), kind="area", admin1=None)
 
     def _inside_next(
