@@ -612,25 +612,20 @@ def test_capturing_people_is_no_capture_of_a_place(analyzer, people, place):
 
 
 @pytest.mark.parametrize(
-    ("person", "place"),
+    "place",
     [
-        ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, on "
-         "Sunday, a month after escaping from prison.",
-         "The town of Bunagana is recaptured by M23 rebels in North Kivu on Sunday after "
-         "heavy fighting."),
+        "The town of Bunagana is recaptured by M23 rebels in North Kivu on Sunday after heavy "
+        "fighting.",
         # A name the model may take for a person's stays a place with a place around it.
-        ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, on "
-         "Sunday, a month after escaping from prison.",
-         "Army troops recapture Beled Hawo, a town in Gedo, Somalia, on Monday."),
-        ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, on "
-         "Sunday, a month after escaping from prison.",
-         "Vietnamese forces seize the disputed Pearl Cay Reef in the Spratly Islands on "
-         "Tuesday."),
+        "Army troops recapture Beled Hawo, a town in Gedo, Somalia, on Monday.",
+        "Vietnamese forces seize the disputed Pearl Cay Reef in the Spratly Islands on Tuesday.",
     ],
 )
-def test_capturing_a_named_person_is_no_capture_of_a_place(analyzer, person, place):
+def test_capturing_a_named_person_is_no_capture_of_a_place(analyzer, place):
     # Written for this test (real cases: "Mohamed Amra … is recaptured in Romania", "the
     # recapture of José Adolfo Macías Villamar").
+    person = ("Fugitive gang leader Carlos Mendoza Ruiz is recaptured in Cartagena, Colombia, "
+              "on Sunday, a month after escaping from prison.")
     assert "capture" not in types(analyzer, person)
     assert "capture" in types(analyzer, place)
 

@@ -1068,18 +1068,16 @@ class Gazetteer:
             return k
         cue = None
         suffix = nxt_joined and nxt_key in self._suffixes and not (nxt and nxt.sent_start)
-        # "the state of Washington", "the province of Nyanza": the division, as after it
+        # "the state of Washington", "the province of Nyanza": framed as after the name
         framed = (i >= 2 and prev_key == "of" and norm(toks[i - 2].text) in self._admin_suffixes
                   and self._joined(text, toks[i - 2], prev))
-        if framed and not suffix:
+        if (nxt_key in self._admin_suffixes) if suffix else framed:
+            # "Washington state": the state of that name before a city or one it is an
+            # alias of
             admin_ids = [(s, e) for s, e in ranked if self._is_admin_like(e)]
             if admin_ids:
                 ranked = sorted(admin_ids, key=lambda se: norm(self._place(se[1]).name) != key)
         if suffix:
-            admin_ids = [(s, e) for s, e in ranked if self._is_admin_like(e)]
-            if nxt_key in self._admin_suffixes and admin_ids:
-                # "Washington state": the state of that name before one it is an alias of
-                ranked = sorted(admin_ids, key=lambda se: norm(self._place(se[1]).name) != key)
             cue = "suffix"
         elif (
             prev is not None
