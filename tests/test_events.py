@@ -472,3 +472,16 @@ def test_reports_join_through_a_report_that_shares_a_place_with_each():
               ("attack", "TH"): group(town, camp)}
     _join_shared_places(groups)
     assert len(groups) == 1 and len(next(iter(groups.values()))) == 3
+def test_a_new_paragraph_does_not_borrow_a_foreign_capital_named_as_a_government(analyzer):
+    # The last sentence of the paragraph before names Moscow as a government ("pressure on
+    # Moscow"); the evacuation in the next paragraph happened in the article's own country.
+    text = (
+        "Russian missiles struck the centre of Kharkiv on Tuesday, killing 12 civilians, "
+        "Ukrainian officials said.\n\n"
+        "President Volodymyr Zelenskyy urged allies to increase pressure on Moscow.\n\n"
+        "On Wednesday, regional authorities ordered the evacuation of families from "
+        "villages near the border, citing daily shelling."
+    )
+    events = run(analyzer, text, title="Missile strike on Kharkiv kills 12")
+    assert "displacement" in kinds(events)
+    assert countries(events, "displacement") == {"UA"}

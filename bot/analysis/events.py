@@ -583,6 +583,12 @@ class EventExtractor:
             neighbours.append(index + 1)
         for n in neighbours:
             places = self._neighbour_places(n, sentences, ctx)
+            if places and sentences[n].paragraph != s.paragraph and ctx.dominant_country and all(
+                    p.country != ctx.dominant_country for p in places):
+                # the paragraph before ends abroad ("pressure on Moscow" in a story from
+                # Ukraine): across a paragraph break that is no hint, the article's own
+                # place is the better guess
+                continue
             if places:
                 found.append(places)
         if found:
