@@ -226,6 +226,25 @@ def test_villages_the_gazetteer_lacks_are_placed_by_their_qualifier(analyzer):
     assert "March" not in places(quiet, "attack")
 
 
+@pytest.mark.parametrize(("title", "text", "town"), [
+    ("Gunmen Torch Kaduna Villages",
+     "Gunmen burned houses and killed 12 farmers overnight, Nigerian police said on Monday.",
+     "Kaduna"),
+    ("Floods Swamp Maiduguri Districts, Thousands Flee",
+     "Heavy rain flooded large parts of the city on Sunday and about 20,000 people fled "
+     "their homes, Nigerian officials said.",
+     "Maiduguri"),
+])
+def test_a_title_case_headline_names_no_place_with_its_verbs(analyzer, title, text, town):
+    # Written for this test. In Title Case every word is capitalised, so the words before
+    # "Villages" or "Districts" are no name ("Gunmen Torch Kaduna Villages" is no village).
+    events = run(analyzer, text, title=title)
+    assert events
+    named = {p.name for e in events for p in e.places}
+    assert named and all(n.startswith(town) for n in named), named
+    assert {p.country for e in events for p in e.places} == {"NG"}
+
+
 def test_the_text_s_own_country_beats_a_namesake_elsewhere(analyzer):
     # Written for this test. A nationality word framing the town, or a qualifier after it,
     # moves it out of the gazetteer's namesake country (Blida, Algeria; Sabratha, Libya).

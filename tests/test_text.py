@@ -1,4 +1,4 @@
-from bot.analysis.text import normalise_paragraphs, split_sentences
+from bot.analysis.text import is_title_case, normalise_paragraphs, split_sentences
 
 
 def test_splits_on_sentence_ends_and_keeps_offsets():
@@ -27,3 +27,10 @@ def test_closing_quote_stays_with_its_sentence():
 
 def test_normalise_paragraphs_folds_space_and_drops_blank_lines():
     assert normalise_paragraphs("  a  b \n\n\t c\u00a0d ") == "a b\nc d"
+
+
+def test_title_case_tells_headlines_from_sentences():
+    assert is_title_case("Gunmen Attack Villages In Zamfara State")
+    assert is_title_case("CHAD: FLOODS SUBMERGE N'DJAMENA DISTRICTS".title())
+    assert not is_title_case("Gunmen attack villages in Zamfara State")
+    assert not is_title_case("Kyiv and Kharkiv")  # too short to tell

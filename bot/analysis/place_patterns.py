@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.analysis.places import ARABIC_ARTICLES, LIST_GOES_ON, Mention, text_place_key
-from bot.analysis.text import Sentence
+from bot.analysis.text import Sentence, is_title_case
 from bot.models import Place
 
 _PARTICLES = "|".join((*ARABIC_ARTICLES, "de", "du", "des", "la", "le", "del", "di", "da", "do",
@@ -116,7 +116,12 @@ def pattern_mentions(
         if q is not None and k.place is not None and k.place.country and not k.demonym:
             qualifier_at.setdefault(q.start - s.start, k)
     qualified = _qualified(sentence, qualifier_at)
-    for pattern in (*_PATTERN_PLACES, _QUALIFIED):
+    patterns = (*_PATTERN_PLACES, _QUALIFIED)
+    if is_title_case(sentence):
+        # "Gunmen Attack Villages In Zamfara State": in a Title Case headline the words
+        # before a place noun need not be a name
+        patterns = tuple(p for p in patterns if p is not _PATTERN_PLACES[1])
+    for pattern in patterns:
         for m in (qualified if pattern is _QUALIFIED else pattern.finditer(sentence)):
             start, end = m.span("name")
             words = m.group("name").split()

@@ -27,6 +27,17 @@ class Sentence:
     paragraph: int  # 0-based index of its paragraph (-1 for the title)
 
 
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def is_title_case(text: str) -> bool:
+    """A line written in Title Case, as many headlines are ("Gunmen Attack Villages In
+    Zamfara State"): at least three words of four letters or more, nearly all capitalised.
+    There a capital marks no name."""
+    words = _LONG_WORD.findall(text)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.85 * len(words)
+
+
 def _ends_with_abbreviation(chunk: str) -> bool:
     m = _LAST_WORD.search(chunk)
     if not m:
