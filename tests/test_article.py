@@ -253,3 +253,31 @@ def test_load_article_undecodable_without_charset() -> None:
     data = ENGLISH_TEXT.replace("more than", "más than").encode("cp1252")
     article = load_article(data)
     assert "Emergency crews" in article.text
+
+
+def test_links_to_other_stories_are_not_read_as_the_article() -> None:
+    # A tech story whose page carries teasers for other news: their headlines would raise
+    # alerts for events this article does not report.
+    page = PAGE.replace(
+        f"<p>{PARAS[2]}</p>",
+        f"<p><strong>Related:</strong> <a href='/g'>Airstrikes kill 20 in Gaza City</a></p>"
+        f"<p>{PARAS[2]}</p>"
+        "<p>READ MORE: Gunmen kill 12 in attack on church in Burkina Faso</p>",
+    )
+    article = parse_html(page, url="https://news.example.com/floods")
+    assert article.paragraphs == PARAS
+
+    text = "\n\n".join([
+        PARAS[0], "See also – Floods kill 40 in Borno state", PARAS[1], "Most read",
+        "Missiles hit Kharkiv, killing 7", "Thousands flee fighting in El Fasher", PARAS[2],
+    ])
+    assert parse_text(text).paragraphs == PARAS
+
+
+def test_a_paragraph_that_only_mentions_related_news_stays() -> None:
+    # Only a label before a colon or dash marks a teaser, and a heading's list ends at the
+    # first full sentence.
+    related = ("Related talks on the dam collapsed last year, when officials from both "
+               "countries met in Geneva.")
+    text = "\n\n".join([PARAS[0], related, "Latest news", PARAS[1]])
+    assert parse_text(text).paragraphs == [PARAS[0], related, PARAS[1]]

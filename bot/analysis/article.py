@@ -272,12 +272,47 @@ _BOILERPLATE = re.compile(
 )
 
 
+# A link to another story inside the body: "Related: …", "READ MORE: …", "See also – …".
+# Its headline is news of another day and place; read as this article's, it raises alerts.
+_TEASER = re.compile(
+    r"(?:related(?: stories| articles| content| coverage| reading| news)?|(?:read|see) more"
+    r"|read also|also read|see also|recommended(?: reading)?|more on this(?: story)?"
+    r"|editor['’]s picks?|watch|listen)(?:\s*[:|–—]|\s+-)\s*\S",
+    re.IGNORECASE,
+)
+# A heading over a list of such links: "Related stories", "Most read", "More from World".
+_TEASER_HEADING = re.compile(
+    r"(?:related(?: stories| articles| content| coverage| news)?|most (?:read|popular|viewed)"
+    r"|more (?:from|on) [\w ]{2,30}|you (?:may|might) also like|recommended(?: for you)?"
+    r"|top stories|trending(?: now)?|latest news|editor['’]s picks?)\W*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
+
+
+def drop_teasers(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without boilerplate and links to other stories: a teaser line, or a
+    heading such as "Related stories" with the headline-like lines (short, no full stop)
+    under it."""
+    out: list[str] = []
+    in_list = False
+    for p in paragraphs:
+        if _TEASER_HEADING.fullmatch(p):
+            in_list = True
+            continue
+        if in_list and len(p.split()) <= 20 and not _SENTENCE_END.search(p):
+            continue
+        in_list = False
+        if _BOILERPLATE.fullmatch(p) or _TEASER.match(p):
+            continue
+        out.append(p)
+    return out
+
+
 def _article_text(doc: Document | None) -> str:
     if doc is None:
         return ""
-    return "\n\n".join(
-        p for p in _paragraphs(doc.text or "").split("\n\n") if not _BOILERPLATE.fullmatch(p)
-    )
+    return "\n\n".join(drop_teasers(_paragraphs(doc.text or "").split("\n\n")))
 
 
 def parse_html(html: str, url: str | None = None) -> Article:
@@ -337,6 +372,7 @@ def parse_text(
         body = "\n\n".join(" ".join(b.split()) for b in blocks if b.strip())
     else:
         body = _paragraphs(text)
+    body = "\n\n".join(drop_teasers(body.split("\n\n"))) or body
     language = _check_text(body, where="text")
     return Article(
         text=body,
