@@ -333,6 +333,16 @@ def test_an_event_long_before_the_news_is_background_the_dated_event_is_not(anal
                                          "hit the region.")
 
 
+def test_a_clause_on_the_event_itself_can_date_it_long_before_the_news(analyzer):
+    # Written for this test. The parse reads "an earthquake hit Hatay in …" after "after"
+    # as a clause on "earthquake": its date is the earthquake's. Two years back that is
+    # background; this month it is news.
+    old = "Rescuers searched the rubble after an earthquake hit Hatay in February 2023."
+    new = "Rescuers searched the rubble after an earthquake hit Hatay in March 2025."
+    assert "disaster" not in types(analyzer, old)
+    assert "disaster" in types(analyzer, new)
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

@@ -432,7 +432,7 @@ class EventExtractor:
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
-                if _background(token, doc, sentences, i, ctx):
+                if _background(token, hit.trigger.type, doc, sentences, i, ctx):
                     continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -884,17 +884,20 @@ _LABEL = re.compile(r"\s*([A-Za-z][\w' -]{1,30}?)\s*:\s")
 
 
 def _background(
-    token: Token, doc: Doc, sentences: list[Sentence], i: int, ctx: _Context
+    token: Token, etype: str, doc: Doc, sentences: list[Sentence], i: int, ctx: _Context
 ) -> bool:
     """The trigger's clause tells a record or a story from well before the news: a relative
-    clause in the perfect, "a year after …", a past date in its clause, or an undated
+    clause in the perfect, "a year after …", a past date in its clause or in a clause on
+    the trigger itself ("an earthquake that hit Hatay in 2023"; not for a truce, whose news
+    is what befalls an old deal: "rebels broke the truce agreed in 2023"), or an undated
     sentence going on with the old story of the sentence before it in its paragraph."""
     before = sentences[i - 1] if i > 0 else None
     previous = before.text if before and before.paragraph == sentences[i].paragraph else ""
     return (
         record_of(token)
         or long_before(token)
-        or dated_in_the_past(doc, token, ctx.reference_year, ctx.published)
+        or dated_in_the_past(doc, token, ctx.reference_year, ctx.published,
+                             dates_itself=etype != "ceasefire")
         or continues_old_story(previous, doc, token, ctx.reference_year, ctx.published)
     )
 

@@ -348,12 +348,14 @@ def _years_back(year: int, reference_year: int, month: int) -> bool:
 
 
 def dated_in_the_past(
-    doc: Doc, trigger: Token, reference_year: int | None, published: date | None
+    doc: Doc, trigger: Token, reference_year: int | None, published: date | None,
+    dates_itself: bool = True,
 ) -> bool:
     """A year, or a month named without a day, well before the article's own news, in the
     trigger's own clause marks background ("the 2020-2023 drought displaced …", "the city
-    fell in August"); a date inside a clause about someone ("fighters who signed the 2016
-    deal") does not."""
+    fell in August"); so does one in a clause on the trigger itself ("after an earthquake
+    hit Hatay in February 2023", parsed as a reduced relative clause) when ``dates_itself``;
+    a date inside a clause about someone ("fighters who signed the 2016 deal") does not."""
     if reference_year is None:
         return False
     text = doc.text
@@ -396,6 +398,8 @@ def dated_in_the_past(
             return True  # the date governs the trigger's clause or one above it
         if clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line):
             return True  # "a war that began in 2013 killed …": it dates the subject
+        if clause.dep_ in ("relcl", "acl") and clause.head.i == trigger.i and dates_itself:
+            return True  # "after an earthquake [that] hit Hatay in February 2023"
     return False
 
 
