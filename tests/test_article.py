@@ -273,11 +273,18 @@ def test_links_to_other_stories_are_not_read_as_the_article() -> None:
     ])
     assert parse_text(text).paragraphs == PARAS
 
+    captioned = "\n\n".join([
+        PARAS[0], "FILE PHOTO: Smoke rises over a city after an airstrike, October 9, 2023.",
+        PARAS[1], "Image caption, Rescuers search the rubble after the earthquake", PARAS[2],
+    ])
+    assert parse_text(captioned).paragraphs == PARAS
+
 
 def test_a_paragraph_that_only_mentions_related_news_stays() -> None:
     # Only a label before a colon or dash marks a teaser, and a heading's list ends at the
     # first full sentence.
     related = ("Related talks on the dam collapsed last year, when officials from both "
                "countries met in Geneva.")
-    text = "\n\n".join([PARAS[0], related, "Latest news", PARAS[1]])
-    assert parse_text(text).paragraphs == [PARAS[0], related, PARAS[1]]
+    photos = "Photographs of the flood were shared widely, officials said."
+    text = "\n\n".join([PARAS[0], related, "Latest news", PARAS[1], photos])
+    assert parse_text(text).paragraphs == [PARAS[0], related, PARAS[1], photos]

@@ -287,13 +287,19 @@ _TEASER_HEADING = re.compile(
     r"|top stories|trending(?: now)?|latest news|editor['’]s picks?)\W*",
     re.IGNORECASE,
 )
+# A picture's caption copied with the text: "FILE PHOTO: …" shows an older scene, and a
+# web page's "Image caption, …" / "Image source, …" lines are labels, not the report.
+_CAPTION = re.compile(
+    r"(?:file photo|image caption|image source|media caption|photo|picture)\s*[:,]\s*\S",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
 def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """The paragraphs without boilerplate and links to other stories: a teaser line, or a
-    heading such as "Related stories" with the headline-like lines (short, no full stop)
-    under it."""
+    """The paragraphs without boilerplate, captions and links to other stories: a teaser
+    line, or a heading such as "Related stories" with the headline-like lines (short, no
+    full stop) under it."""
     out: list[str] = []
     in_list = False
     for p in paragraphs:
@@ -303,7 +309,7 @@ def drop_teasers(paragraphs: list[str]) -> list[str]:
         if in_list and len(p.split()) <= 20 and not _SENTENCE_END.search(p):
             continue
         in_list = False
-        if _BOILERPLATE.fullmatch(p) or _TEASER.match(p):
+        if _BOILERPLATE.fullmatch(p) or _TEASER.match(p) or _CAPTION.match(p):
             continue
         out.append(p)
     return out
