@@ -62,14 +62,18 @@ def test_metaphors_raise_no_event(analyzer, text):
 
 def test_a_team_named_after_storms_is_no_disaster_named_storms_are(analyzer):
     # Written for this test: a plural storm word closing a name of several words is a
-    # team's; singular ("Hurricane Melissa") or followed by the storms' names it is news.
+    # team's, and so is a singular one beside a score; first in the name ("Hurricane
+    # Melissa"), followed by the storms' names, or a plain noun it is news.
     for team in ("The Miami Hurricanes football team lost at home on Saturday.",
                  "Fans of the Carolina Hurricanes flooded the streets of Raleigh after the win.",
-                 "The Iowa State Cyclones destroyed Kansas 42-7 on Saturday."):
+                 "The Iowa State Cyclones destroyed Kansas 42-7 on Saturday.",
+                 # singular, beside a score: a team's too
+                 "The Colorado Avalanche buried the Dallas Stars 6-1 in Denver on Tuesday."):
         assert "disaster" not in types(analyzer, team), team
     for storm in ("Cyclones Idai and Kenneth killed more than 1,000 people in Mozambique "
                   "last month.",
-                  "Hurricane Melissa struck Jamaica on Tuesday, killing 19 people."):
+                  "Hurricane Melissa struck Jamaica on Tuesday, killing 19 people.",
+                  "An avalanche buried six skiers near Zermatt on Tuesday, killing four."):
         assert "disaster" in types(analyzer, storm), storm
 
 

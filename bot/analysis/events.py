@@ -406,7 +406,7 @@ class EventExtractor:
                     continue
                 if hit.trigger.type != "disaster" and _in_a_name(token):
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
-                if hit.trigger.type == "disaster" and _a_team_name(token):
+                if hit.trigger.type == "disaster" and _a_team_name(token, ctx.sports):
                     continue  # "the Carolina Hurricanes beat the Bruins"
                 if hit.trigger.type == "attack" and _fired_on_protesters(token):
                     # "police open fire on protesters": a protest met with force (labelling
@@ -1166,11 +1166,19 @@ def _in_a_name(token: Token) -> bool:
     return bool(plain) and sum(t.text[0].isupper() for t in plain) < 0.5 * len(plain)
 
 
-def _a_team_name(token: Token) -> bool:
+# A match's result: "beat the Dallas Stars 4-2"
+_SCORE = re.compile(r"\b\d{1,3}[-–]\d{1,3}\b(?![-–]\d)")
+
+
+def _a_team_name(token: Token, sports: bool) -> bool:
     """A disaster word in the plural that ends a name of several words is a team's ("the
     Miami Hurricanes", "the Carolina Hurricanes"); a storm's name is singular ("Hurricane
-    Melissa") or goes on with the storms' names ("Cyclones Idai and Kenneth")."""
-    if not _in_a_name(token) or not token.lower_.endswith("s") or token.i == token.sent.start:
+    Melissa") or goes on with the storms' names ("Cyclones Idai and Kenneth"). In a sports
+    story, or beside a score, a singular one is a team's too ("the Colorado Avalanche beat
+    the Dallas Stars 4-2"); elsewhere it may name a wildfire ("the Eaton Fire")."""
+    if not _in_a_name(token) or token.i == token.sent.start:
+        return False
+    if not token.lower_.endswith("s") and not (sports or _SCORE.search(token.sent.text)):
         return False
     before = token.doc[token.i - 1]
     after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
