@@ -245,6 +245,20 @@ def test_a_title_case_headline_names_no_place_with_its_verbs(analyzer, title, te
     assert {p.country for e in events for p in e.places} == {"NG"}
 
 
+def test_where_the_news_was_told_is_not_where_it_happened(analyzer):
+    # Written for this test. "reports from Bangkok that …": the correspondent's city; the
+    # fighting and the flight happened in Kachin. A place put before the verb of saying is
+    # the scene of what is told ("In Mandalay, residents said …").
+    told = run(analyzer, "Our correspondent reports from Bangkok that heavy clashes broke out "
+                         "between the army and Kachin rebels on Sunday. The fighting near "
+                         "Bhamo forced 2,000 villagers to flee.")
+    assert {"attack", "displacement"} <= kinds(told)
+    assert {p.country for e in told for p in e.places} == {"MM"}
+    scene = run(analyzer, "In Mandalay, residents said two bombs were dropped on a village "
+                          "market on Monday, killing 12 people.")
+    assert "Mandalay" in places(scene, "attack")
+
+
 def test_the_text_s_own_country_beats_a_namesake_elsewhere(analyzer):
     # Written for this test. A nationality word framing the town, or a qualifier after it,
     # moves it out of the gazetteer's namesake country (Blida, Algeria; Sabratha, Libya).

@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.analysis.factuality import ATTEMPT_HEADS, HYPOTHETICAL_HEADS, MODALS
+from bot.analysis.factuality import (
+    ATTEMPT_HEADS,
+    HYPOTHETICAL_HEADS,
+    MODALS,
+    REPORTING_HEADS,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -141,6 +146,22 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
     return False
 
 
+def _where_it_was_said(place: Token, trigger: Token | None) -> bool:
+    """The place hangs on a verb of saying above the trigger's clause: where the news was
+    told, not where it happened ("VOA's correspondent reports from Bangkok that the clashes
+    …", "the ministry said in Kyiv that missiles hit Odesa"). Not a place put before the
+    verb ("In Kanbalu, villagers said two bombs were dropped": the scene of what they
+    tell), nor one the trigger's own clause hangs on ("reported from Bulawayo, where
+    demonstrators marched")."""
+    verb = place.head.head if place.dep_ == "pobj" and place.head.dep_ == "prep" else None
+    if (verb is None or verb.lemma_.lower() not in REPORTING_HEADS or place.head.i < verb.i
+            or not any(c.dep_ == "ccomp" for c in verb.children)):
+        return False
+    if trigger is None:
+        return True  # a sentence read for its places only: what it tells of is elsewhere
+    return verb.i != trigger.i and verb in trigger.ancestors
+
+
 def _place_noun(tok: Token) -> bool:
     """'province', 'district' — also capitalised plurals the lemmatiser leaves alone, as
     in "Borno and Yobe States" (the parse's lemma of "States" is "States")."""
@@ -170,6 +191,8 @@ def place_role(
         return "actor" if ACTOR_AFTER.search(after) else "location"
     root = span.root
     if trigger is not None and _in_other_clause(root, trigger):
+        return "other"
+    if _where_it_was_said(_climb_coordination(root), trigger):
         return "other"
     tok = _climb_coordination(root)
     # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
