@@ -347,6 +347,22 @@ def test_a_clause_on_the_event_itself_can_date_it_long_before_the_news(analyzer)
     assert "disaster" in types(analyzer, new)
 
 
+def test_a_since_clause_with_an_old_year_names_an_old_event(analyzer):
+    # Written for this test. "the worst since <year>" compares and dates nothing; but an
+    # event told inside the "since" clause with its own old year is that old event.
+    assert "capture" not in types(analyzer, "The fighting near Goma is the worst since M23 "
+                                            "rebels captured the city in 2012, aid groups "
+                                            "said on Monday.")
+    assert "ceasefire" not in types(analyzer, "The clashes near Bhamo are the most serious "
+                                              "in Kachin state since the truce was signed in "
+                                              "1994, officials said.")
+    assert "protest" in types(analyzer, "Tens of thousands of people held the largest "
+                                        "protest since the start of the war in 2022 in "
+                                        "Tbilisi on Sunday.")
+    assert "ceasefire" in types(analyzer, "The clashes are the worst since the ceasefire took "
+                                          "effect in Kachin state on Sunday, officials said.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

@@ -361,9 +361,12 @@ def dated_in_the_past(
     text = doc.text
     month = published.month if published else 12
     old: list[int] = []
+    compared: list[int] = []  # "the worst since 2013": no date of today's event …
     for m in YEAR.finditer(text):
         year = int(m.group(1))
         if SINCE_YEAR.search(text[: m.start()]):
+            if _years_back(year, reference_year, month):
+                compared.append(m.start())
             continue
         if _years_back(year, reference_year, month):
             old.append(m.start())
@@ -385,9 +388,16 @@ def dated_in_the_past(
             named = MONTHS.index(m.group(1).lower()) + 1
             if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
                 old.append(m.start(1))
+    home = clause_head(trigger)
+    for start in compared:
+        # … unless the trigger is in the "since" clause the year dates: "the most serious
+        # clashes since the truce was signed in 1994" names an old truce, not a new one
+        span = doc.char_span(start, start + 1, alignment_mode="expand")
+        if span is not None and clause_head(span.root).i == home.i and any(
+                c.dep_ == "mark" and c.lower_ == "since" for c in home.children):
+            return True
     if not old:
         return False
-    home = clause_head(trigger)
     home_line = {home.i, *(a.i for a in home.ancestors)}
     for start in old:
         span = doc.char_span(start, start + 1, alignment_mode="expand")
