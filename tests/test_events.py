@@ -393,6 +393,25 @@ def test_actors_are_named_from_the_subject_and_modifiers(analyzer, text, etype, 
     assert events and actor in events[0].actors
 
 
+def test_datelines_towns_and_headline_capitals_are_no_actors(analyzer):
+    # Written for this test. "ABUJA, NIGERIA —" is where the report was filed; "the
+    # Peshawar bombing" names where it happened; a Title Case headline's run of capitals
+    # names no group. None of them did anything.
+    events = run(
+        analyzer,
+        "ABUJA, NIGERIA — Gunmen on motorcycles attacked a village in Zamfara state late "
+        "Tuesday, killing at least 30 people, officials said.",
+        title="Nigeria Police Arrest Dozens After Deadly Zamfara Raids",
+    )
+    named = {a for e in events for a in e.actors}
+    assert events and named
+    assert not named & {"NIGERIA", "ABUJA"}, named
+    assert not any(len(a.split()) > 3 and a.istitle() for a in named), named
+    town = run(analyzer, "The Peshawar bombing killed 12 people at a market in Peshawar on "
+                         "Friday, police said.")
+    assert town and not any("Peshawar" in a for e in town for a in e.actors)
+
+
 def test_entity_recogniser_skipped_where_no_capital_is_near_the_actor(analyzer):
     from bot.analysis.events import _may_name_actor
 

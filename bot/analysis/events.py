@@ -66,7 +66,13 @@ from bot.analysis.place_patterns import pattern_mentions, requalify
 from bot.analysis.place_roles import ACTOR_AFTER, governs, place_role
 from bot.analysis.places import Gazetteer, Mention, get_gazetteer
 from bot.analysis.regions import ancestors
-from bot.analysis.text import Sentence, normalise_name, normalise_paragraphs, split_sentences
+from bot.analysis.text import (
+    Sentence,
+    is_title_case,
+    normalise_name,
+    normalise_paragraphs,
+    split_sentences,
+)
 from bot.analysis.triggers import (
     BUSINESS,
     SPORTS,
@@ -683,9 +689,15 @@ class EventExtractor:
         for doc in self.nlp.get_pipe("ner").pipe(todo):
             doc.user_data["ner"] = True
         for event, cands in kept:
+            # "the Quetta bombing": the town that modifies the trigger is where, not who
+            where = {normalise_name(p.name) for p in event.places
+                     if p.kind not in ("country", "region")}  # a country may act
             for c in cands[:2]:
                 for name in _actors(c.token, c.token.doc):
-                    if name not in event.actors and len(event.actors) < 3:
+                    name = _POSSESSIVE.sub("", name)  # "Burma's army" → "Burma"
+                    if normalise_name(name) in where:
+                        continue
+                    if name and name not in event.actors and len(event.actors) < 3:
                         event.actors.append(name)
 
     # -- grouping ----------------------------------------------------------------------
@@ -1278,18 +1290,34 @@ def _actors(token: Token, doc: Doc) -> list[str]:
     """Who did it: named groups in the trigger's subject, agent or compound modifiers."""
     verb, idx = _actor_words(token)
     names: list[str] = []
+    dateline = DATELINE.match(doc.text)
+    filed = dateline.end() if dateline else 0  # "ABUJA, NIGERIA —" says where, not who
+    headline = is_title_case(doc.text)
     for ent in doc.ents:
+        if ent.start_char < filed or (headline and len(ent) > 3):
+            continue  # in Title Case a run of capitals is no name ("Continued Deportations
+            # Of Zimbabweans Signals Moratorium")
         if ent.label_ in ("ORG", "NORP", "PERSON") and any(t.i in idx for t in ent):
             name = ent.text.strip(" '’\"“”")
             if name and name not in names and name.lower() not in ("u.n.", "un"):
                 names.append(name)
     if not names and verb is not None:
         for child in verb.children:
-            if child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN"):
+            if (child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN")
+                    and child.idx >= filed and not _the_event_itself(child, token)):
                 words = [t.text for t in child.subtree if t.dep_ not in ("det", "punct")]
                 if 0 < len(words) <= 4:
                     names.append(" ".join(words))
     return names[:3]
+
+
+def _the_event_itself(subject: Token, trigger: Token) -> bool:
+    """The subject is the event, not who did it: "the bombing killed 12", "floods forced
+    thousands from their homes", "the ceasefire collapsed". A doer's noun ("a suicide
+    bomber", "protesters") stays."""
+    if subject.lower_.endswith(("er", "ers", "or", "ors")):
+        return False
+    return subject.i == trigger.i or is_trigger_word(subject.text)
 
 
 def _dedupe(places: Iterable[Place]) -> list[Place]:
