@@ -96,6 +96,19 @@ def test_refugee_policy_is_placed_at_the_government_not_the_refugees_origin(anal
     assert countries(events, "refugee_policy") == {"DE"}
 
 
+def test_a_union_of_states_deciding_refugee_policy_is_its_place(analyzer):
+    # Written for this test. The European Union's ministers decide; the countries named are
+    # the asylum seekers' origins and Italy only welcomes the decision afterwards.
+    events = run(
+        analyzer,
+        "The European Union's interior ministers on Thursday approved a list of safe "
+        "countries of origin, allowing member states to fast-track the rejection of asylum "
+        "claims from nationals of Bangladesh, Egypt and Tunisia.\n\n"
+        "Italy's prime minister welcomed the decision on Friday.",
+    )
+    assert places(events, "refugee_policy") == {"European Union"}
+
+
 def test_ceasefire_protest_and_strained_truce(analyzer):
     events = run(
         analyzer,

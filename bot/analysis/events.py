@@ -524,7 +524,8 @@ class EventExtractor:
             # happens; the refugees' origin ("refugees from Sudan") or the venue of talks
             # ("agreed at talks in Kuala Lumpur") is not.
             governments = [
-                p for p in located.actors if p.kind == "country" and p not in located.agents
+                p for p in located.actors if p not in located.agents and (
+                    p.kind == "country" or (t == "refugee_policy" and p.key in POLICY_BLOCS))
             ]
             if governments:
                 ccs = {p.country for p in governments}
@@ -545,8 +546,8 @@ class EventExtractor:
             ]
         places_fallback = False
         # a government the sentence itself names ("Germany decides …"), not one guessed
-        named_country = any(p.kind == "country" for p in places)
-        if not places or all(p.kind == "region" for p in places):
+        named_country = any(p.kind == "country" or p.key in POLICY_BLOCS for p in places)
+        if not places or all(p.kind == "region" and p.key not in POLICY_BLOCS for p in places):
             inferred, places_fallback = self._infer_places(index, sentences, ctx)
             places_inferred = bool(inferred) and not places
             places_fallback = places_fallback and places_inferred
@@ -804,6 +805,9 @@ _TWO_SIDED = re.compile(
 
 
 _NO_PATTERN = re.compile(r"(?!)")
+# Unions of states that decide refugee policy for their members ("the European Union's
+# interior ministers approved …"): the decision is theirs, not one member's.
+POLICY_BLOCS = frozenset({"region:eu"})
 # Where the lexicon names a type, the model need only reach this share of its threshold:
 # the model can still overrule a lexicon word it finds implausible in context.
 CUE_SCALE = 0.3

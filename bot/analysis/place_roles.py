@@ -202,7 +202,8 @@ def place_role(
         head = tok.head
         if _place_noun(head):
             return "location"
-        if head.lower_ in ACTOR_NOUNS or head.ent_type_ in ("ORG", "NORP", "PERSON"):
+        if (head.lower_ in ACTOR_NOUNS or head.lemma_.lower() in ACTOR_NOUNS
+                or head.ent_type_ in ("ORG", "NORP", "PERSON")):
             return "actor"
         return "actor" if ACTOR_AFTER.search(after) else "other"
     head = tok.head
