@@ -272,6 +272,19 @@ def test_where_the_news_was_told_is_not_where_it_happened(analyzer):
     assert "Mandalay" in places(scene, "attack")
 
 
+def test_the_town_an_event_happened_near_beats_its_province(analyzer):
+    # Written for this test. Where a sentence names only a province, the town the event
+    # happened near is the most specific locality; "near the border" names no town.
+    for text, town, province in [
+        ("An avalanche near Zermatt killed three skiers in the canton of Valais on Tuesday, "
+         "police said.", "Zermatt", "Valais"),
+        ("A drone strike near Ariha killed five people in Idlib province on Sunday, "
+         "rescuers said.", "Ariha", "Idlib province"),
+    ]:
+        named = {p.name for e in run(analyzer, text) for p in e.places}
+        assert {town, province} <= named, named
+
+
 def test_the_text_s_own_country_beats_a_namesake_elsewhere(analyzer):
     # Written for this test. A nationality word framing the town, or a qualifier after it,
     # moves it out of the gazetteer's namesake country (Blida, Algeria; Sabratha, Libya).

@@ -112,6 +112,7 @@ class _Located:
     actors: list[Place] = field(default_factory=list)  # a government or speaker: "Kenya said"
     nationalities: list[Place] = field(default_factory=list)  # demonyms: "Afghan refugees"
     agents: list[Place] = field(default_factory=list)  # "hosted by Qatar"
+    near: list[Place] = field(default_factory=list)  # towns it happened near: "near Rafah"
 
 
 @dataclass(slots=True)
@@ -552,6 +553,17 @@ class EventExtractor:
             places_inferred = bool(inferred) and not places
             places_fallback = places_fallback and places_inferred
             places = places + inferred
+        if (t not in ("refugee_policy", "ceasefire") and located.near
+                and not any(p.kind in ("city", "area") for p in places)):
+            # "an airstrike near Rafah", "clashes 30 km north of Goma": the town named is a
+            # better locality than a province, a country or the article's main place (a
+            # town a neighbouring sentence names is as good)
+            ccs = {p.country for p in places if not places_fallback}
+            near = [p for p in _dedupe(located.near) if not ccs or p.country in ccs]
+            if near and places_fallback:
+                places, places_inferred, places_fallback = near, False, False
+            else:
+                places = places + [p for p in near if p not in places]
         casualties = extract_casualties(s.text)
         people = extract_people_count(s.text) if t in ("displacement", "protest") else None
         headline = s.paragraph < 2
@@ -664,6 +676,8 @@ class EventExtractor:
                 role = "location"
             if role == "location":
                 out.locations.append(m.place)
+            elif role == "near" and not m.demonym and m.place.kind in ("city", "area"):
+                out.near.append(m.place)
             elif m.demonym:
                 out.nationalities.append(m.place)
                 if governs(doc, s.text, m.start - offset, m.end - offset):
