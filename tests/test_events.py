@@ -285,6 +285,14 @@ def test_the_town_an_event_happened_near_beats_its_province(analyzer):
         assert {town, province} <= named, named
 
 
+def test_a_day_after_a_framed_name_is_no_part_of_it(analyzer):
+    # Written for this test: "the town of Ngueli Monday" names Ngueli, on Monday.
+    events = run(analyzer, "Floods submerged the town of Ngueli Monday, forcing 3,000 people "
+                           "from their homes, Chadian officials said.")
+    named = {p.name for e in events for p in e.places}
+    assert "Ngueli" in named and not any("Monday" in n for n in named), named
+
+
 def test_the_text_s_own_country_beats_a_namesake_elsewhere(analyzer):
     # Written for this test. A nationality word framing the town, or a qualifier after it,
     # moves it out of the gazetteer's namesake country (Blida, Algeria; Sabratha, Libya).

@@ -130,6 +130,9 @@ def pattern_mentions(
             ):
                 start += len(words[0]) + 1
                 words = words[1:]
+            while len(words) > 1 and words[-1].lower() in _MONTHS:
+                end -= len(words[-1]) + 1  # "the city of L'Aquila Monday": a day, no name
+                words = words[:-1]
             if not words or (len(words) == 1 and words[0].isupper()):
                 continue  # "MST camps": an acronym names a group, not a place
             if (pattern is not _QUALIFIED and never(" ".join(words))
