@@ -363,6 +363,18 @@ def test_a_since_clause_with_an_old_year_names_an_old_event(analyzer):
                                           "effect in Kachin state on Sunday, officials said.")
 
 
+def test_a_march_with_a_grievance_is_a_protest_a_parade_is_not(analyzer):
+    # Written for this test: a protest march need not say "protest"; a march that demands
+    # nothing is a parade, a race or a ceremony.
+    assert "protest" in types(analyzer, "Hundreds of students marched through Dhaka on "
+                                        "Sunday demanding justice for a classmate.")
+    for parade in ("Thousands of people marched in the St Patrick's Day parade in Dublin on "
+                   "Sunday, waving flags and singing.",
+                   "Crowds marched through Rio de Janeiro during the carnival celebrations "
+                   "on Monday night."):
+        assert "protest" not in types(analyzer, parade), parade
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

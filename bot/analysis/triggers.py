@@ -84,6 +84,12 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"protest\w*",
         r"demonstrat\w+", r"marched", r"picket\w*", r"barricades?",
     ),
+    # what a march is for: a grievance ("demanding …", "against …"), not a parade or a race
+    "grievance": _words(
+        r"demand\w*", r"against", r"call(?:s|ed|ing)? for", r"in support of",
+        r"in solidarity with", r"denounc\w*", r"condemn\w*", r"chant\w*", r"slogans",
+        r"justice",
+    ),
     "damage": _words(
         r"kill\w*", r"dead", r"deaths?", r"died", r"injur\w+", r"destroy\w*", r"damag\w+",
         r"flatten\w*", r"collaps\w+", r"swept", r"homeless", r"evacuat\w+", r"displac\w+",
