@@ -293,6 +293,20 @@ def test_a_day_after_a_framed_name_is_no_part_of_it(analyzer):
     assert "Ngueli" in named and not any("Monday" in n for n in named), named
 
 
+def test_place_names_end_where_the_name_ends(analyzer):
+    # Written for this test. "as" before a capitalised word is English, not an Arabic
+    # article ("the city of Tibú as ELN rebels clash" names Tibú); a plural place noun after
+    # a list belongs to the list ("Quang Tri and Quang Binh provinces").
+    fled = run(analyzer, "More than 5,000 people flee to the town of Tibú as ELN rebels clash "
+                         "with FARC dissidents in Norte de Santander, Colombia.")
+    assert "Tibú" in places(fled, "displacement")
+    assert not any(" as " in n for e in fled for n in (p.name for p in e.places))
+    flood = run(analyzer, "Floods killed 12 people in Vietnam's Quang Tri and Quang Binh "
+                          "provinces on Sunday, officials said.")
+    named = {p.name for e in flood for p in e.places}
+    assert named and not any(n.endswith("provinces") for n in named), named
+
+
 def test_the_text_s_own_country_beats_a_namesake_elsewhere(analyzer):
     # Written for this test. A nationality word framing the town, or a qualifier after it,
     # moves it out of the gazetteer's namesake country (Blida, Algeria; Sabratha, Libya).

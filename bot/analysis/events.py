@@ -841,6 +841,9 @@ _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 # "BAMAKO, Mali —", "KYIV, Ukraine (AP) —", "JUBA —": the place a report was filed from
 DATELINE = re.compile(r"^[A-Z][A-Z.'’ -]+(?:,\s*[A-Z][\w .'’-]*?)?\s*(?:\([^)]*\)\s*)?[—–-]{1,2}\s")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_PLURAL_PLACE_NOUN = re.compile(
+    r"\s+(?:provinces|regions|districts|states|counties|governorates|oblasts|departments|"
+    r"municipalities|prefectures|territories|areas)$", re.IGNORECASE)
 
 
 def _as_written(m: Mention) -> str | None:
@@ -852,6 +855,9 @@ def _as_written(m: Mention) -> str | None:
     if m.place.kind not in ("city", "admin1", "area"):
         return None
     written = _POSSESSIVE.sub("", " ".join(m.text.split(",")[0].split()))
+    # "Quảng Trị and Quảng Bình provinces": the plural noun belongs to the list, not to
+    # the last name of it
+    written = _PLURAL_PLACE_NOUN.sub("", written)
     if len(written) < 3 or written.isupper() or not any(c.isalpha() for c in written):
         return None
     return written
@@ -1363,7 +1369,15 @@ def most_specific(places: Sequence[Place]) -> list[Place]:
             p.kind in ("country", "region") or normalise_name(p.name) in town_names
         ))
     ]
-    return sorted(kept, key=lambda p: KIND_ORDER.get(p.kind, 5)) if kept else list(places)
+    ordered = sorted(kept, key=lambda p: KIND_ORDER.get(p.kind, 5)) if kept else list(places)
+    # one name once: "Hai Phong" the city and "Hai Phong" the province read as one place
+    named: set[tuple[str, str | None]] = set()
+    out: list[Place] = []
+    for p in ordered:
+        if (normalise_name(p.name), p.country) not in named:
+            named.add((normalise_name(p.name), p.country))
+            out.append(p)
+    return out
 
 
 def _merge(etype: str, cands: list[Candidate]) -> Event:

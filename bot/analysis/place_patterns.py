@@ -13,10 +13,16 @@ from bot.analysis.places import ARABIC_ARTICLES, LIST_GOES_ON, Mention, text_pla
 from bot.analysis.text import Sentence, is_title_case
 from bot.models import Place
 
-_PARTICLES = "|".join((*ARABIC_ARTICLES, "de", "du", "des", "la", "le", "del", "di", "da", "do",
-                       "dos", "das", "bin", "ibn", "ben"))
+# "as", "an", "at", "en" are English words too: joined by a space they end the name ("the
+# city of Cúcuta as ELN rebels clash"), only a hyphen ties them ("as-Suwayda").
+_ENGLISH_ARTICLES = {"as", "an", "at", "en", "ad"}
+_PARTICLES = "|".join((*(a for a in ARABIC_ARTICLES if a not in _ENGLISH_ARTICLES), "de", "du",
+                       "des", "la", "le", "del", "di", "da", "do", "dos", "das", "bin", "ibn",
+                       "ben"))
+_HYPHENED = "|".join(sorted(_ENGLISH_ARTICLES))
 _NAME = (
-    rf"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:{_PARTICLES})[- ])?[A-Z][\w'’]+(?:-[\w'’]+)*){{0,3}}"
+    rf"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:{_PARTICLES})[- ]|(?:{_HYPHENED})-)?"
+    rf"[A-Z][\w'’]+(?:-[\w'’]+)*){{0,3}}"
 )
 
 
