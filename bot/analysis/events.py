@@ -558,7 +558,7 @@ class EventExtractor:
             # "an airstrike near Rafah", "clashes 30 km north of Goma": the town named is a
             # better locality than a province, a country or the article's main place (a
             # town a neighbouring sentence names is as good)
-            ccs = {p.country for p in places if not places_fallback}
+            ccs = set() if places_fallback else {p.country for p in places}
             near = [p for p in _dedupe(located.near) if not ccs or p.country in ccs]
             if near and places_fallback:
                 places, places_inferred, places_fallback = near, False, False

@@ -13,7 +13,7 @@ from bot.analysis.places import ARABIC_ARTICLES, LIST_GOES_ON, Mention, text_pla
 from bot.analysis.text import Sentence, is_title_case
 from bot.models import Place
 
-# "as", "an", "at", "en" are English words too: joined by a space they end the name ("the
+# "as", "an", "at", "en", "ad" are English words too: joined by a space they end a name ("the
 # city of Cúcuta as ELN rebels clash"), only a hyphen ties them ("as-Suwayda").
 _ENGLISH_ARTICLES = {"as", "an", "at", "en", "ad"}
 _PARTICLES = "|".join((*(a for a in ARABIC_ARTICLES if a not in _ENGLISH_ARTICLES), "de", "du",

@@ -190,11 +190,10 @@ def place_role(
     if span is None or not len(span):
         return "actor" if ACTOR_AFTER.search(after) else "location"
     root = span.root
-    if trigger is not None and _in_other_clause(root, trigger):
-        return "other"
-    if _where_it_was_said(_climb_coordination(root), trigger):
-        return "other"
     tok = _climb_coordination(root)
+    if (trigger is not None and _in_other_clause(root, trigger)) or _where_it_was_said(
+            tok, trigger):
+        return "other"
     # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ in PLACE_NOUNS:
         return "location"

@@ -35,6 +35,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from bot.analysis.text import is_title_case
 from bot.models import Place
 from config import DATA_DIR, region_defs
 
@@ -866,16 +867,6 @@ class Gazetteer:
             prev_end = e
         return toks
 
-    @staticmethod
-    def _title_case_lines(toks: list[_Tok]) -> set[int]:
-        """Lines written in Title Case (headlines), where capitals say little."""
-        longw: dict[int, int] = defaultdict(int)
-        caps: dict[int, int] = defaultdict(int)
-        for t in toks:
-            if len(t.text) > 3:
-                longw[t.line] += 1
-                caps[t.line] += t.cap
-        return {ln for ln, n in longw.items() if n >= 3 and caps[ln] / n >= 0.85}
 
     @staticmethod
     def _joined(text: str, a: _Tok, b: _Tok) -> bool:
@@ -890,7 +881,8 @@ class Gazetteer:
         ``resolve`` to use the article's context."""
         toks = self._tokens(text)
         n = len(toks)
-        title_lines = self._title_case_lines(toks)
+        # lines written in Title Case (headlines), where capitals say little
+        title_lines = {n for n, line in enumerate(text.split("\n")) if is_title_case(line)}
         last_end = -2
         out: list[Mention] = []
         i = 0
