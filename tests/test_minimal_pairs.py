@@ -375,6 +375,25 @@ def test_a_march_with_a_grievance_is_a_protest_a_parade_is_not(analyzer):
         assert "protest" not in types(analyzer, parade), parade
 
 
+def test_the_time_a_comparison_reaches_back_to_dates_nothing(analyzer):
+    # Written for this test. "For the first time since <month year>" or "since the 15th
+    # century" measures how long it has been; the event itself is today's news
+    # (wcep-2025-03-28-01340 and wcep-2025-08-03-02895 report such events).
+    assert "attack" in types(analyzer, "Israeli jets struck the port of Tyre, Lebanon, on "
+                                       "Sunday for the first time since November 2023.")
+    assert "disaster" in types(analyzer, "The Ubinas volcano erupts in southern Peru for the "
+                                         "first time since the 16th century, officials said.")
+    # A month or a century outside a comparison still dates the event
+    assert "attack" not in types(analyzer, "Israeli jets struck the port of Tyre, Lebanon, "
+                                           "in November 2023, the report said.")
+    assert "disaster" not in types(analyzer, "The Ubinas volcano erupted in southern Peru in "
+                                             "the 16th century, the study said.")
+    # "the largest city in eastern Congo, in January" is a date, not a comparison
+    assert "capture" not in types(analyzer, "Talks resumed in Doha on Monday. M23 seized "
+                                            "Goma, the largest city in eastern Congo, in "
+                                            "January 2024.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

@@ -903,6 +903,8 @@ _SPATIAL = re.compile(
 
 
 _COMPARISON = re.compile(COMPARISON, re.IGNORECASE)
+# The point of time a comparison reaches back to: "the first time since the 15th century".
+_COMPARED_SINCE = re.compile(COMPARISON + r"[^.]{0,60}\bsince\b[^.,;]{0,30}$", re.IGNORECASE)
 
 
 def _history(text: str) -> bool:
@@ -911,6 +913,8 @@ def _history(text: str) -> bool:
     for m in HISTORY.finditer(text):
         if m.group(0).lower().startswith("since") and _COMPARISON.search(text[: m.start()]):
             continue
+        if _COMPARED_SINCE.search(text[: m.start()]):
+            continue  # "erupts for the first time since the 15th century'
         return True
     return False
 

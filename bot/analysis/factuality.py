@@ -205,8 +205,13 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 COMPARISON = (r"\b(?:worst|deadliest|bloodiest|largest|biggest|strongest|heaviest|highest|"
               r"greatest|fiercest|longest|lowest|first|most(?!\s+of\b)|record|unprecedented|"
               r"never)\b")
-SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\b(?:since|in)\s+(?:at least\s+)?$",
+SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\b(?:(?:since|in)\s+(?:at least\s+)?|since\s+"
+                        r"(?:(?:early|late|mid-?)\s*)?(?:(?:" + "|".join(MONTHS) + r")\s+)?)$",
                         re.IGNORECASE)
+# … and a month it reaches back to: "the first time since November 2024" (not "the largest
+# city in eastern Congo, in January", a date)
+SINCE_MONTH = re.compile(COMPARISON + r"[^.]{0,60}\bsince\s+(?:(?:early|late|mid-?)\s*)?$",
+                         re.IGNORECASE)
 # People protesting and their gatherings.
 PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher"})
 PROTEST_GATHERINGS = frozenset({"rally", "protest", "demonstration", "march"})
@@ -382,12 +387,12 @@ def dated_in_the_past(
             named = int(m.group(2)) * 12 + MONTHS.index(m.group(1).lower())
             now = published.year * 12 + published.month - 1
             if now - named >= 2:
-                old.append(m.start())
+                (compared if SINCE_MONTH.search(text[: m.start()]) else old).append(m.start())
     if published is not None:
         for m in MONTH_REF.finditer(text):
             named = MONTHS.index(m.group(1).lower()) + 1
             if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
-                old.append(m.start(1))
+                (compared if SINCE_MONTH.search(text[: m.start(1)]) else old).append(m.start(1))
     home = clause_head(trigger)
     for start in compared:
         # … unless the trigger is in the "since" clause the year dates: "the most serious
