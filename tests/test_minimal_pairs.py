@@ -394,6 +394,38 @@ def test_the_time_a_comparison_reaches_back_to_dates_nothing(analyzer):
                                             "January 2024.")
 
 
+def test_history_that_ranks_the_event_is_no_story_of_the_past(analyzer):
+    # Written for this test. "The worst … in the nation's history" ranks today's event
+    # (wcep-2025-03-27-01331, -01-12-00214, -04-27-01719 say so of real fires and attacks);
+    # a history told by a museum or a book still frames the past.
+    assert "disaster" in types(analyzer, "Wildfires in Gangwon province became the worst fire "
+                                         "disaster in the nation's history on Tuesday, "
+                                         "officials said.")
+    assert "disaster" not in types(analyzer, "The museum tells the history of the wildfires "
+                                             "in Gangwon province, officials said.")
+
+
+def test_the_place_an_attack_happened_at_is_not_what_it_is(analyzer):
+    # Written for this test. "At a street festival" says where the ramming attack was; a
+    # festival that shows a film about an attack is still no news of one.
+    assert "attack" in types(analyzer, "Nine people were killed in a vehicle-ramming attack "
+                                       "at a street festival in Lyon on Saturday.")
+    assert "attack" not in types(analyzer, "A film festival in Lyon screened a documentary "
+                                           "about the vehicle-ramming attack on Saturday.")
+
+
+def test_a_court_that_halts_deportations_makes_refugee_policy(analyzer):
+    # Written for this test. A court blocking or halting deportations decides policy
+    # (wcep-2025-08-31-03228, -09-16-03535, -08-08-02958); a court that sentences an
+    # asylum seeker for a crime does not.
+    assert "refugee_policy" in types(analyzer, "A federal judge in Boston issued an "
+                                               "injunction halting the deportation of "
+                                               "Honduran asylum seekers on Monday.")
+    assert "refugee_policy" not in types(analyzer, "A court in Leeds sentenced an asylum "
+                                                   "seeker to two years in prison for theft "
+                                                   "on Monday.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

@@ -467,21 +467,29 @@ class EventExtractor:
         """A veto word in the trigger's own clause (history, anniversary, habit, court or
         study, drill, denial, going home, sport, markets) cancels it; the same word in
         another clause or an aside ("on Monday, the anniversary of …") does not."""
-        # Where it happened is not what it is: "a bombing outside a court" is no trial;
-        # nor is what it hit: "a strike on a festival" is no film festival.
+        # Where it happened is not what it is: "a bombing outside a court" is no trial, nor
+        # is "a ramming attack at a street festival" a film festival; nor is what it hit:
+        # "a strike on a festival". The phrase may hang on the noun a trigger word modifies
+        # ("vehicle" in "vehicle-ramming attack").
+        phrase = [token]
+        while phrase[-1].dep_ in ("compound", "amod", "npadvmod") and len(phrase) < 3:
+            phrase.append(phrase[-1].head)
         target = frozenset(
-            t.i for prep in token.children
+            t.i for word in phrase for prep in word.children
             if etype in ("attack", "civilian_harm") and prep.dep_ == "prep"
-            and prep.lower_ in ("on", "against", "targeting") for t in prep.subtree
+            and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
         )
         clause = _SPATIAL.sub(" ", own_clause(token, target))
         above = governing_words(token)
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
             above = f"{label.group(1)} {above}"
-        if _history(clause) or HABITUAL.search(clause) or RETROSPECTIVE.search(clause):
+        # A court that blocks or halts deportations makes refugee policy; one that tries
+        # or sentences an asylum seeker does not.
+        ruling = etype == "refugee_policy" and bool(COURT_RULING.search(f"{clause} {above}"))
+        if _history(clause) or HABITUAL.search(clause) or _retrospective(clause, ruling):
             return True
-        if _history(above) or RETROSPECTIVE.search(above) or SIMULATION.search(above):
+        if _history(above) or _retrospective(above, ruling) or SIMULATION.search(above):
             return True  # "…mark the anniversary of [the massacre]", "a study says"
         if DENIED_CLAIM.search(clause) or DENIED_CLAIM.search(above) or _denied_by(token):
             return True
@@ -915,6 +923,33 @@ def _history(text: str) -> bool:
             continue
         if _COMPARED_SINCE.search(text[: m.start()]):
             continue  # "erupts for the first time since the 15th century'
+        return True
+    return False
+
+
+# "the deadliest attack in Canadian history", "the worst disaster in the nation's history":
+# a comparison that ranks today's event, not a story of the past.
+_RANKED_IN = re.compile(COMPARISON + r"[^.]{0,80}\bin\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,2}$",
+                        re.IGNORECASE)
+
+
+# What a court does to a policy: "an injunction halting the deportation of …", "the
+# Constitutional Court blocks a bill …", "a judge rules that … cannot deport".
+COURT_RULING = re.compile(
+    r"\b(?:injunctions?|block(?:s|ed|ing)?|halt(?:s|ed|ing)?|rul(?:e|es|ed|ing) that|"
+    r"str(?:ike|ikes|uck|iking) down)\b", re.IGNORECASE)
+_COURT = frozenset({"court", "judge", "judges"})
+
+
+def _retrospective(text: str, ruling: bool = False) -> bool:
+    """A word of a trial, study, film or forecast in ``text``, not counting "history" that
+    closes a comparison, nor a court when it makes a ``ruling`` on policy."""
+    for m in RETROSPECTIVE.finditer(text):
+        word = m.group(0).lower()
+        if word == "history" and _RANKED_IN.search(text[: m.start()]):
+            continue
+        if ruling and word in _COURT:
+            continue
         return True
     return False
 
