@@ -426,6 +426,18 @@ def test_a_court_that_halts_deportations_makes_refugee_policy(analyzer):
                                                    "on Monday.")
 
 
+def test_who_protests_and_against_what_is_no_trial_or_study(analyzer):
+    # Written for this test. Protesters at a court, against a court's ruling, or scientists
+    # walking out are a protest (wcep-2025-01-19-00323, -08-12-02996, -03-07-01064); a
+    # protest a film is about is not news of one.
+    assert "protest" in types(analyzer, "Hundreds of protesters stormed the district court "
+                                        "in Seoul on Sunday, injuring 40 police officers.")
+    assert "protest" in types(analyzer, "Thousands of scientists held protests in Paris and "
+                                        "Lyon on Friday against budget cuts.")
+    assert "protest" not in types(analyzer, "The film about the 1989 protests in Beijing won "
+                                            "the main prize at the festival on Sunday.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

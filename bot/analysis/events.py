@@ -487,7 +487,12 @@ class EventExtractor:
         # A court that blocks or halts deportations makes refugee policy; one that tries
         # or sentences an asylum seeker does not.
         ruling = etype == "refugee_policy" and bool(COURT_RULING.search(f"{clause} {above}"))
-        if _history(clause) or HABITUAL.search(clause) or _retrospective(clause, ruling):
+        # Who protests or what against is no trial or study: "protesters raid the district
+        # court", "activists protesting against the Supreme Court's decision", "walkouts of
+        # scientists"
+        parties = _PROTEST_PARTIES if etype == "protest" else frozenset()
+        if _history(clause) or HABITUAL.search(clause) or _retrospective(clause, ruling,
+                                                                         parties):
             return True
         if _history(above) or _retrospective(above, ruling) or SIMULATION.search(above):
             return True  # "…mark the anniversary of [the massacre]", "a study says"
@@ -939,16 +944,19 @@ COURT_RULING = re.compile(
     r"\b(?:injunctions?|block(?:s|ed|ing)?|halt(?:s|ed|ing)?|rul(?:e|es|ed|ing) that|"
     r"str(?:ike|ikes|uck|iking) down)\b", re.IGNORECASE)
 _COURT = frozenset({"court", "judge", "judges"})
+_PROTEST_PARTIES = _COURT | {"scientist", "scientists"}
 
 
-def _retrospective(text: str, ruling: bool = False) -> bool:
+def _retrospective(text: str, ruling: bool = False,
+                   parties: frozenset[str] = frozenset()) -> bool:
     """A word of a trial, study, film or forecast in ``text``, not counting "history" that
-    closes a comparison, nor a court when it makes a ``ruling`` on policy."""
+    closes a comparison, a court when it makes a ``ruling`` on policy, or the words in
+    ``parties``."""
     for m in RETROSPECTIVE.finditer(text):
         word = m.group(0).lower()
         if word == "history" and _RANKED_IN.search(text[: m.start()]):
             continue
-        if ruling and word in _COURT:
+        if (ruling and word in _COURT) or word in parties:
             continue
         return True
     return False
