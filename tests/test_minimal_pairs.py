@@ -438,6 +438,19 @@ def test_who_protests_and_against_what_is_no_trial_or_study(analyzer):
                                             "the main prize at the festival on Sunday.")
 
 
+def test_an_event_on_an_anniversary_is_news_but_the_old_event_is_not(analyzer):
+    # Written for this test. A strike or an arrest of protesters on an anniversary is news
+    # (wcep-2025-02-28-00956, -05-05-01837); the old event the anniversary is of is not.
+    assert "protest" in types(analyzer, "Workers held a nationwide general strike on the "
+                                        "second anniversary of the Tempi train crash, "
+                                        "clashing with riot police in Athens.")
+    assert "attack" in types(analyzer, "On the anniversary of the coup, soldiers shelled the "
+                                       "village of Tar Taing in Sagaing region.")
+    assert "attack" not in types(analyzer, "Survivors gathered in Tar Taing on the "
+                                           "anniversary of the shelling of the village by "
+                                           "soldiers in Sagaing region.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

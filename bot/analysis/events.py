@@ -479,7 +479,7 @@ class EventExtractor:
             if etype in ("attack", "civilian_harm") and prep.dep_ == "prep"
             and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
         )
-        clause = _SPATIAL.sub(" ", own_clause(token, target))
+        clause = _SPATIAL.sub(" ", own_clause(token, target | _occasion(token)))
         above = governing_words(token)
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
@@ -960,6 +960,25 @@ def _retrospective(text: str, ruling: bool = False,
             continue
         return True
     return False
+
+
+def _occasion(token: Token) -> frozenset[int]:
+    """The words of an anniversary the trigger's event fell on, when the trigger is not
+    the old event itself: "a general strike on the second anniversary of the Tempi train
+    crash", "arrested during a World War II anniversary event" (but "on the anniversary of
+    the massacre" still frames the massacre)."""
+    out: set[int] = set()
+    for t in token.sent:
+        if t.lemma_.lower() != "anniversary":
+            continue
+        noun = t
+        while noun.dep_ in ("compound", "amod") and noun.head is not noun:
+            noun = noun.head
+        prep = noun.head
+        if (noun.dep_ == "pobj" and prep.dep_ == "prep"
+                and token.i not in {w.i for w in prep.subtree}):
+            out.update(w.i for w in prep.subtree)
+    return frozenset(out)
 
 
 # A headline's label before a colon frames all of it: "Study: …", "Review: …".
