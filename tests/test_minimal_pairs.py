@@ -451,6 +451,17 @@ def test_an_event_on_an_anniversary_is_news_but_the_old_event_is_not(analyzer):
                                            "soldiers in Sagaing region.")
 
 
+def test_a_toll_since_the_start_of_the_year_is_recent_news(analyzer):
+    # Written for this test. "Since the start of the year" counts this year's dead
+    # (wcep-2025-02-03-00565); "since the start of the war" tells a long story.
+    assert "attack" in types(analyzer, "At least 40 villagers have been killed by soldiers in "
+                                       "Sagaing region since the start of the year, "
+                                       "including 12 killed in Tar Taing on Monday.")
+    assert "attack" not in types(analyzer, "At least 40,000 villagers have been killed by "
+                                           "soldiers in Sagaing region since the start of the "
+                                           "war, the report said.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "
@@ -561,8 +572,10 @@ def test_the_largest_attack_since_the_war_began_is_news_a_running_toll_is_not(an
     # Written for this test: a superlative compares with the past; "since" alone dates.
     largest = ("The Russian army launched the largest drone attack since the start of the war "
                "on Kyiv overnight, killing three people.")
-    toll = ("At least 70 Palestinians have been killed by Israeli troops in Jenin since the "
-            "start of the year.")
+    # (a toll "since the start of the year" counts recent dead: see
+    # test_a_toll_since_the_start_of_the_year_is_recent_news)
+    toll = ("At least 40,000 Palestinians have been killed by Israeli troops in Gaza since the "
+            "start of the war.")
     assert "attack" in types(analyzer, largest)
     assert types(analyzer, toll) == set()
 
