@@ -462,6 +462,17 @@ def test_a_toll_since_the_start_of_the_year_is_recent_news(analyzer):
                                            "war, the report said.")
 
 
+def test_people_displaced_beside_a_fresh_toll_are_news(analyzer):
+    # Written for this test. "N are displaced" alone is a standing figure; counted beside
+    # the dead and injured of the same report it is that event's toll
+    # (wcep-2025-08-21-03097, -05-22-02049).
+    assert "displacement" in types(analyzer, "At least 30 people are killed, 50 are injured "
+                                             "and over 40,000 are displaced during flooding "
+                                             "in Maradi region.")
+    assert "displacement" not in types(analyzer, "Over 40,000 people are displaced in Maradi "
+                                                 "region, where the war has killed 3,000.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

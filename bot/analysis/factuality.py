@@ -120,6 +120,13 @@ REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "conf
 
 # What just drove people out: "…are displaced as Typhoon Kalmaegi makes landfall", "…are
 # evacuated ahead of Hurricane Melissa", "…in a large fire": news, not a standing figure.
+# A toll counted beside it: "47 people are killed, 70 are injured and 56,000 are displaced
+# during flooding" reports the event that displaced them ("the war, which has killed …"
+# does not count).
+FRESH_TOLL = re.compile(
+    r"\b(?:are|is|were|was)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|dead|presumed dead)\b",
+    re.IGNORECASE,
+)
 FRESH_CAUSE = re.compile(
     r"\b(?:as|after|following|ahead of|amid|due to|because of|by|in)\b[^.;]{0,60}?\b(?:makes? "
     r"landfall|typhoon|hurricane|cyclone|storm|floods?|flooding|wildfires?|fires?|blaze|"
@@ -498,6 +505,7 @@ def is_factual(token: Token, etype: str) -> bool:
         and not token.lower_.startswith("evacuat")  # "900,000 are evacuated": an action
         and not TIME_ANCHOR.search(token.sent.text)
         and not FRESH_CAUSE.search(token.sent.text)
+        and not FRESH_TOLL.search(token.sent.text)
         and (any(c.dep_ in ("auxpass", "aux") and c.lower_ in ("are", "is", "remain", "remains")
                  for c in token.children)
              or (token.dep_ in ("acomp", "oprd") and token.head.lemma_.lower() == "remain"))
