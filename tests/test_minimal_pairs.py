@@ -473,6 +473,13 @@ def test_people_displaced_beside_a_fresh_toll_are_news(analyzer):
                                                  "region, where the war has killed 3,000.")
 
 
+def test_an_acronym_of_the_event_word_is_no_name(analyzer):
+    # Written for this test. "IED" is tagged a proper noun, but an acronym of the event word
+    # is the event (wcep-2025-01-06-00096), not an organisation's name.
+    assert "attack" in types(analyzer, "Two people were killed and two others injured in an "
+                                       "IED attack at a school near Abuja, Nigeria.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

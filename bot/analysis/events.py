@@ -1263,6 +1263,8 @@ def _in_a_name(token: Token) -> bool:
     Kalmaegi"): the caller leaves disasters out."""
     if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.i == token.sent.start:
         return False
+    if len(token.text.rstrip("s")) > 1 and token.text.rstrip("s").isupper():
+        return False  # an acronym of the event word itself: "an IED attack"
     plain = [t for t in token.sent if t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") and t.is_alpha
              and len(t) > 3 and t.i != token.sent.start]
     return bool(plain) and sum(t.text[0].isupper() for t in plain) < 0.5 * len(plain)
