@@ -480,6 +480,17 @@ def test_an_acronym_of_the_event_word_is_no_name(analyzer):
                                        "IED attack at a school near Abuja, Nigeria.")
 
 
+def test_what_came_after_an_attack_does_not_undo_it(analyzer):
+    # Written for this test. "Suspended after a drone attack": the attack came first and
+    # stands whatever was suspended (wcep-2025-08-18-03051); suspending an offensive is no
+    # attack.
+    assert "attack" in types(analyzer, "Oil deliveries to Hungary are suspended after a "
+                                       "Ukrainian drone attack on the Druzhba pipeline in "
+                                       "Bryansk Oblast.")
+    assert "attack" not in types(analyzer, "The army suspends its offensive on the town of "
+                                           "Kupiansk in Kharkiv Oblast.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

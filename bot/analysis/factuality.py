@@ -63,8 +63,9 @@ NON_GOVERNMENT = re.compile(
 
 
 # What a circumstance or a cause names exists, whatever the clause it hangs on says: "amid
-# protests", "during clashes", "following the earthquake", "due to the earthquake".
-PRESUPPOSING_PREPS = {"amid", "amidst", "during", "following", "despite"}
+# protests", "during clashes", "following the earthquake", "due to the earthquake", "suspended
+# after a drone attack".
+PRESUPPOSING_PREPS = {"amid", "amidst", "during", "following", "despite", "after"}
 CAUSAL_HEADS = {"due", "because", "owing"}  # "due to", "because of", "owing to"
 DONE_BEFORE = {"after", "following", "since"}  # "…accept a truce after capturing the town"
 ASSERTED_MARKS = {"as", "because", "after", "while", "since", "though", "although"}
