@@ -491,6 +491,17 @@ def test_what_came_after_an_attack_does_not_undo_it(analyzer):
                                            "Kupiansk in Kharkiv Oblast.")
 
 
+def test_suspending_a_refugee_programme_is_refugee_policy(analyzer):
+    # Written for this test. Stopping a refugee programme or halting deportations is itself
+    # the policy decided (wcep-2025-08-01-02875; courts halting deportations in
+    # wcep-2025-08-31-03228, -09-16-03535); a suspension only considered is not.
+    assert "refugee_policy" in types(analyzer, "Germany temporarily suspends its programme "
+                                               "for receiving Syrian refugees on Monday.")
+    assert "refugee_policy" not in types(analyzer, "Germany could suspend its programme for "
+                                                   "receiving Syrian refugees, a minister "
+                                                   "said on Monday.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

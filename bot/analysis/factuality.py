@@ -577,6 +577,8 @@ def is_factual(token: Token, etype: str) -> bool:
             continue  # a verb beside the event ("blocked the road and clashed") is no frame
         if _purpose(path[i - 1]) and lemma not in HYPOTHETICAL_HEADS:
             continue  # what it is done for is done: "blocked roads to protest the killings"
+        if etype == "refugee_policy" and lemma in PREVENTION_HEADS:
+            continue  # suspending a refugee programme or halting deportations is policy
         if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
             return _negated_by_failure(tok)
         if lemma in BAN_HEADS and i > 0 and path[i - 1].dep_ in ("dobj", "nsubjpass"):
