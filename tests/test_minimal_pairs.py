@@ -502,6 +502,17 @@ def test_suspending_a_refugee_programme_is_refugee_policy(analyzer):
                                                    "said on Monday.")
 
 
+def test_a_year_after_a_superlative_still_dates_the_event(analyzer):
+    # Written for this test. Only "since" makes a year the point a comparison reaches back
+    # to; "the worst flood in decades struck … in 1953" is a flood of 1953.
+    assert "disaster" not in types(analyzer, "The worst flood in decades struck the "
+                                             "Netherlands in 1953, the museum says.")
+    assert "disaster" not in types(analyzer, "The worst flood in the nation's history struck "
+                                             "the Netherlands in 1953.")
+    assert "disaster" in types(analyzer, "The worst flood in decades struck the Netherlands "
+                                         "on Monday, officials said.")
+
+
 def test_an_event_word_inside_a_name_is_no_event(analyzer):
     # Written for this test: "Liberation" of an armed group's name is no capture.
     named = ("Talks in Doha covered operations against the Democratic Forces for the "

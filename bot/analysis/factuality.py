@@ -209,12 +209,13 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 
 # Words of comparison: "the worst floods since 1950", "the largest attack since the start of
 # the war" compare today's event with the past and do not date it. "most of whom fled in
-# 2017" is a quantity, no comparison.
+# 2017" is a quantity, no comparison; only "since" reaches back ("since the start of the war
+# in 2022"; "the worst flood in decades struck the Netherlands in 1953" is a flood of 1953).
 COMPARISON = (r"\b(?:worst|deadliest|bloodiest|largest|biggest|strongest|heaviest|highest|"
               r"greatest|fiercest|longest|lowest|first|most(?!\s+of\b)|record|unprecedented|"
               r"never)\b")
-SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\b(?:(?:since|in)\s+(?:at least\s+)?|since\s+"
-                        r"(?:(?:early|late|mid-?)\s*)?(?:(?:" + "|".join(MONTHS) + r")\s+)?)$",
+SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\bsince\b(?:[^.]{0,40}\bin\s+|\s+(?:at least\s+|"
+                        r"(?:(?:early|late|mid-?)\s*)?(?:(?:" + "|".join(MONTHS) + r")\s+)?))$",
                         re.IGNORECASE)
 # … and a month it reaches back to: "the first time since November 2024" (not "the largest
 # city in eastern Congo, in January", a date)
