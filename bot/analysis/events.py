@@ -927,7 +927,7 @@ def _history(text: str) -> bool:
         if m.group(0).lower().startswith("since") and _COMPARISON.search(text[: m.start()]):
             continue
         if _COMPARED_SINCE.search(text[: m.start()]):
-            continue  # "erupts for the first time since the 15th century'
+            continue  # "erupts for the first time since the 15th century"
         return True
     return False
 

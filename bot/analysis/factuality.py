@@ -121,18 +121,18 @@ REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "conf
 
 # What just drove people out: "…are displaced as Typhoon Kalmaegi makes landfall", "…are
 # evacuated ahead of Hurricane Melissa", "…in a large fire": news, not a standing figure.
-# A toll counted beside it: "47 people are killed, 70 are injured and 56,000 are displaced
-# during flooding" reports the event that displaced them ("the war, which has killed …"
-# does not count).
-FRESH_TOLL = re.compile(
-    r"\b(?:are|is|were|was)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|dead|presumed dead)\b",
-    re.IGNORECASE,
-)
 FRESH_CAUSE = re.compile(
     r"\b(?:as|after|following|ahead of|amid|due to|because of|by|in)\b[^.;]{0,60}?\b(?:makes? "
     r"landfall|typhoon|hurricane|cyclone|storm|floods?|flooding|wildfires?|fires?|blaze|"
     r"earthquake|quake|eruption|landslides?|tsunami|fighting|clashes|offensive|shelling|"
     r"airstrikes?|strikes)\b",
+    re.IGNORECASE,
+)
+# A toll counted beside it: "47 people are killed, 70 are injured and 56,000 are displaced
+# during flooding" reports the event that displaced them ("the war, which has killed …"
+# does not count).
+FRESH_TOLL = re.compile(
+    r"\b(?:are|is|were|was)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|dead|presumed dead)\b",
     re.IGNORECASE,
 )
 TIME_ANCHOR = re.compile(
