@@ -972,7 +972,7 @@ def _occasion(token: Token) -> frozenset[int]:
         if t.lemma_.lower() != "anniversary":
             continue
         noun = t
-        while noun.dep_ in ("compound", "amod") and noun.head is not noun:
+        while noun.dep_ in ("compound", "amod"):
             noun = noun.head
         prep = noun.head
         if (noun.dep_ == "pobj" and prep.dep_ == "prep"
@@ -1263,7 +1263,8 @@ def _in_a_name(token: Token) -> bool:
     Kalmaegi"): the caller leaves disasters out."""
     if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.i == token.sent.start:
         return False
-    if len(token.text.rstrip("s")) > 1 and token.text.rstrip("s").isupper():
+    stem = token.text.rstrip("s")
+    if len(stem) > 1 and stem.isupper():
         return False  # an acronym of the event word itself: "an IED attack"
     plain = [t for t in token.sent if t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") and t.is_alpha
              and len(t) > 3 and t.i != token.sent.start]

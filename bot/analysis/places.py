@@ -867,7 +867,6 @@ class Gazetteer:
             prev_end = e
         return toks
 
-
     @staticmethod
     def _joined(text: str, a: _Tok, b: _Tok) -> bool:
         gap = text[a.end : b.start]
@@ -882,7 +881,7 @@ class Gazetteer:
         toks = self._tokens(text)
         n = len(toks)
         # lines written in Title Case (headlines), where capitals say little
-        title_lines = {n for n, line in enumerate(text.split("\n")) if is_title_case(line)}
+        title_lines = {ln for ln, line in enumerate(text.split("\n")) if is_title_case(line)}
         last_end = -2
         out: list[Mention] = []
         i = 0
