@@ -293,6 +293,20 @@ def test_a_day_after_a_framed_name_is_no_part_of_it(analyzer):
     assert "Ngueli" in named and not any("Monday" in n for n in named), named
 
 
+def test_an_event_word_after_a_framed_name_is_no_part_of_it(analyzer):
+    # Written for this test: "the worst-hit areas of Kashmir Earthquake" names the event,
+    # not a place "Kashmir Earthquake"; a name before its place noun keeps its words
+    # ("Zamzam Refugee Camp").
+    quake = run(analyzer, "Aid reaches the worst-hit areas of Kashmir Earthquake, which has "
+                          "killed more than 30,000 people and left thousands homeless in "
+                          "Pakistan.")
+    named = {p.name for e in quake for p in e.places}
+    assert named and not any("Earthquake" in n for n in named), named
+    camp = run(analyzer, "Paramilitary forces shelled the Zamzam Refugee Camp in North Darfur "
+                         "on Sunday, killing 11 civilians, aid workers said.")
+    assert "Zamzam Refugee Camp" in places(camp, "attack")
+
+
 def test_place_names_end_where_the_name_ends(analyzer):
     # Written for this test. "as" before a capitalised word is English, not an Arabic
     # article ("the city of Tibú as ELN rebels clash" names Tibú); a plural place noun after

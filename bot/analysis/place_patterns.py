@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from bot.analysis.places import ARABIC_ARTICLES, LIST_GOES_ON, Mention, text_place_key
 from bot.analysis.text import Sentence, is_title_case
+from bot.analysis.triggers import is_trigger_word
 from bot.models import Place
 
 # "as", "an", "at", "en", "ad" are English words too: joined by a space they end a name ("the
@@ -138,6 +139,12 @@ def pattern_mentions(
                 words = words[1:]
             while len(words) > 1 and words[-1].lower() in _MONTHS:
                 end -= len(words[-1]) + 1  # "the city of L'Aquila Monday": a day, no name
+                words = words[:-1]
+            while (len(words) > 1 and pattern is not _PATTERN_PLACES[1]
+                   and is_trigger_word(words[-1])):
+                # "the worst hit areas of South Asia Earthquake": the event's name holds a
+                # place; the event word is no part of it ("Zamzam Refugee Camp" is a name)
+                end -= len(words[-1]) + 1
                 words = words[:-1]
             if not words or (len(words) == 1 and words[0].isupper()):
                 continue  # "MST camps": an acronym names a group, not a place
