@@ -952,3 +952,14 @@ def test_a_bombing_at_a_rally_is_an_attack_not_a_protest_met_with_force(analyzer
     assert "attack" in types(analyzer, bombing)
     assert "protest" not in types(analyzer, bombing)
     assert "protest" in types(analyzer, shooting)
+
+
+def test_tremors_among_symptoms_are_no_earthquake(analyzer):
+    # Written for this test. "Tremors" names no earthquake in any labelled text; a list of
+    # symptoms uses it for shaking hands. The earthquake itself still reads as one.
+    symptoms = ("Patients in Lagos, Nigeria, with the disease suffer from fever, muscle weakness "
+                "and tremors, doctors said on Monday.")
+    quake = ("A magnitude 6.1 earthquake shook Lagos, Nigeria, on Monday, damaging hundreds of "
+             "homes and killing four people.")
+    assert "disaster" not in types(analyzer, symptoms)
+    assert "disaster" in types(analyzer, quake)
