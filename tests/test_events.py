@@ -293,6 +293,18 @@ def test_a_day_after_a_framed_name_is_no_part_of_it(analyzer):
     assert "Ngueli" in named and not any("Monday" in n for n in named), named
 
 
+def test_a_city_a_distance_or_direction_away_is_a_reference_point(analyzer):
+    # Written for this test: "southwest from Mexico City", or a distance with its metric
+    # figure in brackets, says where the event is not; the sentence's other places stand.
+    for where in ("300 miles (483 km) southwest from Mexico City",
+                  "far southwest from Mexico City"):
+        events = run(analyzer, "Soldiers fought a two-hour gun battle with drug gunmen on "
+                               "Saturday, killing 18 people. The resort of Acapulco lies on the "
+                               f"coast of Guerrero state, {where}.")
+        named = places(events, "attack")
+        assert "Acapulco" in named and "Mexico City" not in named, named
+
+
 def test_an_event_word_after_a_framed_name_is_no_part_of_it(analyzer):
     # Written for this test: "the worst-hit areas of Kashmir Earthquake" names the event,
     # not a place "Kashmir Earthquake"; a name before its place noun keeps its words

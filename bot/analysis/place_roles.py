@@ -37,7 +37,8 @@ ACTOR_NOUNS = {
 NEAR_BEFORE = re.compile(
     r"(?:\bnear|\bnearby|\bclose to|\bborder with|\bbordering|\bborders|\baway from|\bfrom"
     r"(?= the border)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
-    r"(?:ern)?(?:-\w+)? of|\b(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:of|from)|"
+    r"(?:ern)?(?:-\w+)? (?:of|from)|"
+    r"\b(?:km|kilometers|kilometres|miles)\)?\s+(?:\w+\s+)?(?:of|from)|"
     r"\bacross the border (?:from|in))\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?$",
     re.IGNORECASE,
 )
