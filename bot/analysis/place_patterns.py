@@ -137,13 +137,11 @@ def pattern_mentions(
             ):
                 start += len(words[0]) + 1
                 words = words[1:]
-            while len(words) > 1 and words[-1].lower() in _MONTHS:
-                end -= len(words[-1]) + 1  # "the city of L'Aquila Monday": a day, no name
-                words = words[:-1]
-            while (len(words) > 1 and pattern is not _PATTERN_PLACES[1]
-                   and is_trigger_word(words[-1])):
-                # "the worst hit areas of South Asia Earthquake": the event's name holds a
-                # place; the event word is no part of it ("Zamzam Refugee Camp" is a name)
+            # A last word that is no part of the name: a day ("the city of L'Aquila Monday"),
+            # or an event word ("the worst hit areas of South Asia Earthquake"; before a
+            # place noun it is the name's own: "Zamzam Refugee Camp")
+            while len(words) > 1 and (words[-1].lower() in _MONTHS or (
+                    pattern is not _PATTERN_PLACES[1] and is_trigger_word(words[-1]))):
                 end -= len(words[-1]) + 1
                 words = words[:-1]
             if not words or (len(words) == 1 and words[0].isupper()):
