@@ -122,3 +122,29 @@ def test_training_is_deterministic(tmp_path):
     weights = [(o / "textcat_multilabel" / "model").read_bytes() for o in outs]
     assert weights[0] == weights[1]
     assert (outs[0] / "thresholds.json").read_text() == (outs[1] / "thresholds.json").read_text()
+
+
+def test_an_ensemble_can_start_from_the_shipped_parsers_tok2vec():
+    import numpy
+    import spacy
+    from spacy.training import Example
+
+    from bot.analysis.nlp import MODEL_PACKAGE
+
+    train_events = _train_events()
+    architecture, weights = train_events.shipped_tok2vec()
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat_multilabel", config=train_events.model_config(
+        arch="ensemble", tok2vec=architecture))
+    for label in EVENT_TYPES:
+        textcat.add_label(label)
+    cats = dict.fromkeys(EVENT_TYPES, 0.0)
+    nlp.initialize(lambda: [Example.from_dict(nlp.make_doc("Troops shelled the town."),
+                                              {"cats": {**cats, "attack": 1.0}}),
+                            Example.from_dict(nlp.make_doc("Markets rose."), {"cats": cats})])
+    ours = textcat.model.get_ref("tok2vec")
+    shipped = spacy.load(MODEL_PACKAGE).get_pipe("tok2vec").model
+    doc = nlp.make_doc("Rebels stormed the village at dawn.")
+    assert not numpy.allclose(ours.predict([doc])[0], shipped.predict([doc])[0])
+    ours.from_bytes(weights)
+    assert numpy.allclose(ours.predict([doc])[0], shipped.predict([doc])[0])

@@ -41,44 +41,48 @@ REGRESSION = ROOT / "tests" / "data" / "regression"
 LABELS = list(EVENT_TYPES)
 
 
-def model_config(width: int = 96, arch: str = "ensemble", ngrams: int = 2) -> dict:
-    """A small ensemble: CNN over hashed word features + a bag of uni- and bigrams."""
+def model_config(width: int = 96, arch: str = "ensemble", ngrams: int = 2,
+                 tok2vec: dict | None = None) -> dict:
+    """The classifier's architecture: a bag of word n-grams ("bow"), or that bag ensembled
+    with a CNN over hashed word features ("ensemble"; ``tok2vec`` replaces the small CNN,
+    e.g. with the parser's own, see `shipped_tok2vec`)."""
+    bow = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
+           "ngram_size": ngrams, "no_output_layer": False, "length": 262144, "nO": None}
     if arch == "bow":
-        return {"threshold": 0.5, "model": {
-            "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-            "ngram_size": ngrams, "no_output_layer": False, "length": 262144, "nO": None}}
-    return {
-        "threshold": 0.5,
-        "model": {
-            "@architectures": "spacy.TextCatEnsemble.v2",
-            "nO": None,
-            "linear_model": {
-                "@architectures": "spacy.TextCatBOW.v3",
-                "exclusive_classes": False,
-                "ngram_size": 2,
-                "no_output_layer": False,
-                "length": 262144,
-                "nO": None,
-            },
-            "tok2vec": {
-                "@architectures": "spacy.Tok2Vec.v2",
-                "embed": {
-                    "@architectures": "spacy.MultiHashEmbed.v2",
-                    "width": width,
-                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-                    "rows": [5000, 1000, 2500, 2500],
-                    "include_static_vectors": False,
-                },
-                "encode": {
-                    "@architectures": "spacy.MaxoutWindowEncoder.v2",
-                    "width": width,
-                    "window_size": 1,
-                    "maxout_pieces": 3,
-                    "depth": 2,
-                },
-            },
+        return {"threshold": 0.5, "model": bow}
+    small_cnn = {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {
+            "@architectures": "spacy.MultiHashEmbed.v2",
+            "width": width,
+            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+            "rows": [5000, 1000, 2500, 2500],
+            "include_static_vectors": False,
+        },
+        "encode": {
+            "@architectures": "spacy.MaxoutWindowEncoder.v2",
+            "width": width,
+            "window_size": 1,
+            "maxout_pieces": 3,
+            "depth": 2,
         },
     }
+    return {"threshold": 0.5, "model": {
+        "@architectures": "spacy.TextCatEnsemble.v2", "nO": None,
+        "linear_model": bow, "tok2vec": tok2vec or small_cnn}}
+
+
+def shipped_tok2vec() -> tuple[dict, bytes]:
+    """The architecture and trained weights of the tok2vec layer of the spaCy pipeline
+    newsbot parses with (`bot.analysis.nlp.MODEL_PACKAGE`), for a classifier that starts
+    from what that layer learnt on its own training text instead of from random weights."""
+    import spacy
+
+    from bot.analysis.nlp import MODEL_PACKAGE
+
+    shipped = spacy.load(MODEL_PACKAGE)
+    architecture = shipped.config.interpolate()["components"]["tok2vec"]["model"]
+    return dict(architecture), shipped.get_pipe("tok2vec").model.to_bytes()
 
 
 def load_items(path: Path) -> list[dict]:
@@ -173,6 +177,9 @@ def sentence_labels(item: dict) -> list[dict[str, float]]:
 def describe(args: argparse.Namespace) -> str:
     if args.arch == "bow":
         return f"a linear bag of 1- to {args.ngrams}-grams of words, hashed into 262,144 rows"
+    if args.tok2vec == "shipped":
+        return ("the tok2vec of the shipped spaCy parser (its trained weights as the start), "
+                "ensembled with a bag of uni- and bigrams")
     return (f"a CNN tok2vec of width {args.width} on hashed NORM/PREFIX/SUFFIX/SHAPE "
             "features, ensembled with a bag of uni- and bigrams")
 
@@ -297,7 +304,10 @@ def regression_slips(analyzer, regression: list[tuple[str, list[dict], list[int]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="example: python training/train_events.py --epochs 12",
+        epilog="example: python training/train_events.py --epochs 12\n"
+               "         python training/train_events.py --arch ensemble --tok2vec shipped "
+               "--epochs 8 --out /tmp/event_model",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--data", type=Path, default=ROOT / "training" / "wcep-2025-events.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / "config" / "data" / "event_model")
@@ -308,10 +318,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-repeat", type=int, default=4,
                         help="repeat rare types' positive sentences up to this many times")
     parser.add_argument("--ngrams", type=int, default=2)
+    parser.add_argument("--tok2vec", choices=["own", "shipped"], default="own",
+                        help="with --arch ensemble: a small CNN of its own, or the shipped "
+                             "spaCy parser's tok2vec and its trained weights as the start")
     parser.add_argument("--l2", type=float, default=0.01, help="weight decay")
     parser.add_argument("--max-fpr", type=float, default=0.01,
                         help="largest share of non-reporting tune sentences a type may fire on")
     args = parser.parse_args(argv)
+    if args.tok2vec == "shipped" and args.arch != "ensemble":
+        parser.error("--tok2vec shipped needs --arch ensemble (the bag of words has no tok2vec)")
 
     import spacy
     from spacy.training import Example
@@ -329,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
           f"tune: {len(tune_items)} items", file=sys.stderr)
 
     nlp = spacy.blank("en")
-    config = model_config(args.width, args.arch, args.ngrams)
+    start = shipped_tok2vec() if args.tok2vec == "shipped" else None
+    config = model_config(args.width, args.arch, args.ngrams, start[0] if start else None)
     textcat = nlp.add_pipe("textcat_multilabel", config=config)
     for label in LABELS:
         textcat.add_label(label)
@@ -345,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         repeated += [(text, cats)] * max(1, times)
     examples = [Example.from_dict(nlp.make_doc(t), {"cats": c}) for t, c in repeated]
     nlp.initialize(lambda: examples)
+    if start:
+        textcat.model.get_ref("tok2vec").from_bytes(start[1])
     optimizer = Adam(learn_rate=0.001, L2=args.l2, L2_is_weight_decay=True, grad_clip=1.0)
 
     tune_sents = []
