@@ -785,6 +785,18 @@ def test_a_share_a_sum_or_a_span_of_time_is_no_head_count_of_people(analyzer):
          "Militants capture the town of Qandala in Bari, Puntland, on Tuesday."),
         ("A fifth escapee is captured in Baton Rouge, Louisiana, after the jailbreak.",
          "The town of Rutshuru is captured by M23 rebels in North Kivu after the fighting."),
+        # "who" stands for the name the clause hangs on, "which" for the town.
+        ("The army recovered the body of a soldier, Daniel Reyes, who was captured by ADF "
+         "rebels near Beni in North Kivu.",
+         "Aid workers reached Kamango, which was captured by ADF rebels on Sunday, in North "
+         "Kivu province."),
+        # A participle qualifies the noun right before it, whatever the parse hangs it on.
+        ("Negotiators in Doha agreed an exchange of prisoners captured during the fighting "
+         "near Bakhmut, Donetsk Oblast.",
+         "Negotiators in Doha discussed the return of villages captured during the fighting "
+         "near Bakhmut, Donetsk Oblast."),
+        ("Officials say his capture in Mombasa on Monday ends a manhunt that lasted a year.",
+         "Rebels say their capture of Garissa on Monday ends a siege that lasted a year."),
     ],
 )
 def test_capturing_people_is_no_capture_of_a_place(analyzer, people, place):

@@ -1078,7 +1078,14 @@ def _objects(token: Token) -> list[Token]:
     if token.pos_ != "VERB":
         return _of_objects(token)
     taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    return taken or ([token.head] if token.dep_ == "acl" else [])
+    if token.dep_ == "relcl":  # "Oron Shaul, who was captured": who stands for the name
+        taken = [token.head if t.tag_ in ("WP", "WDT") else t for t in taken]
+    if taken or token.dep_ != "acl":
+        return taken
+    # A participle after a noun qualifies that noun, whatever the parse hangs it on
+    # ("the exchange of prisoners captured during the conflict" is the prisoners').
+    before = token.nbor(-1) if token.i > token.sent.start else None
+    return [before if before is not None and before.pos_ in ("NOUN", "PROPN") else token.head]
 
 
 def _takes_goods(token: Token) -> bool:
@@ -1297,10 +1304,13 @@ def _of_objects(token: Token) -> list[Token]:
 
 
 def _capture_of_nothing(token: Token) -> bool:
-    """A capture noun with nothing captured: "she evaded capture" is a person's, not a
-    town's ("the capture of Goma", "Goma's capture" name what was taken)."""
+    """A capture noun with nothing captured, or a person's: "she evaded capture", "his
+    capture" are a person's, not a town's ("the capture of Goma", "Goma's capture" name
+    what was taken)."""
     if token.pos_ != "NOUN" or token.lemma_.lower() not in ("capture", "recapture", "seizure"):
         return False
+    if any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in token.children):
+        return True  # "his capture and extradition": a person is taken
     return not any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ == "of")
                    for c in token.children)
 
