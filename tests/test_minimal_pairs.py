@@ -975,3 +975,19 @@ def test_tremors_among_symptoms_are_no_earthquake(analyzer):
              "homes and killing four people.")
     assert "disaster" not in types(analyzer, symptoms)
     assert "disaster" in types(analyzer, quake)
+
+
+def test_a_proposal_or_threat_to_act_is_not_the_act_a_decision_is(analyzer):
+    # Written for this test: the noun an infinitive hangs on says whether it is done.
+    threat = "Kenya hosts talks on Friday to discuss the government's threat to close the " \
+             "Dadaab refugee camp."
+    order = "Kenya hosts talks on Friday to discuss the government's order to close the " \
+            "Dadaab refugee camp."
+    proposal = "Arab leaders meet in Cairo to answer the American proposal to resettle " \
+               "Gazans in Egypt and Jordan."
+    decision = "Arab leaders meet in Cairo to answer the American decision to resettle " \
+               "Gazans in Egypt and Jordan."
+    assert "refugee_policy" not in types(analyzer, threat)
+    assert "refugee_policy" not in types(analyzer, proposal)
+    assert "refugee_policy" in types(analyzer, order)
+    assert "refugee_policy" in types(analyzer, decision)

@@ -546,6 +546,13 @@ def is_factual(token: Token, etype: str) -> bool:
             break  # the subject of a clause exists whatever the clause says of it
         if _presupposed(cur):
             break  # "…amid ongoing protests", "…due to the earthquake", "…after capturing"
+        if _infinitive(cur) and cur.dep_ == "acl":
+            # "a proposal to resettle them", "his threat to order deportations": the noun
+            # says whether it is done; "the decision to close the camp" presupposes it
+            noun = cur.head.lemma_.lower()
+            if noun in HYPOTHETICAL_HEADS and noun not in FUTURE_OK_HEADS.get(etype, ()):
+                return False
+            break
         if cur.dep_ == "relcl" or (cur.dep_ == "acl" and not _content_clause(cur)):
             break  # "areas hit by the tsunami", "Sderot, which was hit": a description
         if cur.i != token.i and cur.pos_ in ("NOUN", "PROPN", "PRON") and cur.dep_ not in (
@@ -593,10 +600,14 @@ def is_factual(token: Token, etype: str) -> bool:
     return True
 
 
+def _infinitive(clause: Token) -> bool:
+    """A verb with infinitival "to": "… to resettle them"."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
 def _purpose(clause: Token) -> bool:
     """An infinitive of purpose: "… to protest the killings" under the act it explains."""
-    return clause.dep_ == "advcl" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+    return clause.dep_ == "advcl" and _infinitive(clause)
 
 
 def _content_clause(verb: Token) -> bool:
