@@ -991,3 +991,14 @@ def test_a_proposal_or_threat_to_act_is_not_the_act_a_decision_is(analyzer):
     assert "refugee_policy" not in types(analyzer, proposal)
     assert "refugee_policy" in types(analyzer, order)
     assert "refugee_policy" in types(analyzer, decision)
+
+
+def test_fans_hurt_are_no_sense_of_sport_a_match_is(analyzer):
+    # Written for this test: the crowd a van ploughs into is who was hurt; a sports word
+    # outside the crowd still reads the story as sport.
+    rammed = ("A van ploughs into crowds of Arsenal fans celebrating their Premier League "
+              "title win in the city centre of London, England.")
+    match = ("Crowds of fans watch Arsenal attack the Chelsea goal in a Premier League match "
+             "in London, England.")
+    assert "attack" in types(analyzer, rammed)
+    assert "attack" not in types(analyzer, match)

@@ -513,7 +513,7 @@ class EventExtractor:
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
         if etype in ("attack", "capture", "protest", "civilian_harm") and not strong and (
-            ctx.sports or SPORTS.search(clause)
+            ctx.sports or SPORTS.search(_without_crowds(token, clause, target | _occasion(token)))
         ):
             return True
         return etype in ("capture", "disaster", "attack", "displacement") and bool(
@@ -1301,6 +1301,20 @@ def _of_objects(token: Token) -> list[Token]:
     """What ``token`` is "of": "Goma" of "the capture of Goma"."""
     return [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
             for p in c.children if p.dep_ == "pobj"]
+
+
+_CROWDS = frozenset({"fan", "crowd", "spectator", "supporter"})
+
+
+def _without_crowds(token: Token, clause: str, skip: frozenset[int]) -> str:
+    """The trigger's clause without the crowds in it: the fans a man stabs or a car ploughs
+    into ("a group of football fans", "crowds of Liverpool F.C. fans celebrating their
+    Premier League title") are who was hurt, not a sense of the word from sport."""
+    crowds = frozenset(
+        t.i for w in token.sent
+        if w.lemma_.lower() in _CROWDS and token not in w.subtree for t in w.subtree
+    )
+    return _SPATIAL.sub(" ", own_clause(token, skip | crowds)) if crowds else clause
 
 
 def _capture_of_nothing(token: Token) -> bool:
