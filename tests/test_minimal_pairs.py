@@ -1002,3 +1002,21 @@ def test_fans_hurt_are_no_sense_of_sport_a_match_is(analyzer):
              "in London, England.")
     assert "attack" in types(analyzer, rammed)
     assert "attack" not in types(analyzer, match)
+
+
+@pytest.mark.parametrize(
+    ("victims", "veto"),
+    [
+        ("Two judges are killed and a third judge and a guard are injured in a mass shooting "
+         "at the Supreme Court in Kabul, Afghanistan.",
+         "Two judges are appointed and a third judge and a guard are questioned over a mass "
+         "shooting at the Supreme Court in Kabul, Afghanistan."),
+        ("Two scientists are killed and three others are injured in a bomb attack on a bus in "
+         "Kabul, Afghanistan.",
+         "Two scientists are hired to study a bomb attack on a bus in Kabul, Afghanistan."),
+    ],
+)
+def test_who_was_hurt_is_no_veto_word(analyzer, victims, veto):
+    # Written for this test: judges or scientists killed are victims, not a trial or a study.
+    assert "attack" in types(analyzer, victims)
+    assert "attack" not in types(analyzer, veto)

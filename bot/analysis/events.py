@@ -479,8 +479,9 @@ class EventExtractor:
             if etype in ("attack", "civilian_harm") and prep.dep_ == "prep"
             and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
         )
-        clause = _SPATIAL.sub(" ", own_clause(token, target | _occasion(token)))
-        above = governing_words(token)
+        victims = _victims(token)
+        clause = _SPATIAL.sub(" ", own_clause(token, target | victims | _occasion(token)))
+        above = governing_words(token, victims)
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
             above = f"{label.group(1)} {above}"
@@ -1301,6 +1302,23 @@ def _of_objects(token: Token) -> list[Token]:
     """What ``token`` is "of": "Goma" of "the capture of Goma"."""
     return [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
             for p in c.children if p.dep_ == "pobj"]
+
+
+def _victims(token: Token) -> frozenset[int]:
+    """The words naming who was hurt, the subject of a passive verb of harm in the
+    trigger's clause or one joined to it ("two judges are killed and a third is injured in a
+    mass shooting", "two scientists are injured"): who the victims are is no sense of the
+    words (no trial, no study)."""
+    head = clause_head(token)
+    verbs = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    if head.dep_ == "conj":  # "two judges are killed and a third is injured in …"
+        verbs.append(head.head)
+    return frozenset(
+        t.i for verb in verbs if HARM.fullmatch(verb.text)
+        and any(c.dep_ == "auxpass" for c in verb.children)
+        for subject in verb.children if subject.dep_ == "nsubjpass"
+        and token not in subject.subtree for t in subject.subtree
+    )
 
 
 _CROWDS = frozenset({"fan", "crowd", "spectator", "supporter"})

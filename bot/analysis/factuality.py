@@ -249,12 +249,12 @@ def own_clause(tok: Token, skip: frozenset[int] = frozenset()) -> str:
     )
 
 
-def governing_words(tok: Token) -> str:
+def governing_words(tok: Token, skip: frozenset[int] = frozenset()) -> str:
     """The words of the clauses above the trigger's own: each governing verb with its
     subject and objects ("the army denies reports [that rebels seized …]", "photographs
     [of the siege] go on show"). Under a verb of saying only the head noun of who says it
     counts, with a named speaker's title: "…, a study says" and "Judge Barrios said …"
-    govern, "…, a court official says" is only a source."""
+    govern, "…, a court official says" is only a source. Tokens in ``skip`` are left out."""
     head = clause_head(tok)
     words: list[str] = []
     for anc in head.ancestors:
@@ -270,7 +270,8 @@ def governing_words(tok: Token) -> str:
         words.append(anc.text)
         for c in anc.children:
             if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "prep", "advmod", "npadvmod"):
-                words += [w.text for w in c.subtree if clause_head(w).i == anc.i]
+                words += [w.text for w in c.subtree
+                          if clause_head(w).i == anc.i and w.i not in skip]
     return " ".join(words)
 
 
