@@ -129,7 +129,7 @@ def test_an_ensemble_can_start_from_the_shipped_parsers_tok2vec():
     import spacy
     from spacy.training import Example
 
-    from bot.analysis.nlp import MODEL_PACKAGE
+    from bot.analysis.nlp import get_nlp
 
     train_events = _train_events()
     architecture, weights = train_events.shipped_tok2vec()
@@ -143,7 +143,7 @@ def test_an_ensemble_can_start_from_the_shipped_parsers_tok2vec():
                                               {"cats": {**cats, "attack": 1.0}}),
                             Example.from_dict(nlp.make_doc("Markets rose."), {"cats": cats})])
     ours = textcat.model.get_ref("tok2vec")
-    shipped = spacy.load(MODEL_PACKAGE).get_pipe("tok2vec").model
+    shipped = get_nlp().get_pipe("tok2vec").model
     doc = nlp.make_doc("Rebels stormed the village at dawn.")
     assert not numpy.allclose(ours.predict([doc])[0], shipped.predict([doc])[0])
     ours.from_bytes(weights)

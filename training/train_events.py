@@ -74,13 +74,11 @@ def model_config(width: int = 96, arch: str = "ensemble", ngrams: int = 2,
 
 def shipped_tok2vec() -> tuple[dict, bytes]:
     """The architecture and trained weights of the tok2vec layer of the spaCy pipeline
-    newsbot parses with (`bot.analysis.nlp.MODEL_PACKAGE`), for a classifier that starts
+    newsbot parses with (`bot.analysis.nlp.get_nlp`), for a classifier that starts
     from what that layer learnt on its own training text instead of from random weights."""
-    import spacy
+    from bot.analysis.nlp import get_nlp
 
-    from bot.analysis.nlp import MODEL_PACKAGE
-
-    shipped = spacy.load(MODEL_PACKAGE)
+    shipped = get_nlp()  # the process-wide pipeline the analyser parses with
     architecture = shipped.config.interpolate()["components"]["tok2vec"]["model"]
     return dict(architecture), shipped.get_pipe("tok2vec").model.to_bytes()
 
@@ -344,8 +342,9 @@ def main(argv: list[str] | None = None) -> int:
           f"tune: {len(tune_items)} items", file=sys.stderr)
 
     nlp = spacy.blank("en")
-    start = shipped_tok2vec() if args.tok2vec == "shipped" else None
-    config = model_config(args.width, args.arch, args.ngrams, start[0] if start else None)
+    architecture, start_weights = (shipped_tok2vec() if args.tok2vec == "shipped"
+                                   else (None, None))
+    config = model_config(args.width, args.arch, args.ngrams, architecture)
     textcat = nlp.add_pipe("textcat_multilabel", config=config)
     for label in LABELS:
         textcat.add_label(label)
@@ -361,8 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         repeated += [(text, cats)] * max(1, times)
     examples = [Example.from_dict(nlp.make_doc(t), {"cats": c}) for t, c in repeated]
     nlp.initialize(lambda: examples)
-    if start:
-        textcat.model.get_ref("tok2vec").from_bytes(start[1])
+    if start_weights is not None:
+        textcat.model.get_ref("tok2vec").from_bytes(start_weights)
     optimizer = Adam(learn_rate=0.001, L2=args.l2, L2_is_weight_decay=True, grad_clip=1.0)
 
     tune_sents = []

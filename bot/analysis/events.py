@@ -480,7 +480,8 @@ class EventExtractor:
             and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
         )
         victims = _victims(token)
-        clause = _SPATIAL.sub(" ", own_clause(token, target | victims | _occasion(token)))
+        skip = target | victims | _occasion(token)
+        clause = _SPATIAL.sub(" ", own_clause(token, skip))
         above = governing_words(token, victims)
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
@@ -514,7 +515,7 @@ class EventExtractor:
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
         if etype in ("attack", "capture", "protest", "civilian_harm") and not strong and (
-            ctx.sports or SPORTS.search(_without_crowds(token, clause, target | _occasion(token)))
+            ctx.sports or SPORTS.search(_without_crowds(token, clause, skip))
         ):
             return True
         return etype in ("capture", "disaster", "attack", "displacement") and bool(
