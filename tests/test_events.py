@@ -272,6 +272,19 @@ def test_where_the_news_was_told_is_not_where_it_happened(analyzer):
     assert "Mandalay" in places(scene, "attack")
 
 
+def test_a_government_warning_of_a_disaster_does_not_place_it_at_home(analyzer):
+    # Written for this test. "U.S. and U.K. embassies tell citizens …" names whose voice the
+    # warning is, three times over; the one country named as a location is where the
+    # cyclone struck. An actor's nationality, alone or coordinated with another actor
+    # ("U.S. and U.K. embassies"), weighs little in guessing the article's country.
+    events = run(analyzer, "The U.S. Embassy told United States citizens on Monday to postpone "
+                           "all travel to areas struck by the cyclone. The advice covers "
+                           "Mozambique and parts of Malawi.",
+                 "U.S. and U.K. embassies tell citizens to stay away from areas hit by the "
+                 "cyclone")
+    assert countries(events, "disaster") == {"MZ"}
+
+
 def test_the_town_an_event_happened_near_beats_its_province(analyzer):
     # Written for this test. Where a sentence names only a province, the town the event
     # happened near is the most specific locality; "near the border" names no town.

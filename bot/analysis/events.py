@@ -63,7 +63,7 @@ from bot.analysis.factuality import (
     under_inquiry,
 )
 from bot.analysis.place_patterns import pattern_mentions, requalify
-from bot.analysis.place_roles import ACTOR_AFTER, governs, place_role
+from bot.analysis.place_roles import governs, names_an_actor, place_role
 from bot.analysis.places import Gazetteer, Mention, get_gazetteer
 from bot.analysis.regions import ancestors
 from bot.analysis.text import (
@@ -273,9 +273,9 @@ class EventExtractor:
                 if m.place and m.place.country:
                     after = s.text[m.end - s.start : m.end - s.start + 40]
                     before = s.text[max(0, m.start - s.start - 30) : m.start - s.start]
-                    actorish = m.demonym or bool(ACTOR_AFTER.search(after))
+                    actorish = m.demonym or names_an_actor(after)
                     weights[m.place.country] += w * (
-                        0.2 if BORDER_WITH.search(before) else 0.4 if actorish else 1.0)
+                        0.2 if BORDER_WITH.search(before) else ACTOR_WEIGHT if actorish else 1.0)
         dominant = weights.most_common(1)[0][0] if weights else None
 
         found: dict[str, Place] = {}
@@ -837,6 +837,11 @@ _NO_PATTERN = re.compile(r"(?!)")
 # Unions of states that decide refugee policy for their members ("the European Union's
 # interior ministers approved …"): the decision is theirs, not one member's.
 POLICY_BLOCS = frozenset({"region:eu"})
+# How much a country named as someone's nationality or voice ("U.S. officials", "American
+# jets", "the U.S. and U.K. embassies") counts towards the article's country, against 1 for
+# a place named as where something is: a government warning of a cyclone abroad is
+# named at home three times and the country hit once.
+ACTOR_WEIGHT = 0.2
 # Where the lexicon names a type, the model need only reach this share of its threshold:
 # the model can still overrule a lexicon word it finds implausible in context.
 CUE_SCALE = 0.3

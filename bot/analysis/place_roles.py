@@ -55,6 +55,17 @@ ACTOR_AFTER = re.compile(
 )
 
 
+# "U.S. and U.K. governments": a name coordinated with the next one shares its noun.
+_COORDINATED = re.compile(r"^\s*(?:and|or|&)\s+(?:the\s+)?[A-Z][\w.'’-]*\s*")
+
+
+def names_an_actor(after: str) -> bool:
+    """The text right after a place name makes it someone's nationality or voice:
+    'U.S. officials', "Israel's army", and the first of two coordinated names, 'U.S. and
+    U.K. governments'."""
+    return bool(ACTOR_AFTER.search(after) or ACTOR_AFTER.search(_COORDINATED.sub("", after, 1)))
+
+
 PLACE_NOUNS = {
     "town", "towns", "city", "cities", "village", "villages", "capital", "capitals", "province",
     "provinces", "district", "districts", "region", "regions", "area", "areas", "camp", "camps",
