@@ -219,6 +219,12 @@ def test_people_displaced_by_a_fresh_cause_are_news_a_standing_figure_is_not(ana
     # being evacuated is something done to people today, not a state they are in
     assert "displacement" in types(analyzer, "Thousands of residents are evacuated from "
                                              "Valencia.")
+    # nor is being driven or forced from one's home: only "displaced" names a state
+    for act in ("driven", "forced"):
+        assert "displacement" in types(analyzer, f"Hundreds of families are {act} from their "
+                                                 "homes in Cabo Delgado, Mozambique.")
+    assert "displacement" not in types(analyzer, "Hundreds of families are displaced in Cabo "
+                                                 "Delgado, Mozambique.")
 
 
 def test_a_ban_vetoes_what_it_bans_not_what_came_before(analyzer):

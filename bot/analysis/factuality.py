@@ -505,7 +505,9 @@ def is_factual(token: Token, etype: str) -> bool:
             break
     if (
         etype == "displacement"
-        and not token.lower_.startswith("evacuat")  # "900,000 are evacuated": an action
+        # a state ("are displaced"), not an act ("900,000 are evacuated", "evacuations
+        # are ordered")
+        and token.lower_.startswith(("displac", "uproot", "homeless"))
         and not TIME_ANCHOR.search(token.sent.text)
         and not FRESH_CAUSE.search(token.sent.text)
         and not FRESH_TOLL.search(token.sent.text)
