@@ -353,6 +353,16 @@ def test_a_clause_on_the_event_itself_can_date_it_long_before_the_news(analyzer)
     assert "disaster" in types(analyzer, new)
 
 
+def test_an_old_year_in_a_clause_on_who_was_hit_dates_nothing(analyzer):
+    # Written for this test. "soldiers who served in the 2020 war" says who they are; the
+    # strike that kills them is today's. An old year in a clause on the strike is the
+    # strike's.
+    assert "attack" in types(analyzer, "Two soldiers who served in the 2020 war are killed in "
+                                       "a drone strike on a checkpoint in Tavush, Armenia.")
+    assert "attack" not in types(analyzer, "The drone strike that hit a checkpoint in Tavush, "
+                                           "Armenia, in 2020 killed two soldiers.")
+
+
 def test_a_since_clause_with_an_old_year_names_an_old_event(analyzer):
     # Written for this test. "the worst since <year>" compares and dates nothing; but an
     # event told inside the "since" clause with its own old year is that old event.

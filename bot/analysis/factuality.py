@@ -421,8 +421,11 @@ def dated_in_the_past(
         clause = clause_head(span.root)
         if clause.i in home_line:
             return True  # the date governs the trigger's clause or one above it
-        if clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line):
-            return True  # "a war that began in 2013 killed …": it dates the subject
+        if (clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line)
+                and clause.left_edge.lower_ not in ("who", "whom", "whose")):
+            # "a war that began in 2013 killed …": it dates the subject; "militants who
+            # took part in the 2022 massacre are killed" says who they are
+            return True
         if clause.dep_ in ("relcl", "acl") and clause.head.i == trigger.i and dates_itself:
             return True  # "after an earthquake [that] hit Hatay in February 2023"
     return False
