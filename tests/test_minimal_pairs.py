@@ -496,6 +496,17 @@ def test_an_acronym_of_the_event_word_is_no_name(analyzer):
                                        "IED attack at a school near Abuja, Nigeria.")
 
 
+def test_a_sentence_the_parse_roots_on_a_name_still_reports(analyzer):
+    # Written for this test. With no lexicon word in it, the model's attack is read at the
+    # sentence's root, which the parse puts on the ship's name here; the name check is for
+    # a lexicon word inside a name ("the Democratic Forces for the Liberation of Rwanda"),
+    # not for where the parse hangs a sentence.
+    assert "attack" in types(analyzer, "The Rubymar, a Belize-flagged cargo ship, sinks in the "
+                                       "Red Sea after being attacked by the Houthis on Sunday.")
+    assert "capture" not in types(analyzer, "The Democratic Forces for the Liberation of "
+                                            "Rwanda held a rally in Goma on Sunday.")
+
+
 def test_what_came_after_an_attack_does_not_undo_it(analyzer):
     # Written for this test. "Suspended after a drone attack": the attack came first and
     # stands whatever was suspended (wcep-2025-08-18-03051); suspending an offensive is no

@@ -411,7 +411,8 @@ class EventExtractor:
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if token is None or not is_factual(token, hit.trigger.type):
                     continue
-                if hit.trigger.type != "disaster" and _in_a_name(token):
+                if (hit.trigger.type != "disaster" and "sentence" not in hit.tags
+                        and _in_a_name(token)):
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
                 if hit.trigger.type == "disaster" and _a_team_name(token, ctx.sports):
                     continue  # "the Carolina Hurricanes beat the Bruins"
