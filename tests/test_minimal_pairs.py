@@ -283,6 +283,11 @@ def test_a_capture_needs_something_captured(analyzer):
         ("The army and the rebels agree to a ceasefire in Juba, South Sudan, on Monday.",
          "Four people are killed in shelling near Juba, South Sudan, on Monday despite the "
          "agreed ceasefire."),
+        # a truce negotiated is made; agreeing to negotiate one is agreeing to talks
+        ("Russian mediators negotiated a ceasefire between Armenia and Azerbaijan after "
+         "border clashes near Jermuk.",
+         "Armenia and Azerbaijan agree to negotiate a ceasefire after border clashes near "
+         "Jermuk."),
     ],
 )
 def test_a_truce_is_news_only_where_the_clause_reports_on_it(analyzer, news, passing):

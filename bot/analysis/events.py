@@ -1061,6 +1061,8 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
         return head.lower_ in ("to", "on", "for") and head.head.lemma_.lower() in (
             *TRUCE_VERBS, "agreement", "deal", "accord", "talks")
     if dep == "dobj":
+        if head.lemma_.lower() == "negotiate" and head.tag_ not in ("VBD", "VBN"):
+            return False  # "agree to negotiate a ceasefire": talks; "negotiated" one is made
         return head.lemma_.lower() in TRUCE_VERBS
     return True
 
