@@ -285,6 +285,19 @@ def test_a_government_warning_of_a_disaster_does_not_place_it_at_home(analyzer):
     assert countries(events, "disaster") == {"MZ"}
 
 
+def test_a_given_name_in_a_person_s_full_name_is_not_the_article_s_place(analyzer):
+    # Written for this test. Without a place in its own sentence an event takes the
+    # article's main place; "Vladimir" of "Vladimir Putin" (a Russian city's name too) is
+    # not one, and no title frame ("Secretary of State Marco …") makes it one.
+    events = run(analyzer, "A drone attack sets an oil depot on fire overnight, a week after "
+                           "presidents Donald Trump and Vladimir Putin agree to halt strikes on "
+                           "energy sites in Russia.")
+    assert places(events, "attack") == {"Russia"}
+    mentions = analyzer.extractor.gazetteer.find_mentions(
+        "Talks led by U.S. Secretary of State Marco Rubio resume in Geneva.")
+    assert all(m.cue is None for m in mentions if m.text == "Marco")
+
+
 def test_the_town_an_event_happened_near_beats_its_province(analyzer):
     # Written for this test. Where a sentence names only a province, the town the event
     # happened near is the most specific locality; "near the border" names no town.

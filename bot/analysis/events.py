@@ -146,6 +146,9 @@ class _Context:
     business: bool
     mentions_by_sentence: dict[int, list[Mention]]
     docs: dict[int, Doc] = field(default_factory=dict)  # parsed sentences by index
+    # where the primary place is named (sentence index, mention), until the parse has
+    # confirmed that the name there is a place
+    primary_unconfirmed: tuple[int, Mention] | None = None
 
 
 class EventExtractor:
@@ -200,6 +203,8 @@ class EventExtractor:
         context = self._context(article, sentences)
         placed = time.perf_counter()
         candidates = self._candidates(sentences, context)
+        if candidates:
+            self._confirm_primary(sentences, context)
         events = self._group(candidates, context)
         self.timings["places"] += placed - start
         self.timings["triggers+parse"] += time.perf_counter() - placed
@@ -305,14 +310,15 @@ class EventExtractor:
                 if extra:
                     by_sentence[i] = sorted([*by_sentence.get(i, []), *extra],
                                             key=lambda m: m.start)
-        primary = self._primary_place(sentences, by_sentence, dominant)
+        primary_at = self._primary_place(sentences, by_sentence, dominant)
+        primary = primary_at[1].place if primary_at else None
         text = f"{article.title}\n{article.text}"
         sports = len({m.group(0).lower() for m in SPORTS.finditer(text)}) >= 3
         business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
         years = [int(y) for y in YEAR.findall(text)]
         reference = article.published.year if article.published else (max(years) if years else None)
         return _Context(article.published, reference, dominant, primary, sports, business,
-                        by_sentence)
+                        by_sentence, primary_unconfirmed=primary_at)
 
     def _as_nationality(self, m: Mention, text: str) -> None:
         """'the southern Somali port of Kismayo': an adjective of nationality before a noun
@@ -328,11 +334,12 @@ class EventExtractor:
     @staticmethod
     def _primary_place(
         sentences: list[Sentence], by_sentence: dict[int, list[Mention]], dominant: str | None
-    ) -> Place | None:
+    ) -> tuple[int, Mention] | None:
         """The article's main locality: the first below-country place of the title, else the
-        most mentioned one in the lead (earliest on ties), within the dominant country."""
+        most mentioned one in the lead (earliest on ties), within the dominant country; with
+        the sentence and the mention that first name it."""
         scores: Counter[str] = Counter()
-        first: dict[str, tuple[int, Place]] = {}
+        first: dict[str, tuple[int, Mention]] = {}
         for i, s in enumerate(sentences):
             if s.paragraph >= 2:
                 break
@@ -346,13 +353,28 @@ class EventExtractor:
                 if dominant and p.country != dominant:
                     continue
                 if s.paragraph == -1:
-                    return p
+                    return i, m
                 scores[p.key] += 1
-                first.setdefault(p.key, (i, p))
+                first.setdefault(p.key, (i, m))
         if not scores:
             return None
         best = max(scores, key=lambda k: (scores[k], -first[k][0]))
-        return first[best][1]
+        return first[best]
+
+    def _confirm_primary(self, sentences: list[Sentence], ctx: _Context) -> Place | None:
+        """The primary place, unless the parse reads its name as part of a person's where it
+        is first named ("Secretary of State Marco Rubio" is no Marco, Florida); run only
+        when an event may need it, since it may parse a sentence."""
+        if ctx.primary_unconfirmed is not None:
+            i, m = ctx.primary_unconfirmed
+            ctx.primary_unconfirmed = None
+            if not _strong(m):
+                if i not in ctx.docs:
+                    ctx.docs[i] = self.nlp(sentences[i].text, disable=["ner"])
+                self._entities(ctx.docs[i])
+                if _in_a_full_name(m, ctx.docs[i], sentences[i].start):
+                    ctx.primary = None
+        return ctx.primary
 
     # -- candidates --------------------------------------------------------------------
 
@@ -634,7 +656,7 @@ class EventExtractor:
                 if {p.country for p in merged} == {p.country for p in first}:
                     return merged, False
             return first, False
-        if ctx.primary is not None:
+        if self._confirm_primary(sentences, ctx) is not None:
             return [ctx.primary], True
         if ctx.dominant_country:
             return [self.gazetteer.country(ctx.dominant_country)], True
@@ -913,6 +935,14 @@ def _person(m: Mention, doc: Doc, offset: int) -> bool:
     start, end = m.start - offset, m.end - offset
     return any(e.label_ == "PERSON" and e.start_char < end and start < e.end_char
                for e in doc.ents)
+
+
+def _in_a_full_name(m: Mention, doc: Doc, offset: int) -> bool:
+    """The parse reads the name as part of a longer person's name ("Marco Rubio",
+    "Vladimir Putin"); a lone name it calls a person ("Kharkiv") may still be the place."""
+    start, end = m.start - offset, m.end - offset
+    return any(e.label_ == "PERSON" and e.start_char < end and start < e.end_char
+               and (e.start_char < start or e.end_char > end) for e in doc.ents)
 
 
 # A purely spatial phrase: its noun says where, so it cannot veto ("outside a court").

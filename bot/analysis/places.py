@@ -957,6 +957,12 @@ class Gazetteer:
                     and (norm(nxt.text) in self._suffixes
                          or norm(nxt.text) in _DIVISION_AFTER_DEMONYM))
 
+    def _ends_a_title(self, text: str, toks: list[_Tok], i: int) -> bool:
+        """The capitalised place noun before token i closes a title or a body's name
+        ("Secretary of State Marco Rubio", "the Council of State"), not a place frame."""
+        return (i >= 3 and toks[i - 1].cap and norm(toks[i - 2].text) == "of"
+                and toks[i - 3].cap and self._joined(text, toks[i - 2], toks[i - 1]))
+
     def _make_mention(
         self,
         text: str,
@@ -1075,7 +1081,7 @@ class Gazetteer:
             and not first.sent_start
             and (
                 prev_key in self._preps
-                or prev_key in self._place_nouns
+                or (prev_key in self._place_nouns and not self._ends_a_title(text, toks, i))
                 or prev_key in self._place_verbs
             )
         ):
