@@ -298,6 +298,16 @@ def test_a_given_name_in_a_person_s_full_name_is_not_the_article_s_place(analyze
     assert all(m.cue is None for m in mentions if m.text == "Marco")
 
 
+def test_a_country_the_parse_alone_calls_a_person_is_still_a_party(analyzer):
+    # Written for this test. The small model tags "Armenia" here a person; a country's name
+    # on its own is still the country, unless people bear it or a person's name goes on.
+    events = run(analyzer, "Mediators led by U.S. Secretary of State Marco Rubio say Armenia "
+                           "and Azerbaijan agree to a ceasefire on Sunday.")
+    assert {"AM", "AZ"} <= countries(events, "ceasefire")
+    gazetteer = analyzer.extractor.gazetteer
+    assert gazetteer.is_given_name("Jordan") and not gazetteer.is_given_name("Armenia")
+
+
 def test_the_town_an_event_happened_near_beats_its_province(analyzer):
     # Written for this test. Where a sentence names only a province, the town the event
     # happened near is the most specific locality; "near the border" names no town.

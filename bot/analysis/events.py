@@ -14,7 +14,7 @@ import re
 import string
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -681,7 +681,9 @@ class EventExtractor:
         offset = s.start
         if any(m.place is not None and not _strong(m) for m in mentions):
             self._entities(doc)  # only bare one-word names need the parse's entities
-        confirmed = [m for m in mentions if m.place is not None and _confirmed(m, doc, offset)]
+        given = self.gazetteer.is_given_name
+        confirmed = [m for m in mentions
+                     if m.place is not None and _confirmed(m, doc, offset, given)]
         # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too.
         # Where the parse calls that confirmed place a person as well ("in Khan Yunis and
         # Rafah", both PERSON to the small model), its "person" is no evidence on the list.
@@ -912,12 +914,14 @@ def _strong(m: Mention) -> bool:
     return bool(m.demonym or m.cue or (" " in m.text.strip() and not m.weak))
 
 
-def _confirmed(m: Mention, doc: Doc, offset: int) -> bool:
+def _confirmed(m: Mention, doc: Doc, offset: int, given_name: Callable[[str], bool]) -> bool:
     """A gazetteer match is a place when the match is strong on its own (several words, a
     place frame, an acronym, a nationality word) or the parse tags it a place. A bare word
     the parse reads as a person is not ("Jordan said"); nor is a town's name it reads as an
     organisation or does not tag at all. Country and province names the small model calls
-    organisations ("Armenia and Azerbaijan agreed") stay places."""
+    organisations ("Armenia and Azerbaijan agreed") stay places; so does a country's name
+    it calls a person on its own, unless people bear it ("Jordan") or the person's name
+    goes on ("Israel Adesanya")."""
     if _strong(m):
         return True
     start, end = m.start - offset, m.end - offset
@@ -925,7 +929,8 @@ def _confirmed(m: Mention, doc: Doc, offset: int) -> bool:
     if any(e.label_ in _PLACE_ENTS for e in tagged):
         return True
     if any(e.label_ == "PERSON" for e in tagged):
-        return False
+        return (m.place is not None and m.place.kind == "country" and not given_name(m.text)
+                and not _in_a_full_name(m, doc, offset))
     if m.place is not None and m.place.kind != "city":
         return True
     return not tagged and not m.weak

@@ -957,6 +957,10 @@ class Gazetteer:
                     and (norm(nxt.text) in self._suffixes
                          or norm(nxt.text) in _DIVISION_AFTER_DEMONYM))
 
+    def is_given_name(self, name: str) -> bool:
+        """People bear this place's name as a given name ("Jordan", "Georgia", "Victoria")."""
+        return norm(name) in self._first_names
+
     def _ends_a_title(self, text: str, toks: list[_Tok], i: int) -> bool:
         """The capitalised place noun before token i closes a title or a body's name
         ("Secretary of State Marco Rubio", "the Council of State"), not a place frame."""
