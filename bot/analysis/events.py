@@ -571,6 +571,12 @@ class EventExtractor:
                 places = governments + [
                     p for p in places if p.kind != "country" and p.country in ccs
                 ]
+            if t == "ceasefire" and (
+                    parties := _truce_parties(doc, s, ctx.mentions_by_sentence.get(index, []))):
+                # "a ceasefire between India and Pakistan, mediated by the U.S.": the two
+                # sides, not the government announcing or mediating it
+                ccs = {p.country for p in parties}
+                places = parties + [p for p in places if p.kind != "country" and p.country in ccs]
             if t == "ceasefire":
                 # the war zone a truce is for, in any role ("to end the Gaza war"): an area
                 # is never the venue of talks, as a city can be
@@ -1077,6 +1083,24 @@ _TALKS = frozenset({
     "talk", "talks", "negotiation", "proposal", "plan", "draft", "negotiator", "mediator",
     "mediation",
 })
+
+
+def _truce_parties(doc: Doc, s: Sentence, mentions: list[Mention]) -> list[Place]:
+    """Countries and areas named as the two sides of something ("between Israel and
+    Lebanon")."""
+    out: list[Place] = []
+    for m in mentions:
+        if m.place is None or m.demonym or m.place.kind not in ("country", "area"):
+            continue
+        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
+        if span is None or not len(span):
+            continue
+        tok = span.root
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+        if tok.dep_ == "pobj" and tok.head.lower_ == "between" and m.place not in out:
+            out.append(m.place)
+    return out
 
 
 def _truce_news(token: Token, depth: int = 0) -> bool:
