@@ -571,12 +571,15 @@ class EventExtractor:
                 places = governments + [
                     p for p in places if p.kind != "country" and p.country in ccs
                 ]
+            mentions = ctx.mentions_by_sentence.get(index, [])
             if t == "ceasefire" and (
-                    parties := _truce_parties(doc, s, ctx.mentions_by_sentence.get(index, []))):
-                # "a ceasefire between India and Pakistan, mediated by the U.S.": the two
-                # sides, not the government announcing or mediating it
-                ccs = {p.country for p in parties}
-                places = parties + [p for p in places if p.kind != "country" and p.country in ccs]
+                    sides := _truce_sides(doc, s, mentions)
+                    or _truce_zone(doc, s, mentions, token)):
+                # "a ceasefire between India and Pakistan, mediated by the U.S.", "Putin
+                # declares a ceasefire in Ukraine": the two sides or the war zone, not the
+                # government announcing or mediating it
+                ccs = {p.country for p in sides}
+                places = sides + [p for p in places if p.kind != "country" and p.country in ccs]
             if t == "ceasefire":
                 # the war zone a truce is for, in any role ("to end the Gaza war"): an area
                 # is never the venue of talks, as a city can be
@@ -1085,12 +1088,13 @@ _TALKS = frozenset({
 })
 
 
-def _truce_parties(doc: Doc, s: Sentence, mentions: list[Mention]) -> list[Place]:
-    """Countries and areas named as the two sides of something ("between Israel and
-    Lebanon")."""
+def _named_in(doc: Doc, s: Sentence, mentions: list[Mention], kinds: tuple[str, ...],
+              prep: str, head: Token | None = None) -> list[Place]:
+    """Places of the given kinds named, alone or in a list, as the object of ``prep``
+    (hanging on ``head`` when given)."""
     out: list[Place] = []
     for m in mentions:
-        if m.place is None or m.demonym or m.place.kind not in ("country", "area"):
+        if m.place is None or m.demonym or m.place.kind not in kinds:
             continue
         span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
         if span is None or not len(span):
@@ -1098,9 +1102,24 @@ def _truce_parties(doc: Doc, s: Sentence, mentions: list[Mention]) -> list[Place
         tok = span.root
         while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
             tok = tok.head
-        if tok.dep_ == "pobj" and tok.head.lower_ == "between" and m.place not in out:
+        if (tok.dep_ == "pobj" and tok.head.lower_ == prep
+                and (head is None or tok.head.head.i == head.i) and m.place not in out):
             out.append(m.place)
     return out
+
+
+def _truce_sides(doc: Doc, s: Sentence, mentions: list[Mention]) -> list[Place]:
+    """Countries and areas named as the two sides ("between Israel and Lebanon")."""
+    return _named_in(doc, s, mentions, ("country", "area"), "between")
+
+
+def _truce_zone(doc: Doc, s: Sentence, mentions: list[Mention], truce: Token) -> list[Place]:
+    """Where the truce noun itself says it holds ("a ceasefire in Ukraine"); a city is
+    more often where a deal is signed, and "an agreement in Washington, D.C." names the
+    venue."""
+    if not truce.lower_.startswith(("ceasefire", "cease-fire", "truce", "armistice")):
+        return []
+    return _named_in(doc, s, mentions, ("country", "admin1", "area"), "in", truce)
 
 
 def _truce_news(token: Token, depth: int = 0) -> bool:
