@@ -198,6 +198,10 @@ def test_truce_is_placed_at_its_parties_not_the_venue(analyzer):
                  "A ceasefire between Armenia and Azerbaijan, mediated by Qatar and Turkey "
                  "during talks in Doha, comes into effect."):
         assert countries(run(analyzer, text), "ceasefire") == {"AM", "AZ"}, text
+    # present tense: the small parser leaves "sign" without its subject, the two sides
+    signed = run(analyzer, "Armenia and Azerbaijan sign a peace agreement in Geneva, "
+                           "Switzerland, on Friday.")
+    assert countries(signed, "ceasefire") == {"AM", "AZ"}
     # nor is the government declaring a truce in a named war zone
     declared = run(analyzer, "Russia declares a three-day ceasefire in Ukraine from Friday.")
     assert countries(declared, "ceasefire") == {"UA"}

@@ -174,6 +174,15 @@ def _where_it_was_said(place: Token, trigger: Token | None) -> bool:
     return verb.i != trigger.i and verb in trigger.ancestors
 
 
+def _subject_left_unparsed(tok: Token) -> bool:
+    """'Armenia and Azerbaijan sign a peace agreement': the small parser takes a name
+    before a present-tense verb that has no subject for a modifier of the verb; it is the
+    subject."""
+    verb = tok.head
+    return (tok.dep_ in ("nmod", "npadvmod") and verb.pos_ == "VERB" and tok.i < verb.i
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children))
+
+
 def _place_noun(tok: Token) -> bool:
     """'province', 'district' — also capitalised plurals the lemmatiser leaves alone, as
     in "Borno and Yobe States" (the parse's lemma of "States" is "States")."""
@@ -209,6 +218,8 @@ def place_role(
     # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ in PLACE_NOUNS:
         return "location"
+    if _subject_left_unparsed(tok):
+        return "location" if tok.head.lemma_.lower() in PLACE_SUBJECT_VERBS else "actor"
     if tok.dep_ in ("compound", "poss", "nmod", "amod"):
         head = tok.head
         if _place_noun(head):
