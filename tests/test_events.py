@@ -597,6 +597,10 @@ def test_a_name_listed_with_a_place_the_parse_calls_a_person_is_a_place(analyzer
     events = run(analyzer, "Israeli tanks shelled homes in Khan Yunis and Rafah on Tuesday, "
                            "killing 12 people.")
     assert {"Khan Yunis", "Rafah"} <= places(events, "attack")
+    # "Dnipro" is tagged a place and "Zaporizhzhia" a person: a lone tag is no person's name
+    events = run(analyzer, "Russian missiles hit Dnipro and Zaporizhzhia overnight, killing "
+                           "seven people.")
+    assert {"Dnipro", "Zaporizhzhia"} <= places(events, "attack")
 
 
 def test_names_before_a_plural_place_noun_are_locations(analyzer):

@@ -693,9 +693,11 @@ class EventExtractor:
         given = self.gazetteer.is_given_name
         confirmed = [m for m in mentions
                      if m.place is not None and _confirmed(m, doc, offset, given)]
-        # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too.
-        # Where the parse calls that confirmed place a person as well ("in Khan Yunis and
-        # Rafah", both PERSON to the small model), its "person" is no evidence on the list.
+        # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too,
+        # even where the small model calls it a person on its own ("in Dnipro and
+        # Zaporizhzhia"); not a given name or part of a person's full name, unless the parse
+        # calls the confirmed place a person as well ("in Khan Yunis and Rafah", both PERSON
+        # to the small model): then its "person" is no evidence on the list.
         listed: dict[int, bool] = {}
         for m in confirmed:
             span = doc.char_span(m.start - offset, m.end - offset, "expand")
@@ -710,7 +712,8 @@ class EventExtractor:
             span = doc.char_span(m.start - offset, m.end - offset, "expand")
             if m not in confirmed and (
                 span is None or span.root.i not in listed
-                or (_person(m, doc, offset) and not listed[span.root.i])
+                or (_person(m, doc, offset) and not listed[span.root.i]
+                    and (given(m.text) or _in_a_full_name(m, doc, offset)))
             ):
                 continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
