@@ -321,6 +321,16 @@ def test_a_country_the_parse_alone_calls_a_person_is_still_a_party(analyzer):
     assert gazetteer.is_given_name("Jordan") and not gazetteer.is_given_name("Armenia")
 
 
+def test_a_clause_without_a_place_takes_the_place_its_sentence_names(analyzer):
+    # Written for this test. "Three civilians are killed" names no place in its own clause;
+    # the strikes that killed them landed on Chuhuiv, which the same sentence names, not on
+    # Kharkiv, which the power station supplies (the article's first town).
+    events = run(analyzer, "Three civilians are killed and a power station supplying Kharkiv "
+                           "is damaged in Russian drone strikes on Chuhuiv.")
+    assert places(events, "civilian_harm") == {"Chuhuiv"}
+    assert places(events, "attack") == {"Chuhuiv"}
+
+
 def test_the_town_an_event_happened_near_beats_its_province(analyzer):
     # Written for this test. Where a sentence names only a province, the town the event
     # happened near is the most specific locality; "near the border" names no town.

@@ -593,6 +593,14 @@ class EventExtractor:
                 p for p in self._neighbour_places(index - 1, sentences, ctx) if p not in places
             ]
         places_fallback = False
+        if not places and t not in ("refugee_policy", "ceasefire"):
+            # "One person is killed … and a route is severed in Israeli attacks in Msayleh":
+            # where the sentence's other clauses happen beats a neighbour or the article
+            # (a town or province: a country named elsewhere in the sentence is as often
+            # where people fled to)
+            places = [p for p in self._locate(doc, s, ctx.mentions_by_sentence.get(index, []),
+                                              None).locations
+                      if p.kind not in ("region", "country")]
         # a government the sentence itself names ("Germany decides …"), not one guessed
         named_country = any(p.kind == "country" or p.key in POLICY_BLOCS for p in places)
         if not places or all(p.kind == "region" and p.key not in POLICY_BLOCS for p in places):
