@@ -620,6 +620,18 @@ def test_names_before_a_plural_place_noun_are_locations(analyzer):
     assert places(events, "attack") == {"Borno", "Yobe"}
 
 
+def test_local_units_named_before_their_noun_are_locations(analyzer):
+    # Written for this test: a township, a raion, a commune or a regency is a place noun
+    # as a district is.
+    for text, town in [
+        ("A military airstrike kills nine villagers in Tabayin township, Sagaing Region, "
+         "Myanmar.", "Tabayin"),
+        ("A Russian drone strike kills three people in Shostka raion, Sumy Oblast, Ukraine.",
+         "Shostka"),
+    ]:
+        assert town in places(run(analyzer, text), "civilian_harm"), text
+
+
 def test_a_name_listed_with_known_towns_of_one_country_is_a_place_there(analyzer):
     # Written for this test (the last name made up): listed after "in" with two known
     # towns of Pakistan, it is a place in Pakistan; a list that mixes countries says

@@ -74,6 +74,7 @@ PLACE_NOUNS = {
     "centre", "center", "streets", "street", "part", "parts", "zone", "hub", "municipality",
     "settlement", "enclave", "governorate", "prefecture", "coast", "border",
     "crossing", "strip", "refugee", "home", "homes", "heartland", "countryside", "shore",
+    "commune", "communes", "township", "regency", "parish", "raion", "barangay",
 }
 
 
