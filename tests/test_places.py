@@ -513,3 +513,14 @@ def test_seas_and_oceans_are_places_of_no_country(gaz: Gazetteer) -> None:
     found = [(m.text, m.place.name if m.place else None, m.place.country if m.place else "?")
              for m in gaz.resolve(gaz.find_mentions(text), text=text)]
     assert found == [("Eastern Pacific", "Pacific Ocean", None)]
+
+
+def test_a_wide_state_is_placed_near_its_middle_not_at_its_largest_city(gaz):
+    # The middle-of-division data put New York State at New York City and Irkutsk Oblast at
+    # Irkutsk; those fall back to the mean of the division's towns.
+    from bot.analysis.evaluate_places import distance_km
+
+    for key, city in (("admin1:US.NY", (40.713, -74.006)), ("admin1:RU.20", (52.285, 104.289))):
+        state = gaz.get(key)
+        assert state is not None and state.lat is not None
+        assert distance_km(state.lat, state.lon, *city) > 100, key
