@@ -524,3 +524,12 @@ def test_a_wide_state_is_placed_near_its_middle_not_at_its_largest_city(gaz):
         state = gaz.get(key)
         assert state is not None and state.lat is not None
         assert distance_km(state.lat, state.lon, *city) > 100, key
+
+
+def test_an_arab_town_is_found_without_its_article(gaz):
+    # GeoNames writes "Al Qāmishlī"; news writes "Qamishli". A hamlet's bare name is not
+    # indexed: "Badhan" in Somalia is no "Al Badhan" of the West Bank.
+    assert [p.country for p in gaz.lookup("Qamishli")] == ["SY"]
+    assert all(p.country != "PS" for p in gaz.lookup("Badhan"))
+    mentions = resolved(gaz, "In Qamishli, hundreds of people marched on Sunday.")
+    assert [(m.text, m.place.country) for m in mentions] == [("Qamishli", "SY")]

