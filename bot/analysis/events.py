@@ -566,6 +566,11 @@ class EventExtractor:
                 p for p in located.actors if p not in located.agents and (
                     p.kind == "country" or (t == "refugee_policy" and p.key in POLICY_BLOCS))
             ]
+            if t == "ceasefire" and len(governments) > 1:
+                # "The United States says that Russia and Ukraine agree …": who tells of a
+                # truce is no party to it when the parties are named
+                speakers = _speakers(doc, s, ctx.mentions_by_sentence.get(index, []), token)
+                governments = [p for p in governments if p not in speakers] or governments
             if governments:
                 ccs = {p.country for p in governments}
                 places = governments + [
@@ -1116,6 +1121,23 @@ def _named_in(doc: Doc, s: Sentence, mentions: list[Mention], kinds: tuple[str, 
         if (tok.dep_ == "pobj" and tok.head.lower_ == prep
                 and (head is None or tok.head.head.i == head.i) and m.place not in out):
             out.append(m.place)
+    return out
+
+
+def _speakers(doc: Doc, s: Sentence, mentions: list[Mention], trigger: Token) -> list[Place]:
+    """Places named in the subject of a verb of saying that governs the trigger."""
+    verbs = {a.i for a in trigger.ancestors if a.lemma_.lower() in REPORTING_HEADS}
+    out: list[Place] = []
+    for m in mentions:
+        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
+        if m.place is None or span is None or not len(span):
+            continue
+        for t in (span.root, *span.root.ancestors):
+            if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in verbs:
+                out.append(m.place)
+                break
+            if t.i in verbs:
+                break
     return out
 
 
