@@ -533,3 +533,10 @@ def test_an_arab_town_is_found_without_its_article(gaz):
     assert all(p.country != "PS" for p in gaz.lookup("Badhan"))
     mentions = resolved(gaz, "In Qamishli, hundreds of people marched on Sunday.")
     assert [(m.text, m.place.country) for m in mentions] == [("Qamishli", "SY")]
+
+
+def test_a_province_is_found_by_the_spellings_news_uses(gaz):
+    # GeoNames spells Vietnam's Đắk Lắk "Dac Lak"; news writes "Daklak" or "Dak Lak".
+    for name in ("Daklak", "Dak Lak", "Đắk Lắk"):
+        mentions = resolved(gaz, f"Floods killed five people in {name} province.")
+        assert [(m.place.kind, m.place.country) for m in mentions] == [("admin1", "VN")], name
