@@ -63,7 +63,7 @@ from bot.analysis.factuality import (
     under_inquiry,
 )
 from bot.analysis.place_patterns import pattern_mentions, requalify
-from bot.analysis.place_roles import governs, names_an_actor, place_role
+from bot.analysis.place_roles import climb_coordination, governs, names_an_actor, place_role
 from bot.analysis.places import Gazetteer, Mention, get_gazetteer
 from bot.analysis.regions import ancestors
 from bot.analysis.text import (
@@ -558,6 +558,7 @@ class EventExtractor:
     ) -> Candidate | None:
         t = hit.trigger.type
         places = list(located.locations)
+        mentions = ctx.mentions_by_sentence.get(index, [])
         if t in ("refugee_policy", "ceasefire"):
             # The government that makes the policy, or the parties to a truce, are where it
             # happens; the refugees' origin ("refugees from Sudan") or the venue of talks
@@ -569,14 +570,13 @@ class EventExtractor:
             if t == "ceasefire" and len(governments) > 1:
                 # "The United States says that Russia and Ukraine agree …": who tells of a
                 # truce is no party to it when the parties are named
-                speakers = _speakers(doc, s, ctx.mentions_by_sentence.get(index, []), token)
+                speakers = _speakers(doc, s, mentions, token)
                 governments = [p for p in governments if p not in speakers] or governments
             if governments:
                 ccs = {p.country for p in governments}
                 places = governments + [
                     p for p in places if p.kind != "country" and p.country in ccs
                 ]
-            mentions = ctx.mentions_by_sentence.get(index, [])
             if t == "ceasefire" and (
                     sides := _truce_sides(doc, s, mentions)
                     or _truce_zone(doc, s, mentions, token)):
@@ -588,7 +588,7 @@ class EventExtractor:
             if t == "ceasefire":
                 # the war zone a truce is for, in any role ("to end the Gaza war"): an area
                 # is never the venue of talks, as a city can be
-                places += [m.place for m in ctx.mentions_by_sentence.get(index, [])
+                places += [m.place for m in mentions
                            if m.place is not None and m.place.kind == "area"
                            and not m.demonym and m.place not in places]
         places_inferred = False
@@ -603,8 +603,7 @@ class EventExtractor:
             # where the sentence's other clauses happen beats a neighbour or the article
             # (a town or province: a country named elsewhere in the sentence is as often
             # where people fled to)
-            places = [p for p in self._locate(doc, s, ctx.mentions_by_sentence.get(index, []),
-                                              None).locations
+            places = [p for p in self._locate(doc, s, mentions, None).locations
                       if p.kind not in ("region", "country")]
         # a government the sentence itself names ("Germany decides …"), not one guessed
         named_country = any(p.kind == "country" or p.key in POLICY_BLOCS for p in places)
@@ -1115,9 +1114,7 @@ def _named_in(doc: Doc, s: Sentence, mentions: list[Mention], kinds: tuple[str, 
         span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
         if span is None or not len(span):
             continue
-        tok = span.root
-        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-            tok = tok.head
+        tok = climb_coordination(span.root)
         if (tok.dep_ == "pobj" and tok.head.lower_ == prep
                 and (head is None or tok.head.head.i == head.i) and m.place not in out):
             out.append(m.place)

@@ -121,7 +121,7 @@ def governs(doc: Doc, sentence: str, start: int, end: int) -> bool:
     return False
 
 
-def _climb_coordination(tok: Token) -> Token:
+def climb_coordination(tok: Token) -> Token:
     """From 'Herat' in 'Lashkar Gah, Kandahar, and Herat' to the first of the list."""
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
@@ -212,7 +212,7 @@ def place_role(
     if span is None or not len(span):
         return "actor" if ACTOR_AFTER.search(after) else "location"
     root = span.root
-    tok = _climb_coordination(root)
+    tok = climb_coordination(root)
     if (trigger is not None and _in_other_clause(root, trigger)) or _where_it_was_said(
             tok, trigger):
         return "other"
