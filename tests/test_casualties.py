@@ -97,3 +97,36 @@ def test_one_person_killed_named_by_a_civilian_role():
     assert ROLE_KILLED.search("The former mayor of the town is killed in a drone strike.")
     assert not ROLE_KILLED.search("The mayor condemns the drone strike on the town.")
     assert not ROLE_KILLED.search("A gunman opens fire in a courtroom, killing a guard.")
+
+
+def test_a_second_group_of_victims_counts():
+    # "and a driver", "fifteen civilians and": a civilian beside fighters is civilian harm
+    from bot.analysis.casualties import victims_all_combatants
+
+    assert victims_all_combatants(
+        "A roadside bomb kills six police officers and a driver on the highway.") is False
+    assert victims_all_combatants(
+        "Jets strike a convoy, killing three fighters and the headman of a hamlet.") is False
+    assert victims_all_combatants(
+        "The siege ends with nine hostages and all four gunmen killed.") is False
+    assert victims_all_combatants(
+        "A raid kills two soldiers and three rebels near the border.") is True
+    assert victims_all_combatants("Five rebels and two soldiers are killed.") is True
+
+
+def test_victims_before_an_including_aside():
+    from bot.analysis.casualties import victims_all_combatants
+
+    assert victims_all_combatants(
+        "Four people, including the gunman, are killed and a deputy is wounded.") is False
+    assert victims_all_combatants("Six troops, including a colonel, are killed.") is True
+
+
+def test_a_civilian_killed_by_role():
+    # "killing the driver and wounding two officers": the driver is no fighter
+    from bot.analysis.casualties import victims_all_combatants
+
+    assert victims_all_combatants(
+        "Bandits ambush a bus, killing the driver and wounding two police officers.") is False
+    assert victims_all_combatants(
+        "Ten security officials are killed and four others wounded in an ambush.") is True

@@ -148,7 +148,8 @@ _VICTIMS = [
     ),
     re.compile(
         rf"\b(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}?"
-        rf"{_VICTIM_WORD})\s+(?:(?:are|were|is|was|have been|had been|has been)\s+)?"
+        rf"{_VICTIM_WORD})(?:,\s+including\s+[^,.]{{1,60}},)?\s+"  # "three people, including …,"
+        rf"(?:(?:are|were|is|was|have been|had been|has been)\s+)?"
         rf"(?:also\s+|\w+ly\s+)?"  # "one passerby is also killed", "is fatally shot"
         # not "a car bomb killed seven": a count after the verb is its object
         rf"(?:killed|shot dead|injured|wounded|dead|beheaded|decapitated)\b"
@@ -158,19 +159,45 @@ _VICTIMS = [
 ]
 
 
+# A second group of victims joined to the first: "kills eight police officers and a driver",
+# "fifteen civilians and all six attackers killed"
+_CONJUNCT_AFTER = re.compile(
+    rf"\s*,?\s+and\s+(?:all\s+)?(?:{_QUAL}\s+)?(?:{_NUM}|an?|one|the)\s+"
+    rf"(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}{_VICTIM_WORD})",
+    re.IGNORECASE,
+)
+_CONJUNCT_BEFORE = re.compile(
+    rf"(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}{_VICTIM_WORD}),?\s+and\s+"
+    rf"(?:all\s+)?(?:{_QUAL}\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _victim_groups(text: str, m: re.Match[str]) -> list[list[str]]:
+    """The words naming the victims ``m`` found, and those of a group coordinated with it."""
+    if m.re is _VICTIMS[0]:  # the victims follow the verb: the next group follows them
+        other = _CONJUNCT_AFTER.match(text, m.end())
+    else:  # the victims precede the verb: so does the group before them
+        other = _CONJUNCT_BEFORE.search(text[max(0, m.start() - 80) : m.start()])
+    return [m.group("words").split()] + ([other.group("words").split()] if other else [])
+
+
 def victims_all_combatants(text: str) -> bool | None:
     """Whether everyone the text counts among the dead or hurt is named as a combatant
     (soldiers, police, militants, attackers); None when it names no victims."""
+    for m in ROLE_KILLED.finditer(text):  # "killing the driver and injuring two officers"
+        if not COMBATANT_WORD.search(text[max(0, m.start() - 12) : m.start()]):
+            return False  # not "eight security officials are killed"
     found = False
     for rx in _VICTIMS:
         for m in rx.finditer(text):
-            words = m.group("words").split()
-            if all(w.lower() in _NEUTRAL for w in words):
-                continue
-            found = True
-            if _CIVIL_BODY.search(" ".join(words)) or not any(
-                    _COMBATANT.fullmatch(w) for w in words):
-                return False
+            for words in _victim_groups(text, m):
+                if all(w.lower() in _NEUTRAL for w in words):
+                    continue
+                found = True
+                if _CIVIL_BODY.search(" ".join(words)) or not any(
+                        _COMBATANT.fullmatch(w) for w in words):
+                    return False
     return True if found else None
 
 
