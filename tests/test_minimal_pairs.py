@@ -151,6 +151,17 @@ def test_a_toll_without_violence_is_no_civilian_harm(analyzer):
     assert {"attack", "civilian_harm"} <= types(analyzer, shooting)
 
 
+def test_a_stabbing_is_violence_enough_for_civilian_harm(analyzer):
+    # Written for this test: the same toll after a fire and after a stabbing that the model
+    # does not read as an armed attack; the stabbing is violence in the sentence itself.
+    fire = ("Four people are killed in a fire at a market in Agra, India. Police are searching "
+            "for the cause, a local official says.")
+    stabbing = ("Four people are killed in a stabbing at a market in Agra, India. Police are "
+                "searching for the suspect, a local official says.")
+    assert "civilian_harm" not in types(analyzer, fire)
+    assert "civilian_harm" in types(analyzer, stabbing)
+
+
 def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
     # Written for this test: the shooting is what a man is charged over / the shooting is
     # today's news and the charge comes after, in a clause of its own.
