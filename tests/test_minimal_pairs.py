@@ -162,6 +162,17 @@ def test_a_stabbing_is_violence_enough_for_civilian_harm(analyzer):
     assert "civilian_harm" in types(analyzer, stabbing)
 
 
+def test_an_old_attack_in_an_aside_leaves_the_main_clause_to_the_model(analyzer):
+    # Written for this test: the lexicon's only word for an attack dates from 2023, in a
+    # relative clause; the main clause is today's raid (kill) or an arrest (no attack).
+    raid = ("Israeli forces kill a Palestinian gunman who carried out a ramming attack in "
+            "March 2023 and arrest two others in Jenin, West Bank.")
+    arrest = ("Israeli forces arrest a Palestinian gunman who carried out a ramming attack in "
+              "March 2023 in Jenin, West Bank.")
+    assert "attack" in types(analyzer, raid)
+    assert "attack" not in types(analyzer, arrest)
+
+
 def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
     # Written for this test: the shooting is what a man is charged over / the shooting is
     # today's news and the charge comes after, in a clause of its own.

@@ -402,7 +402,8 @@ class EventExtractor:
                      if _kept(ts, cued.get(ts.type, 0.0), deep, ts.type in thin)]
             if not types or len(s.text.split()) < MIN_WORDS:
                 continue  # "Review", "Back in Borodianka": a fragment reports nothing
-            hits = [h for score in types for h in _hits_for(score, anchors, s.text)]
+            hits = [h for score in types for h in _hits_for(
+                score, anchors, s.text, _kept(score, 0.0, deep, score.type in thin))]
             hits = [h for h in hits if self._passes_text_filters(h, s, ctx)]
             if hits:
                 pending.append((i, hits))
@@ -430,10 +431,22 @@ class EventExtractor:
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
             found: set[str] = set()  # types this sentence already reports
+            # types whose lexicon words all lie in background clauses of their own, with
+            # the clause heads they hang from
+            dated: dict[str, list[Token]] = {}
             for hit in hits:
                 if hit.trigger.type in found:
                     continue
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
+                if "fallback" in hit.tags and (
+                    token is None or hit.trigger.type not in dated
+                    or len(dated[hit.trigger.type]) < sum(
+                        h.trigger.type == hit.trigger.type and "anchored" in h.tags for h in hits)
+                    or any(clause_head(t) == token for t in dated[hit.trigger.type])
+                    or not self._reports_without(doc, dated[hit.trigger.type], hit.trigger.type,
+                                                 deep=s.paragraph >= 2)
+                ):
+                    continue  # not "Tacloban marks one year since Typhoon Haiyan"
                 if token is None or not is_factual(token, hit.trigger.type):
                     continue
                 if (hit.trigger.type != "disaster" and "sentence" not in hit.tags
@@ -466,6 +479,8 @@ class EventExtractor:
                 if self._vetoed(token, hit.trigger.type, ctx):
                     continue
                 if _background(token, hit.trigger.type, doc, sentences, i, ctx):
+                    if "anchored" in hit.tags:
+                        dated.setdefault(hit.trigger.type, []).append(token)
                     continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -473,6 +488,22 @@ class EventExtractor:
                     out.append(cand)
                     found.add(cand.type)
         return out + _harm_of_attacks(out)
+
+    def _reports_without(self, doc: Doc, background: list[Token], etype: str,
+                         deep: bool) -> bool:
+        """Whether the sentence still reports ``etype``, by the model alone, once the
+        background clauses holding its lexicon words are left out: "Israeli forces kill a
+        gunman who carried out a ramming attack in 2023" still reports an attack, "…
+        arrest a gunman who carried out …" does not."""
+        dropped = {t.i for b in background for t in clause_head(b).subtree}
+        rest = "".join(t.text_with_ws for t in doc if t.i not in dropped).strip()
+        if len(rest.split()) < MIN_WORDS:
+            return False
+        cues = (h.trigger.type for h in find_triggers(rest))
+        probability = self.classifier.probabilities([model_input(rest, cues)])[0][etype]
+        threshold = self.classifier.thresholds[etype]
+        return _kept(TypeScore(etype, probability, threshold), 0.0, deep,
+                     etype in self.classifier.thin_types)
 
     @staticmethod
     def _passes_text_filters(hit: TriggerHit, s: Sentence, ctx: _Context) -> bool:
@@ -1480,22 +1511,29 @@ def _denied_by(token: Token) -> bool:
     )
 
 
-def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str) -> list[TriggerHit]:
+def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str,
+              alone: bool = False) -> list[TriggerHit]:
     """The classifier's type at the lexicon's words for it when there are any, the strongest
     first and the others in turn (each word's clause is what the checks read, and the first
     that passes them stands: "… grant status to Burundians fleeing unrest, as thousands
-    cross into Kigoma"), else at the sentence's main verb."""
+    cross into Kigoma"), else at the sentence's main verb. With ``alone`` (the model would
+    take the sentence without a lexicon word) the main verb follows the lexicon's words as a
+    last try, for when they all lie in background clauses (see `_reports_without`)."""
     same = [h for h in anchors if h.trigger.type == score.type]
+    anchored: list[TriggerHit] = []
     if same:
         best = max(same, key=lambda h: h.trigger.strength)
         same = [best, *(h for h in same if h is not best)]
-        return [
+        anchored = [
             TriggerHit(Trigger(score.type, _NO_PATTERN, max(h.trigger.strength, score.strength)),
                        h.start, h.end, h.text, {"anchored"})
             for h in same
         ]
+        if not alone:
+            return anchored
     trigger = Trigger(score.type, _NO_PATTERN, score.strength)
-    return [TriggerHit(trigger, 0, len(sentence), sentence, {"sentence"})]
+    tags = {"sentence", "fallback"} if anchored else {"sentence"}
+    return [*anchored, TriggerHit(trigger, 0, len(sentence), sentence, tags)]
 
 
 def _main_verb(doc: Doc) -> Token | None:
