@@ -300,6 +300,19 @@ def test_a_government_warning_of_a_disaster_does_not_place_it_at_home(analyzer):
     assert countries(events, "disaster") == {"MZ"}
 
 
+def test_a_trading_partner_is_not_the_article_s_country(analyzer):
+    # Written for this test. The United States is named only as where the beef comes from
+    # ("imports from the United States", "U.S. beef imports"); the protests, whose sentence
+    # names no place, are in South Korea.
+    events = run(analyzer, "More than 100 protesters were injured in clashes with riot police at "
+                           "the weekend protests, organisers said. Police sealed off the plaza "
+                           "outside Seoul City Hall on Sunday to stop another rally against the "
+                           "decision to resume U.S. beef imports.",
+                 "South Korean police block new rallies against beef imports from the United "
+                 "States")
+    assert countries(events, "protest") == {"KR"}
+
+
 def test_a_given_name_in_a_person_s_full_name_is_not_the_article_s_place(analyzer):
     # Written for this test. Without a place in its own sentence an event takes the
     # article's main place; "Vladimir" of "Vladimir Putin" (a Russian city's name too) is

@@ -98,6 +98,12 @@ ANAPHORA = re.compile(
 # (wcep-2025-10-29-04228): the country a border is "with" is the other side, the least
 # likely country of the event.
 BORDER_WITH = re.compile(r"\b(?:border|frontier)s?\s+with\s+(?:the\s+)?$", re.IGNORECASE)
+# A country named as where traded goods come from or go to: "beef imports from the United
+# States", "U.S. beef imports", "exports to China" name a trading partner, not a scene
+TRADE_BEFORE = re.compile(
+    r"\b(?:imports?|exports?|shipments?|goods|products)\s+(?:from|to|into)\s+(?:the\s+)?$",
+    re.IGNORECASE)
+TRADE_AFTER = re.compile(r"^\s*(?:[a-z]+\s+)?(?:imports|exports|goods|products)\b")
 MAX_TEXT_CHARS = 40_000  # about 6,500 words: far longer than a news article
 MAX_SENTENCES = 600
 MAX_SENTENCE_CHARS = 1_500  # about 250 words: the parse of a longer run-on is meaningless
@@ -278,7 +284,8 @@ class EventExtractor:
                 if m.place and m.place.country:
                     after = s.text[m.end - s.start : m.end - s.start + 40]
                     before = s.text[max(0, m.start - s.start - 30) : m.start - s.start]
-                    actorish = m.demonym or names_an_actor(after)
+                    actorish = (m.demonym or names_an_actor(after)
+                                or bool(TRADE_BEFORE.search(before) or TRADE_AFTER.match(after)))
                     weights[m.place.country] += w * (
                         0.2 if BORDER_WITH.search(before) else ACTOR_WEIGHT if actorish else 1.0)
         dominant = weights.most_common(1)[0][0] if weights else None
