@@ -173,6 +173,16 @@ def test_an_old_attack_in_an_aside_leaves_the_main_clause_to_the_model(analyzer)
     assert "attack" not in types(analyzer, arrest)
 
 
+def test_an_attack_fought_off_was_made_but_a_capture_fought_off_was_not(analyzer):
+    # Written for this test: "repel" prevents what the attackers aimed at, not the attack.
+    attack = ("Soldiers repel an attack on an army base near Damasak, Borno State, Nigeria, "
+              "killing 13 militants.")
+    capture = ("Soldiers repel a rebel attempt to capture the town of Damasak in Borno State, "
+               "Nigeria.")
+    assert "attack" in types(analyzer, attack)
+    assert "capture" not in types(analyzer, capture)
+
+
 def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
     # Written for this test: the shooting is what a man is charged over / the shooting is
     # today's news and the charge comes after, in a clause of its own.

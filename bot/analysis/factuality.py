@@ -103,6 +103,9 @@ FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
 
 PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
                     "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
+# Fighting off an attack does not prevent it: all eight train and tune items that "repel"
+# an attack, ambush or assault are labelled attack. A capture repelled is still averted.
+REPEL_HEADS = {"repel", "repulse"}
 # What is banned is not reported by the ban: "a law prohibiting demonstrations", "bans the
 # protest network", "bans all civilian drones" (wcep-2025-10-22-04136, -06-23-02456,
 # -09-28-03740: none labelled so). Only the ban's object: "bans the party after deadly
@@ -593,6 +596,8 @@ def is_factual(token: Token, etype: str) -> bool:
             continue  # what it is done for is done: "blocked roads to protest the killings"
         if etype == "refugee_policy" and lemma in PREVENTION_HEADS:
             continue  # suspending a refugee programme or halting deportations is policy
+        if etype == "attack" and lemma in REPEL_HEADS:
+            continue  # an attack fought off was made: "troops repel an ambush, killing 34"
         if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
             return _negated_by_failure(tok)
         if lemma in BAN_HEADS and i > 0 and path[i - 1].dep_ in ("dobj", "nsubjpass"):
