@@ -173,6 +173,17 @@ def test_an_old_attack_in_an_aside_leaves_the_main_clause_to_the_model(analyzer)
     assert "attack" not in types(analyzer, arrest)
 
 
+def test_a_vetoed_word_in_an_aside_leaves_the_main_clause_to_the_model(analyzer):
+    # Written for this test: "since the invasion began" is history and vetoes its own word;
+    # the main clause is an advance (an attack) or an aid handout (none).
+    advance = ("Russian forces advance into the city of Kostiantynivka for the first time "
+               "since the invasion began.")
+    aid = ("Russian forces hand out food in the city of Kostiantynivka for the first time "
+           "since the invasion began.")
+    assert "attack" in types(analyzer, advance)
+    assert "attack" not in types(analyzer, aid)
+
+
 def test_an_attack_fought_off_was_made_but_a_capture_fought_off_was_not(analyzer):
     # Written for this test: "repel" prevents what the attackers aimed at, not the attack.
     attack = ("Soldiers repel an attack on an army base near Damasak, Borno State, Nigeria, "

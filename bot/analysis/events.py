@@ -438,8 +438,8 @@ class EventExtractor:
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
             found: set[str] = set()  # types this sentence already reports
-            # types whose lexicon words all lie in background clauses of their own, with
-            # the clause heads they hang from
+            # types whose lexicon words were all vetoed or found background, with those
+            # words (the main verb may still report the type; see `_reports_without`)
             dated: dict[str, list[Token]] = {}
             for hit in hits:
                 if hit.trigger.type in found:
@@ -484,6 +484,8 @@ class EventExtractor:
                 ):
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
+                    if "anchored" in hit.tags:
+                        dated.setdefault(hit.trigger.type, []).append(token)
                     continue
                 if _background(token, hit.trigger.type, doc, sentences, i, ctx):
                     if "anchored" in hit.tags:
@@ -499,8 +501,8 @@ class EventExtractor:
     def _reports_without(self, doc: Doc, background: list[Token], etype: str,
                          deep: bool) -> bool:
         """Whether the sentence still reports ``etype``, by the model alone, once the
-        background clauses holding its lexicon words are left out: "Israeli forces kill a
-        gunman who carried out a ramming attack in 2023" still reports an attack, "…
+        vetoed or background clauses holding its lexicon words are left out: "Israeli forces
+        kill a gunman who carried out a ramming attack in 2023" still reports an attack, "…
         arrest a gunman who carried out …" does not."""
         dropped = {t.i for b in background for t in clause_head(b).subtree}
         rest = "".join(t.text_with_ws for t in doc if t.i not in dropped).strip()
@@ -1525,7 +1527,8 @@ def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str,
     that passes them stands: "… grant status to Burundians fleeing unrest, as thousands
     cross into Kigoma"), else at the sentence's main verb. With ``alone`` (the model would
     take the sentence without a lexicon word) the main verb follows the lexicon's words as a
-    last try, for when they all lie in background clauses (see `_reports_without`)."""
+    last try, for when they all lie in vetoed or background clauses of their own (see
+    `_reports_without`)."""
     same = [h for h in anchors if h.trigger.type == score.type]
     anchored: list[TriggerHit] = []
     if same:
