@@ -184,6 +184,17 @@ def test_a_vetoed_word_in_an_aside_leaves_the_main_clause_to_the_model(analyzer)
     assert "attack" not in types(analyzer, aid)
 
 
+def test_an_attempt_in_an_aside_leaves_the_main_clause_to_the_model(analyzer):
+    # Written for this test: the lexicon's word is an attempted attack (no attack), in a
+    # relative clause; the main clause is a deadly raid (an attack) or questioning (none).
+    raid = ("In Bannu, Pakistan, security forces kill 20 militants who were trying to attack "
+            "a police checkpoint.")
+    questioning = ("In Bannu, Pakistan, police question 20 men who were trying to attack a "
+                   "police checkpoint.")
+    assert "attack" in types(analyzer, raid)
+    assert "attack" not in types(analyzer, questioning)
+
+
 def test_an_attack_fought_off_was_made_but_a_capture_fought_off_was_not(analyzer):
     # Written for this test: "repel" prevents what the attackers aimed at, not the attack.
     attack = ("Soldiers repel an attack on an army base near Damasak, Borno State, Nigeria, "

@@ -438,23 +438,25 @@ class EventExtractor:
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
             found: set[str] = set()  # types this sentence already reports
-            # types whose lexicon words were all vetoed or found background, with those
-            # words (the main verb may still report the type; see `_reports_without`)
-            dated: dict[str, list[Token]] = {}
+            # types whose lexicon words were all found unreported, vetoed or background,
+            # with those words (the main verb may still report the type; `_reports_without`)
+            failed: dict[str, list[Token]] = {}
             for hit in hits:
                 if hit.trigger.type in found:
                     continue
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if "fallback" in hit.tags and (
-                    token is None or hit.trigger.type not in dated
-                    or len(dated[hit.trigger.type]) < sum(
+                    token is None or hit.trigger.type not in failed
+                    or len(failed[hit.trigger.type]) < sum(
                         h.trigger.type == hit.trigger.type and "anchored" in h.tags for h in hits)
-                    or any(clause_head(t) == token for t in dated[hit.trigger.type])
-                    or not self._reports_without(doc, dated[hit.trigger.type], hit.trigger.type,
+                    or any(_whole_clause(t) == token for t in failed[hit.trigger.type])
+                    or not self._reports_without(doc, failed[hit.trigger.type], hit.trigger.type,
                                                  deep=s.paragraph >= 2)
                 ):
                     continue  # not "Tacloban marks one year since Typhoon Haiyan"
                 if token is None or not is_factual(token, hit.trigger.type):
+                    if token is not None and "anchored" in hit.tags:
+                        failed.setdefault(hit.trigger.type, []).append(token)
                     continue
                 if (hit.trigger.type != "disaster" and "sentence" not in hit.tags
                         and _in_a_name(token)):
@@ -485,11 +487,11 @@ class EventExtractor:
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
                     if "anchored" in hit.tags:
-                        dated.setdefault(hit.trigger.type, []).append(token)
+                        failed.setdefault(hit.trigger.type, []).append(token)
                     continue
                 if _background(token, hit.trigger.type, doc, sentences, i, ctx):
                     if "anchored" in hit.tags:
-                        dated.setdefault(hit.trigger.type, []).append(token)
+                        failed.setdefault(hit.trigger.type, []).append(token)
                     continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -501,10 +503,11 @@ class EventExtractor:
     def _reports_without(self, doc: Doc, background: list[Token], etype: str,
                          deep: bool) -> bool:
         """Whether the sentence still reports ``etype``, by the model alone, once the
-        vetoed or background clauses holding its lexicon words are left out: "Israeli forces
+        clauses holding its failed lexicon words are left out (with the verbs they
+        complement: "who were trying to attack a checkpoint"): "Israeli forces
         kill a gunman who carried out a ramming attack in 2023" still reports an attack, "…
         arrest a gunman who carried out …" does not."""
-        dropped = {t.i for b in background for t in clause_head(b).subtree}
+        dropped = {t.i for b in background for t in _whole_clause(b).subtree}
         rest = "".join(t.text_with_ws for t in doc if t.i not in dropped).strip()
         if len(rest.split()) < MIN_WORDS:
             return False
@@ -1520,6 +1523,16 @@ def _denied_by(token: Token) -> bool:
     )
 
 
+def _whole_clause(tok: Token) -> Token:
+    """The head of the clause ``tok`` stands in, with the verbs it complements: "attack"
+    in "militants who were trying to attack a checkpoint" is in the clause of "trying"."""
+    head = clause_head(tok)
+    while (head.dep_ in ("xcomp", "ccomp", "pcomp") and head.head is not head
+           and head.head.pos_ in ("VERB", "AUX")):
+        head = clause_head(head.head)
+    return head
+
+
 def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str,
               alone: bool = False) -> list[TriggerHit]:
     """The classifier's type at the lexicon's words for it when there are any, the strongest
@@ -1527,8 +1540,8 @@ def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str,
     that passes them stands: "… grant status to Burundians fleeing unrest, as thousands
     cross into Kigoma"), else at the sentence's main verb. With ``alone`` (the model would
     take the sentence without a lexicon word) the main verb follows the lexicon's words as a
-    last try, for when they all lie in vetoed or background clauses of their own (see
-    `_reports_without`)."""
+    last try, for when they all lie in clauses of their own that are not factual, vetoed or
+    background (see `_reports_without`)."""
     same = [h for h in anchors if h.trigger.type == score.type]
     anchored: list[TriggerHit] = []
     if same:
