@@ -342,6 +342,11 @@ def test_a_capture_needs_something_captured(analyzer):
          "border clashes near Jermuk.",
          "Armenia and Azerbaijan agree to negotiate a ceasefire after border clashes near "
          "Jermuk."),
+        # a truce announced is news, in a noun as in a verb; calls for one are not
+        ("Shelling kills four people in Khartoum, Sudan, hours after the announcement of a "
+         "ceasefire agreement between the army and the RSF.",
+         "Shelling kills four people in Khartoum, Sudan, hours after calls for a ceasefire "
+         "agreement between the army and the RSF."),
     ],
 )
 def test_a_truce_is_news_only_where_the_clause_reports_on_it(analyzer, news, passing):

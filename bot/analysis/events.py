@@ -1146,6 +1146,11 @@ TRUCE_VERBS = {
 }
 
 
+# Nouns of what is done to a truce that are news about it, as its verbs are: "the
+# announcement of a ceasefire" (two train items, both labelled ceasefire)
+TRUCE_ACTS = {"announcement"}
+
+
 # A truce noun naming these is about talks, not a truce agreed or broken (labelling rule 8
 # of ../shared/eval/README.md: "Not: … talks").
 _TALKS = frozenset({
@@ -1212,6 +1217,11 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
     dep, head = token.dep_, token.head
     if dep == "compound" and head.lemma_.lower() in _TALKS:
         return False  # "a delegation for ceasefire talks", "a 20-point ceasefire proposal"
+    if head.lemma_.lower() in TRUCE_ACTS and (
+            dep == "compound" or (dep == "pobj" and head.lower_ == "of")):
+        return True  # "the ceasefire announcement"
+    if dep == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in TRUCE_ACTS:
+        return True  # "hours after the announcement of a ceasefire agreement"
     if dep in ("compound", "conj", "appos", "amod", "nmod"):
         return _truce_news(head, depth + 1)
     if dep == "pobj":
