@@ -76,6 +76,7 @@ def test_members_of_a_civil_body_are_not_fighters():
     assert victims_all_combatants("Three faculty members are wounded in a stabbing.") is False
     assert victims_all_combatants("Four clan members are killed in the raid.") is False
     assert victims_all_combatants("Four gang members are killed in the raid.") is True
+    assert victims_all_combatants("A missile strike on a ship kills four crew members.") is False
 
 
 def test_who_kills_is_not_a_victim():

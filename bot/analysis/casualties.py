@@ -215,8 +215,9 @@ ROLE_KILLED = re.compile(
     rf"(?:killed|shot dead|assassinated)\b")
 
 
-# Members of a family, a clan, a school's faculty or an elected body are not fighters
+# Members of a family, a clan, a school's faculty, an elected body or a crew are not fighters
 # (wcep-2025: "19 Doghmush clan members … are killed", "three faculty members are wounded",
+# a cargo ship's "four crew members" killed by a missile strike,
 # "two Sangguniang Barangay members are killed", "two parliament members" injured).
 _CIVIL_BODY = re.compile(
-    r"(?i)\b(?:family|clan|faculty|parliament|barangay)\s+members?\b")
+    r"(?i)\b(?:family|clan|faculty|parliament|barangay|crew)\s+members?\b")
