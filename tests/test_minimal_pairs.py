@@ -205,6 +205,17 @@ def test_an_attack_fought_off_was_made_but_a_capture_fought_off_was_not(analyzer
     assert "capture" not in types(analyzer, capture)
 
 
+def test_the_year_of_a_law_dates_nothing(analyzer):
+    # Written for this test: a year in a law's name ("the Public Order Act 1986") neither
+    # names an old event nor dates the arrests made under it; a year of its own does.
+    law = ("More than 500 people are detained by police in London under the Public Order Act "
+           "1986 for attending a protest in support of a banned group.")
+    dated = ("More than 500 people are detained by police in London in 2019 for attending a "
+             "protest in support of a banned group.")
+    assert "protest" in types(analyzer, law)
+    assert "protest" not in types(analyzer, dated)
+
+
 def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
     # Written for this test: the shooting is what a man is charged over / the shooting is
     # today's news and the charge comes after, in a clause of its own.

@@ -87,7 +87,13 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
-YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)(?:[-–]\d{2,4})?(?:\s+[\w'’-]+){0,4}\s+$")
+# A year naming an old event: "the 1997 Chittagong Hill Tracts peace accord", "the 2022
+# Russian invasion" (the words between qualify the event; not "the Terrorism Act 2000 for
+# attending a protest", where the year ends another name)
+YEAR_BEFORE = re.compile(
+    r"\b((?:19|20)\d\d)(?:[-–]\d{2,4})?"
+    r"(?:\s+(?!(?:for|of|in|at|on|by|to|from|with|a|an|the|and|or|after|during)\s)[\w'’-]+){0,4}"
+    r"\s+$", re.IGNORECASE)
 ANAPHORA = re.compile(
     r"\b(?:the|that) (?:town|city|village|area|district|province|region|camp|settlement)\b"
     r"(?! of\b)|\bthere\b",

@@ -365,6 +365,11 @@ def _years_back(year: int, reference_year: int, month: int) -> bool:
     return year < reference_year - 1 or (year == reference_year - 1 and month > 2)
 
 
+# The year in a law's name dates the law, not what is done under it: "under the Terrorism
+# Act 2000", "under the Alien Enemies Act of 1798" (wcep-2025-08-10-02974, -03-15-01182)
+LAW_YEAR = re.compile(r"\b[A-Z][\w-]*\s+Acts?(?:\s+of)?\s+$")
+
+
 def dated_in_the_past(
     doc: Doc, trigger: Token, reference_year: int | None, published: date | None,
     dates_itself: bool = True,
@@ -386,6 +391,8 @@ def dated_in_the_past(
             if _years_back(year, reference_year, month):
                 compared.append(m.start())
             continue
+        if LAW_YEAR.search(text[: m.start()]):
+            continue  # "detained under the Terrorism Act 2000": the year names a law
         if _years_back(year, reference_year, month):
             old.append(m.start())
         elif published is None and IN_A_YEAR.search(text[: m.start()]):
