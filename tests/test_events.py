@@ -207,6 +207,16 @@ def test_truce_is_placed_at_its_parties_not_the_venue(analyzer):
     # nor is the government declaring a truce in a named war zone
     declared = run(analyzer, "Russia declares a three-day ceasefire in Ukraine from Friday.")
     assert countries(declared, "ceasefire") == {"UA"}
+    # the subject of the truce's own clause ("the governments of X and Y", not a country
+    # accusing the other in a clause of its own) and who the truce is made with
+    extended = run(analyzer, "After talks in Doha, the governments of Sudan and South Sudan "
+                             "agree to extend their ceasefire, while Sudan continues to accuse "
+                             "its neighbour of arming rebels.")
+    assert countries(extended, "ceasefire") == {"SD", "SS"}
+    suspended = run(analyzer, "Ethiopia suspends the implementation of a ceasefire agreement "
+                              "with Eritrea after a border clash injures three soldiers near "
+                              "Humera.")
+    assert countries(suspended, "ceasefire") == {"ET", "ER"}
 
 
 @pytest.mark.slow

@@ -619,6 +619,11 @@ class EventExtractor:
                 p for p in located.actors if p not in located.agents and (
                     p.kind == "country" or (t == "refugee_policy" and p.key in POLICY_BLOCS))
             ]
+            if t == "ceasefire" and (parties := _truce_parties(doc, s, mentions, token)):
+                # "the governments of Afghanistan and Pakistan agree to a ceasefire, while
+                # Pakistan continues to allege …", "Thailand suspends a peace agreement with
+                # Cambodia": the subject of the truce's own clause and who it is made with
+                governments = parties
             if t == "ceasefire" and len(governments) > 1:
                 # "The United States says that Russia and Ukraine agree …": who tells of a
                 # truce is no party to it when the parties are named
@@ -1197,6 +1202,39 @@ def _speakers(doc: Doc, s: Sentence, mentions: list[Mention], trigger: Token) ->
                 break
             if t.i in verbs:
                 break
+    return out
+
+
+def _truce_parties(doc: Doc, s: Sentence, mentions: list[Mention], truce: Token) -> list[Place]:
+    """Countries named as the subject of the clause a truce word stands in ("Armenia and
+    Azerbaijan sign …", "the governments of Afghanistan and Pakistan agree …") or as who
+    it is made with ("a peace agreement with Cambodia")."""
+    home = clause_head(truce)
+    while home.dep_ == "xcomp" and home.head is not home:  # "X and Y agree to extend it"
+        home = clause_head(home.head)
+    made = {truce.i, home.i}  # what a truce is made with hangs on these
+    noun = truce
+    while noun.dep_ == "compound" and noun.head is not noun:  # "a ceasefire agreement with"
+        noun = noun.head
+        made.add(noun.i)
+    out: list[Place] = []
+    for m in mentions:
+        if m.place is None or m.demonym or m.place.kind != "country" or m.place in out:
+            continue
+        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
+        if span is None or not len(span):
+            continue
+        tok = climb_coordination(span.root)
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "the governments of X and Y"
+            holder = tok.head.head
+            subject = holder.dep_ in ("nsubj", "nsubjpass") and holder.head.i == home.i
+        else:
+            subject = tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i == home.i
+        partner = (tok.dep_ == "pobj" and tok.head.lower_ == "with"
+                   and tok.head.head.i in made
+                   and not any(c.lower_ == "as" for c in tok.children))  # "with Oman as mediator"
+        if subject or partner:
+            out.append(m.place)
     return out
 
 
