@@ -216,6 +216,17 @@ def test_the_year_of_a_law_dates_nothing(analyzer):
     assert "protest" not in types(analyzer, dated)
 
 
+def test_a_finding_according_to_a_study_is_no_event(analyzer):
+    # Written for this test: a study's finding about floods in general / officials' toll of
+    # this week's floods; "according to" names the source as "a study says" would.
+    study = ("Floods that hit Kerala, India, are killing more people than they did two decades "
+             "ago, according to a study published on Tuesday.")
+    toll = ("Floods that hit Kerala, India, this week have killed at least 40 people, "
+            "according to officials.")
+    assert "disaster" not in types(analyzer, study)
+    assert "disaster" in types(analyzer, toll)
+
+
 def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
     # Written for this test: the shooting is what a man is charged over / the shooting is
     # today's news and the charge comes after, in a clause of its own.

@@ -257,9 +257,17 @@ def governing_words(tok: Token, skip: frozenset[int] = frozenset()) -> str:
     subject and objects ("the army denies reports [that rebels seized …]", "photographs
     [of the siege] go on show"). Under a verb of saying only the head noun of who says it
     counts, with a named speaker's title: "…, a study says" and "Judge Barrios said …"
-    govern, "…, a court official says" is only a source. Tokens in ``skip`` are left out."""
+    govern, "…, a court official says" is only a source; so does the head noun a clause is
+    "according to". Tokens in ``skip`` are left out."""
     head = clause_head(tok)
     words: list[str] = []
+    # who the clause is according to is its source, as a subject of saying is: "…,
+    # according to a study published on Tuesday" (the head noun only)
+    for c in (head, *head.ancestors):
+        for prep in c.children:
+            if prep.dep_ == "prep" and prep.lower_ == "according":
+                words += [o.text for t in prep.children if t.lower_ == "to"
+                          for o in t.children if o.dep_ == "pobj"]
     for anc in head.ancestors:
         if anc.pos_ not in ("VERB", "AUX") and anc.dep_ != "ROOT":
             continue
