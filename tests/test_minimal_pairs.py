@@ -227,6 +227,16 @@ def test_a_finding_according_to_a_study_is_no_event(analyzer):
     assert "disaster" in types(analyzer, toll)
 
 
+def test_deadly_heavy_rains_are_a_disaster_and_a_forecast_of_them_is_not(analyzer):
+    # Written for this test: no flood, storm or landslide is named, only the rains.
+    deadly = ("Six people die and some 3,000 homes are damaged after torrential rains lash the "
+              "hill district of Kandy, Sri Lanka.")
+    forecast = ("Forecasters say torrential rains are expected in the hill district of Kandy, "
+                "Sri Lanka, over the coming week.")
+    assert "disaster" in types(analyzer, deadly)
+    assert "disaster" not in types(analyzer, forecast)
+
+
 def test_a_charge_over_an_old_shooting_is_no_new_attack(analyzer):
     # Written for this test: the shooting is what a man is charged over / the shooting is
     # today's news and the charge comes after, in a clause of its own.
