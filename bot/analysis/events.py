@@ -23,6 +23,7 @@ from bot.analysis.casualties import (
     COMBATANT_WORD,
     HARM,
     ROLE_KILLED,
+    VIOLENT_HARM,
     extract_casualties,
     extract_people_count,
     victims_all_combatants,
@@ -433,7 +434,7 @@ class EventExtractor:
         if not violent or fighters_only:
             pending = [(i, kept) for i, hits in pending if (kept := [
                 h for h in hits if h.trigger.type != "civilian_harm" or "anchored" in h.tags
-                or (not fighters_only and _VIOLENT_HARM.search(sentences[i].text))])]
+                or (not fighters_only and VIOLENT_HARM.search(sentences[i].text))])]
         if not pending:
             return []
         # Only the sentences the classifier picked are parsed; their entities confirm
@@ -444,25 +445,22 @@ class EventExtractor:
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
             found: set[str] = set()  # types this sentence already reports
-            # types whose lexicon words were all found unreported, vetoed or background,
-            # with those words (the main verb may still report the type; `_reports_without`)
-            failed: dict[str, list[Token]] = {}
+            # the lexicon words of each type found not factual, vetoed or background: when
+            # all of a type's are, its main verb is tried once more (`_retry_at_main_verb`)
+            anchored = Counter(h.trigger.type for h in hits if "anchored" in h.tags)
+            failed: dict[str, list[Token]] = defaultdict(list)
             for hit in hits:
                 if hit.trigger.type in found:
                     continue
                 token = trigger_token(doc, hit) if "sentence" not in hit.tags else _main_verb(doc)
                 if "fallback" in hit.tags and (
-                    token is None or hit.trigger.type not in failed
-                    or len(failed[hit.trigger.type]) < sum(
-                        h.trigger.type == hit.trigger.type and "anchored" in h.tags for h in hits)
-                    or any(_whole_clause(t) == token for t in failed[hit.trigger.type])
-                    or not self._reports_without(doc, failed[hit.trigger.type], hit.trigger.type,
-                                                 deep=s.paragraph >= 2)
+                    token is None or len(failed[hit.trigger.type]) < anchored[hit.trigger.type]
+                    or not self._retry_at_main_verb(doc, token, failed[hit.trigger.type],
+                                                    hit.trigger.type, deep=s.paragraph >= 2)
                 ):
-                    continue  # not "Tacloban marks one year since Typhoon Haiyan"
+                    continue
                 if token is None or not is_factual(token, hit.trigger.type):
-                    if token is not None and "anchored" in hit.tags:
-                        failed.setdefault(hit.trigger.type, []).append(token)
+                    _note_failed(failed, hit, token)
                     continue
                 if (hit.trigger.type != "disaster" and "sentence" not in hit.tags
                         and _in_a_name(token)):
@@ -492,12 +490,10 @@ class EventExtractor:
                 ):
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
-                    if "anchored" in hit.tags:
-                        failed.setdefault(hit.trigger.type, []).append(token)
+                    _note_failed(failed, hit, token)
                     continue
                 if _background(token, hit.trigger.type, doc, sentences, i, ctx):
-                    if "anchored" in hit.tags:
-                        failed.setdefault(hit.trigger.type, []).append(token)
+                    _note_failed(failed, hit, token)
                     continue
                 located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
@@ -506,14 +502,18 @@ class EventExtractor:
                     found.add(cand.type)
         return out + _harm_of_attacks(out)
 
-    def _reports_without(self, doc: Doc, background: list[Token], etype: str,
-                         deep: bool) -> bool:
-        """Whether the sentence still reports ``etype``, by the model alone, once the
-        clauses holding its failed lexicon words are left out (with the verbs they
-        complement: "who were trying to attack a checkpoint"): "Israeli forces
-        kill a gunman who carried out a ramming attack in 2023" still reports an attack, "…
-        arrest a gunman who carried out …" does not."""
-        dropped = {t.i for b in background for t in _whole_clause(b).subtree}
+    def _retry_at_main_verb(self, doc: Doc, verb: Token, failed: list[Token], etype: str,
+                            deep: bool) -> bool:
+        """Whether the main verb may report ``etype`` after every lexicon word for it failed
+        in a clause of its own: not where one of them shares the verb's clause ("Tacloban
+        marks one year since Typhoon Haiyan"), and only if the model alone still takes the
+        sentence once those clauses are left out (with the verbs they complement: "who were
+        trying to attack a checkpoint"). "Israeli forces kill a gunman who carried out a
+        ramming attack in 2023" still reports an attack, "… arrest a gunman who carried out
+        …" does not."""
+        if not failed or any(_whole_clause(t) == verb for t in failed):
+            return False
+        dropped = {t.i for b in failed for t in _whole_clause(b).subtree}
         rest = "".join(t.text_with_ws for t in doc if t.i not in dropped).strip()
         if len(rest.split()) < MIN_WORDS:
             return False
@@ -940,11 +940,6 @@ _TWO_SIDED = re.compile(
 
 
 _NO_PATTERN = re.compile(r"(?!)")
-# Violence done to people, in a word or two: harm it names is no accident's toll (each word
-# stands in two or more civilian-harm evidence quotes of the labelled train and tune splits)
-_VIOLENT_HARM = re.compile(
-    r"(?i)\b(?:stabb\w*|shot dead|fatally shot|shot and killed|massacr\w*|kidnap\w*|"
-    r"abduct\w*|firebomb\w*)")
 # Unions of states that decide refugee policy for their members ("the European Union's
 # interior ministers approved …"): the decision is theirs, not one member's.
 POLICY_BLOCS = frozenset({"region:eu"})
@@ -1170,6 +1165,12 @@ _TALKS = frozenset({
 })
 
 
+def _mention_token(doc: Doc, s: Sentence, m: Mention) -> Token | None:
+    """The parse's root token of a mention of sentence ``s``; None if the parse splits it."""
+    span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
+    return span.root if span is not None and len(span) else None
+
+
 def _named_in(doc: Doc, s: Sentence, mentions: list[Mention], kinds: tuple[str, ...],
               prep: str, head: Token | None = None) -> list[Place]:
     """Places of the given kinds named, alone or in a list, as the object of ``prep``
@@ -1178,10 +1179,10 @@ def _named_in(doc: Doc, s: Sentence, mentions: list[Mention], kinds: tuple[str, 
     for m in mentions:
         if m.place is None or m.demonym or m.place.kind not in kinds:
             continue
-        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
-        if span is None or not len(span):
+        root = _mention_token(doc, s, m)
+        if root is None:
             continue
-        tok = climb_coordination(span.root)
+        tok = climb_coordination(root)
         if (tok.dep_ == "pobj" and tok.head.lower_ == prep
                 and (head is None or tok.head.head.i == head.i) and m.place not in out):
             out.append(m.place)
@@ -1193,10 +1194,10 @@ def _speakers(doc: Doc, s: Sentence, mentions: list[Mention], trigger: Token) ->
     verbs = {a.i for a in trigger.ancestors if a.lemma_.lower() in REPORTING_HEADS}
     out: list[Place] = []
     for m in mentions:
-        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
-        if m.place is None or span is None or not len(span):
+        root = _mention_token(doc, s, m)
+        if m.place is None or root is None:
             continue
-        for t in (span.root, *span.root.ancestors):
+        for t in (root, *root.ancestors):
             if t.dep_ in ("nsubj", "nsubjpass") and t.head.i in verbs:
                 out.append(m.place)
                 break
@@ -1221,10 +1222,10 @@ def _truce_parties(doc: Doc, s: Sentence, mentions: list[Mention], truce: Token)
     for m in mentions:
         if m.place is None or m.demonym or m.place.kind != "country" or m.place in out:
             continue
-        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
-        if span is None or not len(span):
+        root = _mention_token(doc, s, m)
+        if root is None:
             continue
-        tok = climb_coordination(span.root)
+        tok = climb_coordination(root)
         if tok.dep_ == "pobj" and tok.head.lower_ == "of":  # "the governments of X and Y"
             holder = tok.head.head
             subject = holder.dep_ in ("nsubj", "nsubjpass") and holder.head.i == home.i
@@ -1261,8 +1262,7 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
     dep, head = token.dep_, token.head
     if dep == "compound" and head.lemma_.lower() in _TALKS:
         return False  # "a delegation for ceasefire talks", "a 20-point ceasefire proposal"
-    if head.lemma_.lower() in TRUCE_ACTS and (
-            dep == "compound" or (dep == "pobj" and head.lower_ == "of")):
+    if dep == "compound" and head.lemma_.lower() in TRUCE_ACTS:
         return True  # "the ceasefire announcement"
     if dep == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in TRUCE_ACTS:
         return True  # "hours after the announcement of a ceasefire agreement"
@@ -1577,6 +1577,12 @@ def _denied_by(token: Token) -> bool:
     )
 
 
+def _note_failed(failed: dict[str, list[Token]], hit: TriggerHit, token: Token | None) -> None:
+    """Record a lexicon word whose clause a check turned down (see `_retry_at_main_verb`)."""
+    if token is not None and "anchored" in hit.tags:
+        failed[hit.trigger.type].append(token)
+
+
 def _whole_clause(tok: Token) -> Token:
     """The head of the clause ``tok`` stands in, with the verbs it complements: "attack"
     in "militants who were trying to attack a checkpoint" is in the clause of "trying"."""
@@ -1595,7 +1601,7 @@ def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str,
     cross into Kigoma"), else at the sentence's main verb. With ``alone`` (the model would
     take the sentence without a lexicon word) the main verb follows the lexicon's words as a
     last try, for when they all lie in clauses of their own that are not factual, vetoed or
-    background (see `_reports_without`)."""
+    background (see `_retry_at_main_verb`)."""
     same = [h for h in anchors if h.trigger.type == score.type]
     anchored: list[TriggerHit] = []
     if same:
