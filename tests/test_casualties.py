@@ -24,6 +24,15 @@ def test_death_toll_phrase():
     assert c is not None and c.killed == 150 and c.qualifier == "more than"
 
 
+def test_a_death_toll_named_far_from_its_figure():
+    # Written for this test. WCEP-2025 holds three dozen summaries of the form "the death
+    # toll from <the event, its place and its day> rises to N", most of them over 60
+    # characters between the two.
+    c = extract_casualties("The death toll from Saturday's bombing at a crowded market in "
+                           "Maiduguri, Borno State, Nigeria, rises to 32.")
+    assert c is not None and c.killed == 32
+
+
 def test_passive_figures_and_word_numbers():
     c = extract_casualties("Eleven civilians, including ten children, were killed.")
     assert c is not None and c.killed == 11
