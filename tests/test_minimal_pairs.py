@@ -763,6 +763,30 @@ def test_fire_on_protesters_is_a_protest_fire_on_a_market_an_attack(analyzer):
     assert "attack" in market and "protest" not in market
 
 
+def test_fire_during_protests_is_an_attack_fire_aimed_at_protesters_a_protest(analyzer):
+    # Written for this test, after WCEP-2025 items of security forces opening fire during
+    # nationwide protests (labelled an attack) and on protesters (a protest met with force).
+    # A protest in the sentence no longer cancels the shooting's own cue: whom the shots
+    # were aimed at decides, through the parse.
+    during = types(analyzer, "Security forces open fire in Kano, Nigeria, during nationwide "
+                             "protests over the disputed election, killing three people.")
+    aimed = types(analyzer, "Security forces open fire on protesters in Kano, Nigeria, "
+                            "killing three people.")
+    assert {"attack", "protest"} <= during
+    assert "protest" in aimed and "attack" not in aimed
+
+
+def test_a_stabbing_at_a_demonstration_is_an_attack_not_force_used_on_protesters(analyzer):
+    # Written for this test, after a WCEP-2025 item of a stabbing attack at a pro-Palestinian
+    # demonstration (labelled an attack, as are a grenade attack and a bombing at rallies).
+    stabbing = types(analyzer, "One person is critically injured in a stabbing attack at a "
+                               "demonstration in Brussels, Belgium, on Sunday.")
+    shots = types(analyzer, "Police open fire at a demonstration in Brussels, Belgium, on "
+                            "Sunday, killing two people.")
+    assert "attack" in stabbing
+    assert "protest" in shots and "attack" not in shots
+
+
 def test_asylum_for_one_named_person_is_no_refugee_policy(analyzer):
     # Written for this test, after WCEP's labels of asylum granted to a former premier.
     person = ("Peru cut diplomatic ties with Mexico on Monday over its decision to grant "

@@ -1464,19 +1464,24 @@ def _asylum_for_a_person(token: Token) -> bool:
     return False
 
 
-# Weapons that make an attack at a gathering a bombing, not force used on protesters.
-_EXPLOSIVE = re.compile(r"(?i)bomb|grenade|explos|blast|\bIEDs?\b|suicide|rocket|missile|drone")
+# Weapons that make an attack at a gathering a bombing, a stabbing or a ramming, not force
+# used on protesters (WCEP-2025: "a grenade attack at an M23 rally", "a bombing at a
+# political rally", "a stabbing attack at a pro-Palestinian demonstration").
+_ASSAULT_WEAPON = re.compile(
+    r"(?i)bomb|grenade|explos|blast|\bIEDs?\b|suicide|rocket|missile|drone|stabb|knife|ramm")
 
 
 def _fired_on_protesters(token: Token) -> bool:
     """The trigger's target ("on", "at", "into" or the object) is people protesting or
     their gathering: "guards open fire on marchers", "police fired into the rally". Not a
-    bombing there ("a suicide bombing at a political rally", "a grenade attack at a rally"):
-    that is an attack on the crowd."""
-    if _EXPLOSIVE.search(" ".join(
+    bombing or a stabbing there ("a suicide bombing at a political rally", "a stabbing attack
+    at a demonstration"): that is an attack on the crowd."""
+    if _ASSAULT_WEAPON.search(" ".join(
             [token.text, *(c.text for c in token.children if c.dep_ in ("compound", "amod"))])):
         return False
-    for t in (token, token.head):
+    # the parse may hang the target on the noun of "open fire": "open fire on marchers"
+    fire = [c for c in token.children if c.dep_ == "dobj" and c.lower_ == "fire"]
+    for t in (token, token.head, *fire):
         for c in t.children:
             targets = [c] if c.dep_ == "dobj" else (
                 [p for p in c.children if p.dep_ == "pobj"]

@@ -132,7 +132,6 @@ class Trigger:
     needs: tuple[str, ...] = ()  # context classes that must all be present
     place_object: bool = False  # a place name or place noun must follow within a few words
     nominal: bool = False  # a bare noun cue ("fighting"): weaker without a place
-    unless: str | None = None  # no cue when the sentence also has a cue of this type
 
 
 def _trigger(entry: dict) -> Trigger:
@@ -143,7 +142,6 @@ def _trigger(entry: dict) -> Trigger:
         tuple(entry.get("needs", ())),
         entry.get("place_object", False),
         entry.get("nominal", False),
-        entry.get("unless"),
     )
 
 
@@ -305,11 +303,9 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
     # Where cues of two types overlap, the longer, more specific one names the type:
     # "clashed with police" is unrest, not the armed "clash"; a "drone strike" is an
     # attack, not the labour "strike".
-    found = {h.trigger.type for h in hits}
     return [
         h for h in hits
-        if h.trigger.unless not in found
-        and not any(
+        if not any(
             o.trigger.type != h.trigger.type
             and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
             for o in hits
