@@ -33,6 +33,13 @@ def test_a_death_toll_named_far_from_its_figure():
     assert c is not None and c.killed == 32
 
 
+def test_deaths_counted_as_a_noun():
+    # Written for this test, after WCEP-2025's "leading to four deaths" and "ten deaths have
+    # occurred due to protests".
+    c = extract_casualties("The unrest in Kisumu, Kenya, has led to at least nine deaths.")
+    assert c is not None and c.killed == 9 and c.qualifier == "at least"
+
+
 def test_passive_figures_and_word_numbers():
     c = extract_casualties("Eleven civilians, including ten children, were killed.")
     assert c is not None and c.killed == 11

@@ -787,6 +787,16 @@ def test_a_stabbing_at_a_demonstration_is_an_attack_not_force_used_on_protesters
     assert "protest" in shots and "attack" not in shots
 
 
+def test_deaths_in_protests_are_civilian_harm_however_they_are_counted(analyzer):
+    # Written for this test (WCEP-2025 counts protesters' deaths as "N deaths" too).
+    noun = types(analyzer, "Protests against the election result in Mwanza, Tanzania, lead "
+                           "to ten deaths on Thursday.")
+    verb = types(analyzer, "Ten people are killed in protests against the election result "
+                           "in Mwanza, Tanzania, on Thursday.")
+    assert {"protest", "civilian_harm"} <= noun
+    assert {"protest", "civilian_harm"} <= verb
+
+
 def test_asylum_for_one_named_person_is_no_refugee_policy(analyzer):
     # Written for this test, after WCEP's labels of asylum granted to a former premier.
     person = ("Peru cut diplomatic ties with Mexico on Monday over its decision to grant "

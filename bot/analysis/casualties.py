@@ -38,6 +38,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                    rf"|had been |was |are |reported |been )?{_KILLED}\b"),
         ("killed", rf"\b(?:kill(?:ed|ing|s)?|massacr\w+|slew|left)\s+(?P<q>{_QUAL}\s+)?"
                    rf"(?P<n>{_NUM})\b(?!\s*(?:years?|days?|hours?|km|miles|percent|%))"),
+        ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:[a-z]+\s+){{0,2}}?deaths\b"),
         ("killed", rf"\bdeath toll\b[^.]{{0,160}}?\b(?:to|of|at|passes|passed|reached|reaches|"
                    rf"rose to|exceeds|exceeded|tops|topped|hit|stands at)\s+(?P<q>{_QUAL}\s+)?"
                    rf"(?P<n>{_NUM})"),
