@@ -711,3 +711,13 @@ def test_a_new_paragraph_does_not_borrow_a_foreign_capital_named_as_a_government
     events = run(analyzer, text, title="Missile strike on Kharkiv kills 12")
     assert "displacement" in kinds(events)
     assert countries(events, "displacement") == {"UA"}
+
+
+def test_a_strike_off_a_coast_named_by_its_demonym_is_located_there(analyzer):
+    # Written for this test, after a WCEP-2025 item of a naval strike on a boat "in the
+    # Venezuelan coast" that was placed in the striking country. A nationality elsewhere in
+    # the sentence stays an actor.
+    events = run(analyzer, "The Dutch navy conducts a strike targeting a suspected smuggling "
+                           "boat off the Venezuelan coast on Sunday.")
+    assert countries(events, "attack") == {"VE"}
+

@@ -101,6 +101,14 @@ def test_gun_and_knife_attacks_are_cued(sentence):
         # a stolen car into pedestrians" (WCEP-2025)
         ("A man drove a van into a crowd of shoppers in Leeds on Saturday.", True),
         ("A woman drove her car into a ditch near Leeds on Saturday.", False),
+        # "strikes targeting" is WCEP-2025's "strikes on" as often ("missile strikes
+        # targeting Udhampur", "a strike targeting an alleged drug smuggling boat")
+        ("The navy conducts a strike targeting a smuggling boat off the coast.", True),
+        # a deadly security operation (WCEP-2025: "eight people are killed … in a security
+        # operation", "guerrillas are killed in a military operation"); without deaths it
+        # is policing or deployment
+        ("Five gang members are killed during a police operation in Kingston.", True),
+        ("Police conduct a security operation at the stadium ahead of the final.", False),
         ("A cyclist is hit by a car in the city centre.", False),
         ("Two hikers are struck by lightning near the summit.", False),
         ("The region was hit by floods and landslides.", False),

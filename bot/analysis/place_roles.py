@@ -192,6 +192,21 @@ def _place_noun(tok: Token) -> bool:
             or (low.endswith("s") and low[:-1] in PLACE_NOUNS))
 
 
+# A country's sea named by its demonym: "off the Somali coast", "in Venezuelan waters".
+_WATERS = frozenset({"coast", "coastline", "waters", "shore", "shores"})
+
+
+def _waters_of(doc: Doc, start: int, end: int) -> bool:
+    """The demonym qualifies a coast or waters that are where something is: "a strike on a
+    boat in the Venezuelan coast" happened off Venezuela, not in the striking country."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    head = span.root.head
+    return (span.root.dep_ in ("amod", "compound") and head.lower_ in _WATERS
+            and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS)
+
+
 def place_role(
     doc: Doc, sentence: str, start: int, end: int, demonym: bool, trigger: Token | None
 ) -> str:
@@ -204,7 +219,7 @@ def place_role(
     'other' — anything else (criticised Washington, a hypothetical clause).
     """
     if demonym:
-        return "actor"
+        return "location" if _waters_of(doc, start, end) else "actor"
     before, after = sentence[max(0, start - 40) : start], sentence[end : end + 40]
     if NEAR_BEFORE.search(before) or NEAR_AFTER.search(after):
         return "near"
