@@ -797,6 +797,17 @@ def test_deaths_in_protests_are_civilian_harm_however_they_are_counted(analyzer)
     assert {"protest", "civilian_harm"} <= verb
 
 
+def test_a_truce_that_only_dates_a_span_is_no_truce_news(analyzer):
+    # Written for this test, after a WCEP-2025 item counting aid trucks "since the ceasefire
+    # took effect on January 19" (labelled no event).
+    since = types(analyzer, "More than 600 aid trucks have entered Gaza since the ceasefire "
+                            "between Israel and Hamas took effect on Friday, the UN said.")
+    news = types(analyzer, "A ceasefire between Israel and Hamas took effect in Gaza on "
+                           "Friday, the UN said.")
+    assert "ceasefire" not in since
+    assert "ceasefire" in news
+
+
 def test_asylum_for_one_named_person_is_no_refugee_policy(analyzer):
     # Written for this test, after WCEP's labels of asylum granted to a former premier.
     person = ("Peru cut diplomatic ties with Mexico on Monday over its decision to grant "

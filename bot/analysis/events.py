@@ -60,6 +60,7 @@ from bot.analysis.factuality import (
     long_before,
     own_clause,
     record_of,
+    since_clause,
     trigger_token,
     under_inquiry,
 )
@@ -1256,7 +1257,10 @@ def _truce_zone(doc: Doc, s: Sentence, mentions: list[Mention], truce: Token) ->
 def _truce_news(token: Token, depth: int = 0) -> bool:
     """Whether a truce noun is what its clause reports on: the subject ("the ceasefire comes
     into effect"), the object of a truce verb ("sign a truce", "agree to a ceasefire"), a
-    headline; not a truce that only frames another report."""
+    headline; not a truce that only frames another report ("aid trucks have arrived since
+    the ceasefire took effect")."""
+    if depth == 0 and since_clause(token):
+        return False
     if token.pos_ not in ("NOUN", "PROPN") or depth > 4:
         return True
     dep, head = token.dep_, token.head

@@ -358,6 +358,16 @@ def long_before(trigger: Token) -> bool:
     return False
 
 
+def since_clause(trigger: Token) -> bool:
+    """The trigger's clause is opened by "since": it names when a span of time began ("aid
+    trucks have arrived since the ceasefire took effect", "… killed since the war broke
+    out"), not the news the sentence reports."""
+    for t in (trigger, *trigger.ancestors):
+        if t.pos_ in ("VERB", "AUX"):
+            return any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children)
+    return False
+
+
 def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
     """The noun is, or sits inside, the subject of one of the given clauses."""
     for t in (noun, *noun.ancestors):
