@@ -358,14 +358,14 @@ def long_before(trigger: Token) -> bool:
     return False
 
 
-def since_clause(trigger: Token) -> bool:
-    """The trigger's clause is opened by "since": it names when a span of time began ("aid
-    trucks have arrived since the ceasefire took effect", "… killed since the war broke
-    out"), not the news the sentence reports."""
+def since_clause(trigger: Token) -> Token | None:
+    """The verb of the trigger's clause where "since" opens it: the clause names when a span
+    of time began ("aid trucks have arrived since the ceasefire took effect", "… killed since
+    the war broke out")."""
     for t in (trigger, *trigger.ancestors):
         if t.pos_ in ("VERB", "AUX"):
-            return any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children)
-    return False
+            return t if any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children) else None
+    return None
 
 
 def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
