@@ -213,7 +213,8 @@ def place_role(
     """How a place name is used in a sentence:
 
     'location' — where something happens: after a locative preposition, the object or
-    passive subject of an event verb, or the name of a place noun ('the town of X');
+    passive subject of an event verb, the name of a place noun ('the town of X'), or a
+    demonym's coast or waters ('off the Somali coast');
     'actor' — the nationality or voice of someone ('U.S. officials', 'Israel said');
     'near' — a reference point ('near the Pakistan border', '30 km north of Goma');
     'other' — anything else (criticised Washington, a hypothetical clause).
