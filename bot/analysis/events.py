@@ -55,12 +55,12 @@ from bot.analysis.factuality import (
     clause_head,
     continues_old_story,
     dated_in_the_past,
+    dates_an_old_span,
     governing_words,
     is_factual,
     long_before,
     own_clause,
     record_of,
-    since_clause,
     trigger_token,
     under_inquiry,
 )
@@ -1254,22 +1254,13 @@ def _truce_zone(doc: Doc, s: Sentence, mentions: list[Mention], truce: Token) ->
     return _named_in(doc, s, mentions, ("country", "admin1", "area"), "in", truce)
 
 
-# A day of this week or a few hours back: "on Sunday", "yesterday", "overnight".
-_THIS_WEEK = re.compile(
-    r"(?i)\b(?:today|tonight|yesterday|overnight|this (?:morning|afternoon|evening|week)|"
-    r"last night|(?:hours?|days?) ago|monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday)\b")
-
-
 def _truce_news(token: Token, depth: int = 0) -> bool:
     """Whether a truce noun is what its clause reports on: the subject ("the ceasefire comes
     into effect"), the object of a truce verb ("sign a truce", "agree to a ceasefire"), a
     headline; not a truce that only frames another report, such as one that began weeks
     ago and now dates a span ("aid trucks have arrived since the ceasefire took effect on
     January 19"; not "the worst clashes since the ceasefire took effect on Sunday")."""
-    since = since_clause(token) if depth == 0 else None
-    if since is not None and not _THIS_WEEK.search(
-            token.doc[since.left_edge.i : since.right_edge.i + 1].text):
+    if depth == 0 and dates_an_old_span(token):
         return False
     if token.pos_ not in ("NOUN", "PROPN") or depth > 4:
         return True

@@ -138,6 +138,12 @@ FRESH_TOLL = re.compile(
     r"\b(?:are|is|were|was)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|dead|presumed dead)\b",
     re.IGNORECASE,
 )
+# A day of this week or a few hours back: "on Sunday", "yesterday", "overnight" (unlike
+# TIME_ANCHOR, no date of the month, which may lie weeks back)
+THIS_WEEK = re.compile(
+    r"(?i)\b(?:today|tonight|yesterday|overnight|this (?:morning|afternoon|evening|week)|"
+    r"last night|(?:hours?|days?) ago|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)\b")
 TIME_ANCHOR = re.compile(
     r"\b(?:today|tonight|yesterday|this (?:morning|afternoon|evening|week|weekend)|last "
     r"(?:night|week|weekend|month)|(?:on |early |late |since |last )?(?:monday|tuesday|wednesday|"
@@ -358,14 +364,15 @@ def long_before(trigger: Token) -> bool:
     return False
 
 
-def since_clause(trigger: Token) -> Token | None:
-    """The verb of the trigger's clause where "since" opens it: the clause names when a span
-    of time began ("aid trucks have arrived since the ceasefire took effect", "… killed since
-    the war broke out")."""
-    for t in (trigger, *trigger.ancestors):
-        if t.pos_ in ("VERB", "AUX"):
-            return t if any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children) else None
-    return None
+def dates_an_old_span(trigger: Token) -> bool:
+    """The trigger's clause is opened by "since" and names no day of this week: it says when
+    a span of time began, weeks or more ago, not what is news ("aid trucks have arrived since
+    the ceasefire took effect on January 19"; not "… since the ceasefire took effect on
+    Sunday")."""
+    head = clause_head(trigger)
+    if not any(c.dep_ == "mark" and c.lower_ == "since" for c in head.children):
+        return False
+    return not THIS_WEEK.search(trigger.doc[head.left_edge.i : head.right_edge.i + 1].text)
 
 
 def _subject_of(noun: Token, clause_ids: set[int]) -> bool:
