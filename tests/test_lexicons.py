@@ -69,7 +69,8 @@ def test_every_veto_entry_occurs_in_its_two_real_examples(name, real_texts):
 TRAINING = Path(__file__).resolve().parent.parent / "training" / "wcep-2025-events.jsonl"
 TRIGGERS = json.loads((DATA_DIR / "triggers.json").read_text(encoding="utf-8"))["triggers"]
 # What bot.analysis.triggers reads from an entry: any other key would be silently ignored.
-KNOWN_KEYS = {"type", "pattern", "strength", "needs", "place_object", "nominal", "examples"}
+KNOWN_KEYS = {"type", "pattern", "strength", "needs", "place_object", "nominal", "decisive",
+              "examples"}
 
 
 def test_trigger_lexicon_is_well_formed():

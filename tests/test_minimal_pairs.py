@@ -707,6 +707,19 @@ def test_an_attempt_to_storm_is_a_protest_a_plan_to_march_is_not(analyzer):
                                         "president.")
 
 
+def test_violent_protests_stand_against_the_models_doubt(analyzer):
+    # Written for this test, after WCEP-2025 items of people killed in violent or deadly
+    # protests (labelled protest and civilian harm) that the classifier, which saw death
+    # tolls mostly in attacks, gave no protest. A decisive lexicon entry keeps the sentence;
+    # the parse-based checks still judge it (a trial over old protests is no event).
+    deadly = types(analyzer, "Deadly protests sweep Lagos, Nigeria, after the disputed vote, "
+                             "with at least six people killed.")
+    trial = types(analyzer, "Prosecutors in Lagos, Nigeria, charge 40 people over the deadly "
+                            "protests that swept the city in 2023.")
+    assert {"protest", "civilian_harm"} <= deadly
+    assert trial == set()
+
+
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     # Written for this test.
     week = ("Thousands of families fled east toward Mullaitivu in the past week as the "

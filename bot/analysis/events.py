@@ -410,9 +410,12 @@ class EventExtractor:
             cued: dict[str, float] = {}
             for h in anchors:
                 cued[h.trigger.type] = max(cued.get(h.trigger.type, 0.0), h.trigger.strength)
-            # The model's threshold, or a fraction of it where the lexicon names the type
+            # The model's threshold, or a fraction of it where the lexicon names the type;
+            # nothing where a decisive lexicon word names it ("killed in violent protests":
+            # the model, having seen death tolls mostly in attacks, doubts the protest)
             deep = s.paragraph >= 2  # past the lead: background more often than news
-            thin = self.classifier.thin_types
+            thin = self.classifier.thin_types | {
+                h.trigger.type for h in anchors if h.trigger.decisive}
             types = [ts for ts in types
                      if _kept(ts, cued.get(ts.type, 0.0), deep, ts.type in thin)]
             if not types or len(s.text.split()) < MIN_WORDS:
@@ -1134,8 +1137,8 @@ def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     enough real examples, the model: where the lexicon names the type (``cue`` is its
     strength) a share of the model's threshold is enough, and without a lexicon word only a
     confident reading of a lead sentence counts. For a type the model saw too few examples
-    of (``thin``), its "no" is weak evidence: the lexicon word stands, and the parse-based
-    checks that follow judge it."""
+    of, or one a decisive lexicon word names (``thin``), its "no" is weak evidence: the
+    lexicon word stands, and the parse-based checks that follow judge it."""
     threshold = END_TO_END_THRESHOLDS.get(score.type, score.threshold)
     if cue:
         return thin or score.probability >= threshold * CUE_SCALE

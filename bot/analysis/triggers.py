@@ -132,6 +132,9 @@ class Trigger:
     needs: tuple[str, ...] = ()  # context classes that must all be present
     place_object: bool = False  # a place name or place noun must follow within a few words
     nominal: bool = False  # a bare noun cue ("fighting"): weaker without a place
+    # the words name the event so plainly ("violent protests") that the model's doubt does
+    # not drop the sentence; the parse-based checks still judge it
+    decisive: bool = False
 
 
 def _trigger(entry: dict) -> Trigger:
@@ -142,6 +145,7 @@ def _trigger(entry: dict) -> Trigger:
         tuple(entry.get("needs", ())),
         entry.get("place_object", False),
         entry.get("nominal", False),
+        entry.get("decisive", False),
     )
 
 
