@@ -707,6 +707,21 @@ def test_an_attempt_to_storm_is_a_protest_a_plan_to_march_is_not(analyzer):
                                         "president.")
 
 
+def test_a_protest_foreseen_as_its_clause_subject_is_no_event(analyzer):
+    # Written for this test: the event noun is the subject of its own coming about, and
+    # the clause only foresees it; protests already under way stay news whatever is said of
+    # them next.
+    held = types(analyzer, "Mass protests are held across Serbia against the government.")
+    planned = types(analyzer, "Mass protests are planned for Saturday in Belgrade, Serbia, "
+                              "against the government.")
+    erupt = types(analyzer, "Violent protests could erupt in Nairobi, Kenya, if the finance "
+                            "bill passes, police warn.")
+    will = types(analyzer, "Organisers say mass protests will be held in Belgrade, Serbia, "
+                           "next week.")
+    assert "protest" in held
+    assert "protest" not in planned | erupt | will
+
+
 def test_violent_protests_stand_against_the_models_doubt(analyzer):
     # Written for this test, after WCEP-2025 items of people killed in violent or deadly
     # protests (labelled protest and civilian harm) that the classifier, which saw death

@@ -584,6 +584,8 @@ def is_factual(token: Token, etype: str) -> bool:
     cur = token
     while cur.head.i != cur.i:
         if cur.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            if cur.i == token.i and _foretold(cur, future_ok):
+                return False  # "protests could erupt", "mass protests are planned for Saturday"
             break  # the subject of a clause exists whatever the clause says of it
         if _presupposed(cur):
             break  # "…amid ongoing protests", "…due to the earthquake", "…after capturing"
@@ -641,6 +643,31 @@ def is_factual(token: Token, etype: str) -> bool:
         if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
             return False
     return True
+
+
+def _foretold(subject: Token, future_ok: bool) -> bool:
+    """An event named as the subject of its own coming about, which the clause only
+    foresees: "violent protests could erupt", "a strike will take place on Monday", "mass
+    protests are planned for Saturday". Elsewhere the subject exists whatever the clause
+    says of it ("the protests could spread", "the ceasefire is holding")."""
+    verb = subject.head
+    lemma = verb.lemma_.lower()
+    if subject.dep_ == "nsubjpass" and lemma in HYPOTHETICAL_HEADS:
+        return True
+    if lemma not in COMING_ABOUT:
+        return False
+    return any(
+        (c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS
+         and not (future_ok and c.lower_ in ("will", "would", "'ll", "shall")))
+        or (c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether"))
+        for c in verb.children
+    )
+
+
+# Verbs that say an event comes about: "protests erupt", "a strike takes place", "rallies
+# are held", "fighting breaks out"
+COMING_ABOUT = {"erupt", "break", "occur", "happen", "take", "hold", "start", "begin",
+                "resume", "unfold", "materialize", "materialise"}
 
 
 def _infinitive(clause: Token) -> bool:
