@@ -735,6 +735,19 @@ def test_violent_protests_stand_against_the_models_doubt(analyzer):
     assert trial == set()
 
 
+def test_a_verdict_that_sets_off_riots_is_no_trial_of_them(analyzer):
+    # Written for this test: a court word in what set the event off ("after the verdict")
+    # does not make the event a trial's background; a trial of the event still does.
+    riots = types(analyzer, "Riots break out in Lahore, Pakistan, after the verdict against "
+                            "the former prime minister, leaving two people dead.")
+    trial = types(analyzer, "A court in Lahore, Pakistan, sentences two men to prison after "
+                            "a trial over the riots that left two people dead.")
+    sentenced = types(analyzer, "Two men are sentenced in Lahore, Pakistan, after the riots "
+                                "that left two people dead.")
+    assert "protest" in riots
+    assert trial == set() and sentenced == set()
+
+
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     # Written for this test.
     week = ("Thousands of families fled east toward Mullaitivu in the past week as the "
