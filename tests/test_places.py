@@ -395,6 +395,19 @@ def test_a_lake_is_not_the_place_that_shares_its_name(gaz: Gazetteer) -> None:
         ("Lake Charles", "Lake Charles")]
 
 
+@pytest.mark.parametrize("text", [
+    "A car bomb exploded in the city of Tripoli in Lebanon on Monday.",
+    "A bomb exploded at a market in Tripoli, in northern Lebanon, on Monday.",
+])
+def test_a_country_after_in_holds_the_town_before_it(gaz: Gazetteer, text: str) -> None:
+    # Written for this test: "in Lebanon" names the country for sure (its other readings
+    # are small US towns), so the Tripoli in it is Lebanon's, not Libya's capital; a
+    # direction may stand before the country.
+    found = gaz.resolve(gaz.find_mentions(text), text=text)
+    assert [(m.text, m.place.country if m.place else None) for m in found] == [
+        ("Tripoli", "LB"), ("Lebanon", "LB")]
+
+
 def test_a_town_said_to_lie_in_the_next_place_is_not_a_namesake_abroad(gaz: Gazetteer) -> None:
     # Written for this test: "Lido Beach in Mogadishu" is a beach of Mogadishu, not the
     # town of New York; with no namesake in Somalia it stands at Mogadishu's point. A place

@@ -76,9 +76,11 @@ RELATIVE_KM = 300
 # A word for the kind of place may stand between a town and its container.
 _KIND_WORD = (r"(?:\s+(?:village|town|city|camp|refugee camp|suburb|neighbou?rhood|district|"
               r"area|quarter|sector|settlement|municipality))?")
+# A part of the container may be named by its direction: "Tripoli, in northern Lebanon".
+_PART_OF = r"(?:(?:far\s+)?(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ern)?\s+|central\s+)?"
 # A place named inside the next one: "Lido Beach in Mogadishu", "Léré in the Timbuktu
-# region", "Sabra suburb in Gaza City".
-INSIDE_GAP = re.compile(_KIND_WORD + r"\s+in\s+(?:the\s+)?")
+# region", "Sabra suburb in Gaza City", "Tripoli, in northern Lebanon".
+INSIDE_GAP = re.compile(_KIND_WORD + r",?\s+in\s+(?:the\s+)?" + _PART_OF)
 # A place qualified by the next one after a comma: "Kampala, DRC", "Tora village, Darfur".
 COMMA_GAP = re.compile(_KIND_WORD + r",\s")
 # Words after a nationality that make it a division's name: "the Somali Region".
@@ -86,6 +88,9 @@ _DIVISION_AFTER_DEMONYM = {"regional"}
 # A one-word town smaller than this, in a country the article does not name while it
 # names another, is a stray namesake (`Gazetteer._stray_town`).
 STRAY_POPULATION = 50000
+# A country named after a place preposition is sure when its other readings are towns
+# smaller than this ("in Lebanon" is no Lebanon, Pennsylvania); "in Georgia" stays unsure.
+SURE_OVER_TOWNS = 100000
 # How far a town said to lie in a city may be from the city's point.
 INSIDE_KM = 60
 
@@ -1554,6 +1559,9 @@ class Gazetteer:
             return top.country
         if top.kind in ("country", "area") and m.cue != "prep":
             return top.country
+        if top.kind == "country" and all(
+                p.kind == "city" and p.population < SURE_OVER_TOWNS for p in m.candidates[1:]):
+            return top.country  # "in Lebanon", "in Peru": not the small US towns so named
         if top.kind == "city" and len(m.candidates) > 1:
             second = m.candidates[1]
             if top.population >= 100000 and top.population >= 10 * max(second.population, 1):
