@@ -408,6 +408,22 @@ def test_a_country_after_in_holds_the_town_before_it(gaz: Gazetteer, text: str) 
         ("Tripoli", "LB"), ("Lebanon", "LB")]
 
 
+def test_a_state_named_beside_its_countrys_other_states_outranks_a_country(
+        gaz: Gazetteer) -> None:
+    # Written for this test: among US states, "a lab in Georgia" is the state, however
+    # many other countries the article names; "Mexico" among Mexican states stays the
+    # country, whose own state of that name is no rival.
+    text = ("Cattle from Alabama and Iowa were tested in Canada, Sweden and Norway, and the "
+            "samples went to a lab in Georgia on Monday.")
+    found = gaz.resolve(gaz.find_mentions(text), text=text)
+    georgia = next(m.place for m in found if m.text == "Georgia")
+    assert georgia is not None and (georgia.country, georgia.kind) == ("US", "admin1")
+    text = "Storms hit Jalisco and Sonora, and the government of Mexico declared an emergency."
+    found = gaz.resolve(gaz.find_mentions(text), text=text)
+    mexico = next(m.place for m in found if m.text == "Mexico")
+    assert mexico is not None and mexico.kind == "country"
+
+
 def test_a_town_said_to_lie_in_the_next_place_is_not_a_namesake_abroad(gaz: Gazetteer) -> None:
     # Written for this test: "Lido Beach in Mogadishu" is a beach of Mogadishu, not the
     # town of New York; with no namesake in Somalia it stands at Mogadishu's point. A place

@@ -1322,11 +1322,13 @@ class Gazetteer:
                 scored = []
                 priors = m.priors or [self._fallback_prior(p) for p in m.candidates]
                 top_prior = max(priors, default=1.0)
+                rivals = frozenset(p.country for p in m.candidates
+                                   if p.kind == "country" and p.country)
                 for rank, p in enumerate(m.candidates):
                     prior = priors[rank] if rank < len(priors) else 500.0
                     # context alone must not turn Paris into Paris, Texas
                     damp = 1.0 if prior * 100 >= top_prior else 0.4
-                    s = self._score(p, prior, share, admin_named, anchors, damp)
+                    s = self._score(p, prior, share, admin_named, anchors, damp, rivals)
                     scored.append((s, rank, p, prior))
                 scored.sort(key=lambda t: (-t[0], t[1]))
                 best_score, _, best, _ = scored[0]
@@ -1580,7 +1582,10 @@ class Gazetteer:
         admin_named: set[str],
         anchors: list[tuple[float, float]],
         damp: float = 1.0,
+        rivals: frozenset[str] = frozenset(),
     ) -> float:
+        """How well ``p`` fits the article; ``rivals``: the countries the name also reads
+        as ("Georgia": GE)."""
         s = math.log10(max(prior, 1.0))
         s += 4.0 * damp * share.get(p.country or "", 0.0)
         # A hamlet does not outrank a famous city of its name for lying in a province the
@@ -1590,6 +1595,11 @@ class Gazetteer:
         ak = self.admin1_key(p)
         if ak and ak in admin_named and p.kind != "admin1":
             s += 2.0 * local
+        elif rivals and p.kind == "admin1" and p.country not in rivals and any(
+                k != p.key and k.startswith(f"admin1:{p.country}.") for k in admin_named):
+            # a state named beside its country's other states: "Alabama … Georgia" (a
+            # country's own state of its name, "Mexico", does not rival it so)
+            s += 1.0
         if p.kind in ("city", "admin1") and self._near(p, anchors, 300):
             s += 1.0 * local
         return s
