@@ -68,6 +68,10 @@ def test_the_longer_cue_names_the_type_where_cues_overlap():
     assert types(drone) == {"attack"}
     # "clash" alone can be armed; inside "clashed with police" it is unrest.
     assert types("Protesters clashed with police outside parliament.") == {"protest"}
+    # An assault that takes the place is both: "overran a military base" is an attack and
+    # the capture word inside it still names a capture.
+    assert types("Insurgents overran a military base near the town, killing 17 soldiers.") == {
+        "attack", "capture"}
 
 
 @pytest.mark.parametrize(

@@ -306,15 +306,20 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
             hits.append(TriggerHit(trig, m.start(), m.end(), m.group(0)))
     # Where cues of two types overlap, the longer, more specific one names the type:
     # "clashed with police" is unrest, not the armed "clash"; a "drone strike" is an
-    # attack, not the labour "strike".
+    # attack, not the labour "strike". An assault that takes the place names both: "overran
+    # the base" is an attack and a capture.
     return [
         h for h in hits
         if not any(
             o.trigger.type != h.trigger.type
+            and {o.trigger.type, h.trigger.type} != _BOTH_AT_ONCE
             and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
             for o in hits
         )
     ]
+
+
+_BOTH_AT_ONCE = frozenset({"attack", "capture"})
 
 
 _PREFILTER = re.compile(
