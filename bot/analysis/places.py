@@ -39,7 +39,7 @@ from bot.analysis.text import is_title_case
 from bot.models import Place
 from config import DATA_DIR, region_defs
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 MIN_POPULATION = 1000
 # Alternate names of smaller towns are mostly transliterations nobody writes in English news;
 # dropping them keeps the index small.
@@ -178,6 +178,10 @@ _ARAB_WORLD = frozenset({
 })
 
 
+# An apostrophe inside a word, between lower-case letters: "mark'os", not "o'neill"
+_EJECTIVE = re.compile(r"(?<=[a-z]{2})'(?=[a-z])")
+
+
 def _without_article(name: str, cc: str) -> str:
     """The town's name without its Arabic article, normalised; "" when it has none, is not
     in an Arabic-speaking country, or too short to stand alone."""
@@ -220,6 +224,10 @@ def build_city_index(path: Path) -> None:
                     continue
                 if _is_latin(alt):
                     alts.add(norm(alt))
+        # GeoNames marks ejectives with an apostrophe ("Debre Mark’os", "Mek’ele"); news
+        # writes the name without it ("Debre Markos", "Mekele")
+        if _EJECTIVE.search(primary):
+            alts.add(_EJECTIVE.sub("", primary))
         bare = _without_article(c["name"], c["countrycode"])
         if bare and c["population"] >= BARE_NAME_MIN_POPULATION:
             alts.add(bare)
