@@ -748,6 +748,17 @@ def test_a_verdict_that_sets_off_riots_is_no_trial_of_them(analyzer):
     assert trial == set() and sentenced == set()
 
 
+def test_years_after_an_event_is_history_of_it_not_of_what_comes_after(analyzer):
+    # Written for this test: the event a span of years is measured from is history; an
+    # event the span leads up to is news, whatever dates the one before it.
+    old = types(analyzer, "A decade after an earthquake killed nearly 9,000 people in Nepal, "
+                          "thousands of families in Gorkha still live in tents.")
+    new = types(analyzer, "A decade after the 2015 earthquake, a new quake of magnitude 6.2 "
+                          "struck western Nepal on Tuesday, killing 12 people.")
+    assert old == set()
+    assert "disaster" in new
+
+
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     # Written for this test.
     week = ("Thousands of families fled east toward Mullaitivu in the past week as the "

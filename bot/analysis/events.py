@@ -61,6 +61,7 @@ from bot.analysis.factuality import (
     long_before,
     own_clause,
     record_of,
+    set_off_by,
     trigger_token,
     under_inquiry,
 )
@@ -559,7 +560,7 @@ class EventExtractor:
             and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
         )
         victims = _victims(token)
-        skip = target | victims | _occasion(token) | _cause(token)
+        skip = target | victims | _occasion(token) | set_off_by(token)
         clause = _SPATIAL.sub(" ", own_clause(token, skip))
         above = governing_words(token, victims)
         label = _LABEL.match(token.sent.text)
@@ -1088,23 +1089,6 @@ def _retrospective(text: str, ruling: bool = False,
             continue
         return True
     return False
-
-
-def _cause(token: Token) -> frozenset[int]:
-    """The words of what set the trigger's event off, when the trigger is not inside them:
-    "violent protests erupt in Dhaka after the verdict", "riots following the court's
-    ruling" (a verdict that caused the protest is no trial of it; "sentenced after the
-    bombing" still frames the bombing, which lies inside the phrase)."""
-    head = clause_head(token)
-    return frozenset(
-        w.i for anchor in {token, head} for prep in anchor.children
-        if prep.dep_ == "prep" and prep.lower_ in _CAUSE_PREPS
-        and token.i not in {t.i for t in prep.subtree}
-        for w in prep.subtree
-    )
-
-
-_CAUSE_PREPS = frozenset({"after", "following"})
 
 
 def _occasion(token: Token) -> frozenset[int]:

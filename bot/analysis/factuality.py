@@ -449,10 +449,13 @@ def dated_in_the_past(
     if not old:
         return False
     home_line = {home.i, *(a.i for a in home.ancestors)}
+    before = set_off_by(trigger)  # "a decade after the 2015 earthquake, a new quake …"
     for start in old:
         span = doc.char_span(start, start + 1, alignment_mode="expand")
         if span is None:
             return True
+        if span.root.i in before:
+            continue  # it dates what came before the event, not the event
         clause = clause_head(span.root)
         if clause.i in home_line:
             return True  # the date governs the trigger's clause or one above it
@@ -465,6 +468,25 @@ def dated_in_the_past(
             return True  # "after an earthquake [that] hit Hatay in February 2023"
     return False
 
+
+def set_off_by(token: Token) -> frozenset[int]:
+    """The words of what set the trigger's event off, or of the time since it, when the
+    trigger is not inside them: "violent protests erupt in Dhaka after the verdict", "riots
+    following the court's ruling", "a decade after the 2015 earthquake, a new quake struck"
+    (a verdict that caused the protest is no trial of it; "sentenced after the bombing"
+    still frames the bombing, which lies inside the phrase)."""
+    head = clause_head(token)
+    roots = [prep for anchor in {token, head} for prep in anchor.children
+             if prep.dep_ == "prep" and prep.lower_ in _CAUSE_PREPS]
+    roots += [span for span in head.children if span.dep_ == "npadvmod" and any(
+        p.dep_ == "prep" and p.lower_ in _CAUSE_PREPS for p in span.children)]
+    return frozenset(
+        w.i for root in roots if token.i not in {t.i for t in root.subtree}
+        for w in root.subtree
+    )
+
+
+_CAUSE_PREPS = frozenset({"after", "following"})
 
 SINCE_THEN = re.compile(r"\bsince then\b", re.IGNORECASE)
 
