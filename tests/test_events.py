@@ -721,3 +721,13 @@ def test_a_strike_off_a_coast_named_by_its_demonym_is_located_there(analyzer):
                            "boat off the Venezuelan coast on Sunday.")
     assert countries(events, "attack") == {"VE"}
 
+
+
+def test_harm_read_with_no_word_of_its_own_lies_where_the_attack_is(analyzer):
+    # Written for this test: the sentence leads with talks in Cairo; the harm the model
+    # reads in it is the harm of the strikes on Rafah, not of the talks' city.
+    events = run(analyzer, "Negotiators in Cairo failed to reach a ceasefire deal on Sunday, "
+                           "officials said, as Israeli air strikes on Rafah killed at least 12 "
+                           "Palestinians, according to the Gaza health ministry.")
+    assert places(events, "attack") == {"Rafah"}
+    assert places(events, "civilian_harm") == {"Rafah"}

@@ -505,7 +505,7 @@ class EventExtractor:
                 if cand is not None:
                     out.append(cand)
                     found.add(cand.type)
-        return out + _harm_of_attacks(out)
+        return _harm_where_the_attack_is(out) + _harm_of_attacks(out)
 
     def _retry_at_main_verb(self, doc: Doc, verb: Token, failed: list[Token], etype: str,
                             deep: bool) -> bool:
@@ -910,6 +910,22 @@ def _share_places(etype: str, one: list[Candidate], other: list[Candidate]) -> b
 
     return bool(places(one) & places(other)) or (
         etype == "displacement" and bool(countries(one) & countries(other)))
+
+
+def _harm_where_the_attack_is(cands: list[Candidate]) -> list[Candidate]:
+    """Harm the model read in a sentence with no word of its own lies where the sentence's
+    attack does: "talks failed in Cairo …, as strikes on Rafah killed 12 people" is harm in
+    Rafah, not at the main verb's Cairo."""
+    attacks = {c.sentence.start: c for c in cands
+               if c.type == "attack" and c.places and not c.places_fallback}
+    return [
+        replace(c, places=list(attack.places), places_inferred=attack.places_inferred)
+        if (c.type == "civilian_harm" and "sentence" in c.hit.tags
+            and (attack := attacks.get(c.sentence.start)) is not None
+            and {p.key for p in c.places} != {p.key for p in attack.places})
+        else c
+        for c in cands
+    ]
 
 
 def _harm_of_attacks(cands: list[Candidate]) -> list[Candidate]:
