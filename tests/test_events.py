@@ -731,3 +731,15 @@ def test_harm_read_with_no_word_of_its_own_lies_where_the_attack_is(analyzer):
                            "Palestinians, according to the Gaza health ministry.")
     assert places(events, "attack") == {"Rafah"}
     assert places(events, "civilian_harm") == {"Rafah"}
+
+
+def test_where_talks_were_hosted_beside_the_telling_is_not_where_people_fled(analyzer):
+    # Written for this test: the city hangs on the verb of saying, beside what is said; the
+    # displacement happened in the clashes along the two countries' border.
+    events = run(analyzer, "Thailand and Cambodia agreed to an immediate ceasefire on Monday "
+                           "after five days of clashes along their border that killed at least "
+                           "35 people and displaced more than 260,000, Malaysia's prime "
+                           "minister said after hosting talks in Putrajaya.",
+                 title="Thailand and Cambodia agree ceasefire after border clashes")
+    assert "displacement" in kinds(events)
+    assert "MY" not in countries(events, "displacement")

@@ -167,12 +167,27 @@ def _where_it_was_said(place: Token, trigger: Token | None) -> bool:
     tell), nor one the trigger's own clause hangs on ("reported from Bulawayo, where
     demonstrators marched")."""
     verb = place.head.head if place.dep_ == "pobj" and place.head.dep_ == "prep" else None
-    if (verb is None or verb.lemma_.lower() not in REPORTING_HEADS or place.head.i < verb.i
-            or not any(c.dep_ == "ccomp" for c in verb.children)):
-        return False
-    if trigger is None:
-        return True  # a sentence read for its places only: what it tells of is elsewhere
-    return verb.i != trigger.i and verb in trigger.ancestors
+    if (verb is not None and verb.lemma_.lower() in REPORTING_HEADS and place.head.i > verb.i
+            and any(c.dep_ == "ccomp" for c in verb.children)):
+        if trigger is None:
+            return True  # a sentence read for its places only: what it tells of is elsewhere
+        return verb.i != trigger.i and verb in trigger.ancestors
+    return _told_beside(place, trigger)
+
+
+def _told_beside(place: Token, trigger: Token | None) -> bool:
+    """The place lies in a clause hung on the verb of saying after it, beside what it says
+    (and the trigger, if any, in what it says): "[Thailand and Cambodia agreed …],
+    Malaysia's prime minister said after hosting talks in Putrajaya"."""
+    path = [place, *place.ancestors]
+    for k, verb in enumerate(path[1:], 1):
+        if verb.lemma_.lower() in REPORTING_HEADS and verb.pos_ == "VERB":
+            said = [c for c in verb.children if c.dep_ == "ccomp"]
+            came_by = path[k - 1]
+            return (bool(said) and came_by.dep_ in ("advcl", "prep") and came_by.i > verb.i
+                    and (trigger is None
+                         or any(trigger.i in {t.i for t in c.subtree} for c in said)))
+    return False
 
 
 def _subject_left_unparsed(tok: Token) -> bool:
