@@ -743,3 +743,12 @@ def test_where_talks_were_hosted_beside_the_telling_is_not_where_people_fled(ana
                  title="Thailand and Cambodia agree ceasefire after border clashes")
     assert "displacement" in kinds(events)
     assert "MY" not in countries(events, "displacement")
+
+
+def test_where_a_missile_was_launched_from_is_not_where_the_attack_was(analyzer):
+    # Written for this test, after WCEP-2025 items of missiles "launched from Yemen" at
+    # Israel, labelled an attack on Israel: the launch site is the weapon's origin.
+    events = run(analyzer, "Israel intercepts a ballistic missile fired from Yemen at Tel Aviv "
+                           "on Sunday, the military says.")
+    assert "attack" in kinds(events)
+    assert countries(events, "attack") == {"IL"}

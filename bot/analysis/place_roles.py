@@ -95,6 +95,10 @@ TARGET_VERBS = {
 }
 
 
+# Verbs of sending a weapon off: the place it is sent "from" is not where it strikes.
+LAUNCH_VERBS = {"launch", "fire", "lob", "shoot"}
+
+
 PLACE_SUBJECT_VERBS = {"fall", "flood", "burn", "collapse", "shake", "tremble", "suffer"}
 
 
@@ -232,6 +236,7 @@ def place_role(
     demonym's coast or waters ('off the Somali coast');
     'actor' — the nationality or voice of someone ('U.S. officials', 'Israel said');
     'near' — a reference point ('near the Pakistan border', '30 km north of Goma');
+    'origin' — where a weapon was sent from ('a missile launched from Yemen');
     'other' — anything else (criticised Washington, a hypothetical clause).
     """
     if demonym:
@@ -265,6 +270,8 @@ def place_role(
         prep = head.lower_
         if prep == "by" and head.head.pos_ in ("VERB", "AUX"):
             return "agent"  # "hosted by Qatar": who did something else in the sentence
+        if prep == "from" and head.head.lemma_.lower() in LAUNCH_VERBS:
+            return "origin"  # "a missile launched from Yemen": where it came from, not hit
         return "location" if prep in LOCATIVE_PREPS else "other"
     if tok.dep_ in ("dobj", "obj", "attr", "oprd"):
         verb = head.lemma_.lower()
