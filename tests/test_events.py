@@ -752,3 +752,15 @@ def test_where_a_missile_was_launched_from_is_not_where_the_attack_was(analyzer)
                            "on Sunday, the military says.")
     assert "attack" in kinds(events)
     assert countries(events, "attack") == {"IL"}
+
+
+def test_with_no_place_named_the_nationality_of_what_was_hit_is_where(analyzer):
+    # Written for this test, after WCEP-2025 items of strikes "against senior Iranian
+    # officials" and raids "on Afghan posts" placed in the attacker's country. A weapon shot
+    # down is the attacker's, so its nationality says nothing of the attacked.
+    hit = run(analyzer, "Israel launches targeted strikes against senior Iranian military "
+                        "commanders on Friday.")
+    assert countries(hit, "attack") == {"IR"}
+    downed = run(analyzer, "The Polish army says it shot down four Russian drones overnight "
+                           "in an attack on Polish airspace.")
+    assert "RU" not in countries(downed, "attack")

@@ -667,6 +667,10 @@ class EventExtractor:
             # where people fled to)
             places = [p for p in self._locate(doc, s, mentions, None).locations
                       if p.kind not in ("region", "country")]
+        if not places and not located.near and t in ("attack", "civilian_harm"):
+            # "strikes against senior Iranian officials", "drones strike two Iranian Air
+            # Force jets": with no place named, the nationality of what was hit is where
+            places = _targets_country(doc, s, mentions, token)
         # a government the sentence itself names ("Germany decides …"), not one guessed
         named_country = any(p.kind == "country" or p.key in POLICY_BLOCS for p in places)
         if not places or all(p.kind == "region" and p.key not in POLICY_BLOCS for p in places):
@@ -910,6 +914,34 @@ def _share_places(etype: str, one: list[Candidate], other: list[Candidate]) -> b
 
     return bool(places(one) & places(other)) or (
         etype == "displacement" and bool(countries(one) & countries(other)))
+
+
+def _targets_country(doc: Doc, s: Sentence, mentions: list[Mention],
+                     token: Token) -> list[Place]:
+    """The countries of the nationalities named in what an attack hit: the object of its
+    verb, or what it was "on", "against" or "targeting"."""
+    verb = token if token.pos_ == "VERB" else None
+    roots = [c for w in (token, token.head) for c in w.children
+             if c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting")]
+    if verb is not None and not _intercepts(verb):
+        roots += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    hit = {t.i for r in roots for t in r.subtree}
+    out: list[Place] = []
+    for m in mentions:
+        if not m.demonym or m.place is None or m.place.kind != "country":
+            continue
+        span = doc.char_span(m.start - s.start, m.end - s.start, "expand")
+        if span is not None and span.root.i in hit and m.place not in out:
+            out.append(m.place)
+    return out
+
+
+def _intercepts(verb: Token) -> bool:
+    """"shot down four Russian drones", "intercepted a missile": what is hit is the
+    attacker's weapon, not the attacked."""
+    return verb.lemma_.lower() == "intercept" or (
+        verb.lemma_.lower() in ("shoot", "bring", "down")
+        and any(c.dep_ == "prt" and c.lower_ == "down" for c in verb.children))
 
 
 def _harm_where_the_attack_is(cands: list[Candidate]) -> list[Candidate]:
