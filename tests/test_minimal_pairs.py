@@ -759,6 +759,18 @@ def test_years_after_an_event_is_history_of_it_not_of_what_comes_after(analyzer)
     assert "disaster" in new
 
 
+def test_a_review_title_frames_the_whole_article_a_live_title_does_not(analyzer):
+    # Written for this test: "Review:" before the title makes every sentence a film's or
+    # book's story; a label that is no retrospective word ("Live:") frames nothing.
+    text = ("Alex Garland imagines a United States torn apart by a second civil war, with "
+            "militias storming Washington and refugees fleeing the capital.")
+    assert types(analyzer, text, title="Review: 'Civil War' imagines America under siege") \
+        == set()
+    live = types(analyzer, "Russian missiles struck Kyiv overnight, killing four people, the "
+                           "mayor said.", title="Live: Russian missiles strike Kyiv")
+    assert "attack" in live
+
+
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     # Written for this test.
     week = ("Thousands of families fled east toward Mullaitivu in the past week as the "

@@ -164,6 +164,8 @@ class _Context:
     # where the primary place is named (sentence index, mention), until the parse has
     # confirmed that the name there is a place
     primary_unconfirmed: tuple[int, Mention] | None = None
+    # the title's label when it frames the whole article ("Review: …", "Study: …")
+    frame: str = ""
 
 
 class EventExtractor:
@@ -333,8 +335,10 @@ class EventExtractor:
         business = len({m.group(0).lower() for m in BUSINESS.finditer(text)}) >= 3
         years = [int(y) for y in YEAR.findall(text)]
         reference = article.published.year if article.published else (max(years) if years else None)
+        label = _LABEL.match(article.title or "")
+        frame = label.group(1) if label and _retrospective(label.group(1)) else ""
         return _Context(article.published, reference, dominant, primary, sports, business,
-                        by_sentence, primary_unconfirmed=primary_at)
+                        by_sentence, primary_unconfirmed=primary_at, frame=frame)
 
     def _as_nationality(self, m: Mention, text: str) -> None:
         """'the southern Somali port of Kismayo': an adjective of nationality before a noun
@@ -566,6 +570,8 @@ class EventExtractor:
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
             above = f"{label.group(1)} {above}"
+        if ctx.frame:  # a title "Review: 'Civil War' imagines America under siege"
+            above = f"{ctx.frame} {above}"
         # A court that blocks or halts deportations makes refugee policy; one that tries
         # or sentences an asylum seeker does not.
         ruling = etype == "refugee_policy" and bool(COURT_RULING.search(f"{clause} {above}"))
