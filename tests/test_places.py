@@ -435,6 +435,17 @@ def test_a_name_geonames_writes_with_an_ejective_apostrophe_is_found_without_it(
         ("Debre Markos", "ET"), ("Mekele", "ET")]
 
 
+def test_the_island_of_a_province_abroad_is_a_place_of_the_articles_country(
+        gaz: Gazetteer) -> None:
+    # Written for this test: the gazetteer knows Flores only as a department of Uruguay;
+    # "the island of Flores" in a story about Indonesia is an Indonesian place it lacks.
+    title = "Indonesia: volcano erupts again, forcing evacuations"
+    text = "Mount Lewotobi on the island of Flores erupted on Tuesday, the agency said."
+    found = gaz.resolve(gaz.find_mentions(text), gaz.find_mentions(title), text=text)
+    flores = next(m.place for m in found if m.text == "Flores")
+    assert flores is not None and flores.country == "ID"
+
+
 def test_a_town_said_to_lie_in_the_next_place_is_not_a_namesake_abroad(gaz: Gazetteer) -> None:
     # Written for this test: "Lido Beach in Mogadishu" is a beach of Mogadishu, not the
     # town of New York; with no namesake in Somalia it stands at Mogadishu's point. A place

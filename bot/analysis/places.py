@@ -91,6 +91,10 @@ STRAY_POPULATION = 50000
 # A country named after a place preposition is sure when its other readings are towns
 # smaller than this ("in Lebanon" is no Lebanon, Pennsylvania); "in Georgia" stays unsure.
 SURE_OVER_TOWNS = 100000
+# A place noun that frames the name after it: "the island of Flores", "the town of Sake"
+_FRAMED_BEFORE = re.compile(
+    r"\bthe\s+(?:island|isle|town|village|city|district|province|region|county|"
+    r"municipality)\s+of\s+$", re.IGNORECASE)
 # How far a town said to lie in a city may be from the city's point.
 INSIDE_KM = 60
 
@@ -1342,7 +1346,8 @@ class Gazetteer:
                 best_score, _, best, _ = scored[0]
                 m.candidates = [t[2] for t in scored]
                 m.priors = [t[3] for t in scored]
-                abroad = self._division_abroad(m, best, share, vouchers)
+                abroad = (self._division_abroad(m, best, share, vouchers)
+                          or self._framed_abroad(m, best, share, vouchers, text))
                 if abroad is not None:
                     best = abroad
                 m.place = best
@@ -1401,6 +1406,26 @@ class Gazetteer:
         home = max(others, key=lambda cc: others[cc])
         if others[home] < 0.5:
             return None  # the article has no country of its own
+        return replace(_unknown_inside(m.text, self.country(home)), kind="area", admin1=None)
+
+    def _framed_abroad(self, m: Mention, best: Place, share: dict[str, float],
+                       vouchers: dict[str, set[str]], text: str | None) -> Place | None:
+        """"Mount Lewotobi on the island of Flores" in a story about Indonesia: a name the
+        text frames as a place ("the island of", "the town of") read as a province of a
+        country nothing else in the article names (Uruguay's Flores) is a place the
+        gazetteer lacks, in the article's own country."""
+        if text is None or m.demonym or best.kind != "admin1":
+            return None  # a town abroad is `_inside_next`'s and `_stray_town`'s to judge
+        if not _FRAMED_BEFORE.search(text[max(0, m.start - 40) : m.start]):
+            return None
+        if not vouchers.get(best.country or "", set()) <= {norm(m.text)}:
+            return None  # another name points to that country
+        others = {cc: w for cc, w in share.items() if cc != best.country}
+        if not others:
+            return None
+        home = max(others, key=lambda cc: others[cc])
+        if others[home] < 0.5 or any(c.country == home for c in m.candidates):
+            return None
         return replace(_unknown_inside(m.text, self.country(home)), kind="area", admin1=None)
 
     def _inside_next(
