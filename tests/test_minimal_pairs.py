@@ -840,6 +840,14 @@ def test_fire_during_protests_is_an_attack_fire_aimed_at_protesters_a_protest(an
     assert "protest" in aimed and "attack" not in aimed
 
 
+def test_what_a_protest_is_over_is_no_market_story(analyzer):
+    # Written for this test (noticed in the previous session): "prices" in what the
+    # protests are over does not make the shooting a market story.
+    grievance = types(analyzer, "Security forces open fire in Abuja during protests over fuel "
+                                "prices, killing three people.")
+    assert "attack" in grievance
+
+
 def test_a_stabbing_at_a_demonstration_is_an_attack_not_force_used_on_protesters(analyzer):
     # Written for this test, after a WCEP-2025 item of a stabbing attack at a pro-Palestinian
     # demonstration (labelled an attack, as are a grenade attack and a bombing at rallies).

@@ -604,9 +604,14 @@ class EventExtractor:
             ctx.sports or SPORTS.search(_without_crowds(token, clause, skip))
         ):
             return True
-        return etype in ("capture", "disaster", "attack", "displacement") and bool(
-            BUSINESS.search(clause) or (ctx.business and not strong)
-        )
+        if etype not in ("capture", "disaster", "attack", "displacement"):
+            return False
+        # what a protest is over is its grievance, not a market story: "open fire during
+        # protests over fuel prices"
+        grievance = _grievances(token.sent)
+        if grievance:
+            clause = _SPATIAL.sub(" ", own_clause(token, skip | grievance))
+        return bool(BUSINESS.search(clause) or (ctx.business and not strong))
 
     def _candidate(
         self,
@@ -940,6 +945,20 @@ def _targets_country(doc: Doc, s: Sentence, mentions: list[Mention],
         if span is not None and span.root.i in hit and m.place not in out:
             out.append(m.place)
     return out
+
+
+def _grievances(sent: Span) -> frozenset[int]:
+    """The words of what protests in the sentence are over or against: "protests over fuel
+    prices", "demonstrating against the tax increases"."""
+    return frozenset(
+        w.i for t in sent if t.lemma_.lower() in _PROTEST_WORDS
+        for prep in t.children if prep.dep_ == "prep" and prep.lower_ in ("over", "against")
+        for w in prep.subtree
+    )
+
+
+_PROTEST_WORDS = frozenset({"protest", "protester", "protestor", "demonstration",
+                            "demonstrate", "rally", "riot", "march", "strike", "unrest"})
 
 
 def _intercepts(verb: Token) -> bool:
