@@ -147,3 +147,10 @@ def test_a_civilian_killed_by_role():
         "Bandits ambush a bus, killing the driver and wounding two police officers.") is False
     assert victims_all_combatants(
         "Ten security officials are killed and four others wounded in an ambush.") is True
+
+
+def test_a_list_of_victims_before_the_verb_keeps_its_first_count():
+    # Written for this test: the count opens a list of who was killed.
+    c = extract_casualties("Three students, a teacher and a security guard were killed in the "
+                           "attack on the school.")
+    assert c is not None and c.killed == 3

@@ -34,7 +34,7 @@ _HURT = r"(?:wounded|injured|hurt)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (kind, re.compile(p, re.IGNORECASE))
     for kind, p in [
-        ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,5}}?(?:were |have been "
+        ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,7}}?(?:were |have been "
                    rf"|had been |was |are |reported |been )?{_KILLED}\b"),
         ("killed", rf"\b(?:kill(?:ed|ing|s)?|massacr\w+|slew|left)\s+(?P<q>{_QUAL}\s+)?"
                    rf"(?P<n>{_NUM})\b(?!\s*(?:years?|days?|hours?|km|miles|percent|%))"),
