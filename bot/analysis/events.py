@@ -957,16 +957,16 @@ def _grievances(sent: Span) -> frozenset[int]:
     )
 
 
-_PROTEST_WORDS = frozenset({"protest", "protester", "protestor", "demonstration",
-                            "demonstrate", "rally", "riot", "march", "strike", "unrest"})
+_PROTEST_WORDS = PROTESTERS | PROTEST_GATHERINGS | {"demonstrate", "riot", "strike", "unrest"}
 
 
 def _intercepts(verb: Token) -> bool:
     """"shot down four Russian drones", "intercepted a missile": what is hit is the
     attacker's weapon, not the attacked."""
-    return verb.lemma_.lower() == "intercept" or (
-        verb.lemma_.lower() in ("shoot", "bring", "down")
-        and any(c.dep_ == "prt" and c.lower_ == "down" for c in verb.children))
+    lemma = verb.lemma_.lower()
+    return lemma in ("intercept", "down") or (
+        lemma in ("shoot", "bring") and any(c.dep_ == "prt" and c.lower_ == "down"
+                                            for c in verb.children))
 
 
 def _harm_where_the_attack_is(cands: list[Candidate]) -> list[Candidate]:
