@@ -1346,8 +1346,7 @@ class Gazetteer:
                 best_score, _, best, _ = scored[0]
                 m.candidates = [t[2] for t in scored]
                 m.priors = [t[3] for t in scored]
-                abroad = (self._division_abroad(m, best, share, vouchers)
-                          or self._framed_abroad(m, best, share, vouchers, text))
+                abroad = self._framed_abroad(m, best, share, vouchers, text)
                 if abroad is not None:
                     best = abroad
                 m.place = best
@@ -1388,15 +1387,21 @@ class Gazetteer:
                     and any(c.key == sense.key for c in m.candidates)):
                 m.place = sense
 
-    def _division_abroad(self, m: Mention, best: Place, share: dict[str, float],
-                         vouchers: dict[str, set[str]]) -> Place | None:
-        """"Medical camps in Nyanza province" in a story about Kenya: a name framed as a
-        division whose only readings are towns of a country nothing else in the article
-        names (a Rwandan town) is a division the gazetteer lacks, in the article's own
-        country."""
-        if m.cue != "suffix" or best.kind != "city" or m.demonym:
+    def _framed_abroad(self, m: Mention, best: Place, share: dict[str, float],
+                       vouchers: dict[str, set[str]], text: str | None) -> Place | None:
+        """A name framed as a place of its own kind, read as a place of a country nothing
+        else in the article names, is a place the gazetteer lacks in the article's own
+        country: "medical camps in Nyanza province" in a story about Kenya (a division
+        whose only readings are towns, here a Rwandan one); "Mount Lewotobi on the island
+        of Flores" in a story about Indonesia (a place noun before a name read as a
+        province abroad, Uruguay's Flores)."""
+        if m.demonym:
             return None
-        if not any(norm(m.text).endswith(f" {w}") for w in self._admin_suffixes):
+        division = (m.cue == "suffix" and best.kind == "city" and any(
+            norm(m.text).endswith(f" {w}") for w in self._admin_suffixes))
+        framed = (best.kind == "admin1" and text is not None  # towns: `_inside_next`'s
+                  and bool(_FRAMED_BEFORE.search(text[max(0, m.start - 40) : m.start])))
+        if not (division or framed):
             return None
         if not vouchers.get(best.country or "", set()) <= {norm(m.text)}:
             return None  # another name points to that country
@@ -1406,26 +1411,8 @@ class Gazetteer:
         home = max(others, key=lambda cc: others[cc])
         if others[home] < 0.5:
             return None  # the article has no country of its own
-        return replace(_unknown_inside(m.text, self.country(home)), kind="area", admin1=None)
-
-    def _framed_abroad(self, m: Mention, best: Place, share: dict[str, float],
-                       vouchers: dict[str, set[str]], text: str | None) -> Place | None:
-        """"Mount Lewotobi on the island of Flores" in a story about Indonesia: a name the
-        text frames as a place ("the island of", "the town of") read as a province of a
-        country nothing else in the article names (Uruguay's Flores) is a place the
-        gazetteer lacks, in the article's own country."""
-        if text is None or m.demonym or best.kind != "admin1":
-            return None  # a town abroad is `_inside_next`'s and `_stray_town`'s to judge
-        if not _FRAMED_BEFORE.search(text[max(0, m.start - 40) : m.start]):
-            return None
-        if not vouchers.get(best.country or "", set()) <= {norm(m.text)}:
-            return None  # another name points to that country
-        others = {cc: w for cc, w in share.items() if cc != best.country}
-        if not others:
-            return None
-        home = max(others, key=lambda cc: others[cc])
-        if others[home] < 0.5 or any(c.country == home for c in m.candidates):
-            return None
+        if framed and any(c.country == home for c in m.candidates):
+            return None  # a reading at home was there to take
         return replace(_unknown_inside(m.text, self.country(home)), kind="area", admin1=None)
 
     def _inside_next(
