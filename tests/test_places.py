@@ -591,3 +591,97 @@ def test_a_province_is_found_by_the_spellings_news_uses(gaz):
     for name in ("Daklak", "Dak Lak", "Đắk Lắk"):
         mentions = resolved(gaz, f"Floods killed five people in {name} province.")
         assert [(m.place.kind, m.place.country) for m in mentions] == [("admin1", "VN")], name
+
+
+def resolved_in(gaz: Gazetteer, text: str) -> list[tuple[str, str, str | None]]:
+    """(surface, kind, country) of each mention, resolved with the body's text."""
+    return [(m.text, m.place.kind, m.place.country)
+            for m in gaz.resolve(gaz.find_mentions(text), text=text) if m.place is not None]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Russian drones struck residential buildings in Kharkiv overnight, killing three.",
+         "Kharkiv"),
+        ("A missile strike on the centre of the city of Sumy killed 34 people.", "Sumy"),
+        ("A Russian drone attack on Kyiv injured five people overnight.", "Kyiv"),
+    ],
+)
+def test_a_city_is_not_outranked_by_its_namesake_province_on_its_own_word(
+    gaz: Gazetteer, text: str, name: str
+) -> None:
+    # The city's own point lay near the province's towns, so the name vouched for its
+    # other reading: "Kharkiv" became the oblast.
+    assert (name, "city", "UA") in resolved_in(gaz, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bandits attack three Army bases in Kaduna and Niger States in Nigeria.",
+         [("Kaduna", "admin1", "NG"), ("Niger", "admin1", "NG"), ("Nigeria", "country", "NG")]),
+        ("Taliban fighters attack police posts in the Helmand, Kandahar, and Zabul provinces.",
+         [("Helmand", "admin1", "AF"), ("Kandahar", "admin1", "AF"),
+          ("Zabul provinces", "admin1", "AF")]),
+        ("Drones hit oil depots in the Saratov, Tula, and Penza oblasts of Russia.",
+         [("Saratov", "admin1", "RU"), ("Tula", "admin1", "RU"), ("Penza", "admin1", "RU"),
+          ("Russia", "country", "RU")]),
+    ],
+)
+def test_a_list_closed_by_a_plural_division_word_is_a_list_of_provinces(
+    gaz: Gazetteer, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert resolved_in(gaz, text) == expected
+
+
+def test_a_list_without_a_plural_division_word_stays_a_list_of_towns(gaz: Gazetteer) -> None:
+    found = resolved_in(gaz, "Missiles hit Kharkiv and Sumy on Tuesday.")
+    assert found == [("Kharkiv", "city", "UA"), ("Sumy", "city", "UA")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Ukrainian drones attacked a fuel depot in Bryansk Oblast overnight.", "Bryansk"),
+        ("Drones hit an oil refinery in the Krasnodar region on Tuesday.", "Krasnodar"),
+        ("Ukraine struck an oil refinery in Ryazan Oblast.", "Ryazan"),
+        ("Drones attacked the Moscow region overnight.", "Moscow Oblast"),
+        ("Clashes in Suwayda Governorate killed 30 people.", "Suwayda"),
+    ],
+)
+def test_russian_and_syrian_provinces_are_found_by_the_names_news_uses(
+    gaz: Gazetteer, text: str, name: str
+) -> None:
+    # GeoNames writes "Brjansk", "Krasnodarskiy", "Rjazan", "Moskovskaya", "As-Suwayda";
+    # "Moscow region" is the oblast, not the city's own federal subject.
+    mentions = gaz.resolve(gaz.find_mentions(text), text=text)
+    last = mentions[-1].place
+    assert last is not None and (last.kind, last.name) == ("admin1", name)
+
+
+def test_a_nationality_word_places_a_town_whatever_its_namesake_abroad(gaz: Gazetteer) -> None:
+    # Blida in Algeria has 330,000 people; the sentence says which Blida it means.
+    text = ("Israeli troops enter the southern Lebanese city of Blida and storm the "
+            "municipal hall, killing an employee.")
+    from bot.analysis.place_patterns import requalify
+    from bot.analysis.text import split_sentences
+
+    # whichever Algerian Blida the context picks, the city or its province
+    for kind in ("city", "admin1"):
+        mentions = gaz.resolve(gaz.find_mentions(text), text=text)
+        blida = next(m for m in mentions if m.text == "Blida")
+        algerian = next(c for c in blida.candidates if c.country == "DZ" and c.kind == kind)
+        blida.place = algerian
+        for s in split_sentences(text):
+            requalify(s, [m for m in mentions if s.start <= m.start < s.end])
+        assert blida.place is not None and blida.place.country == "LB", algerian.kind
+
+
+def test_a_town_is_qualified_by_the_province_of_a_big_citys_name(gaz: Gazetteer) -> None:
+    # Kharkiv the city is big, but "Chuhuiv, Kharkiv" names the oblast that holds Chuhuiv
+    mentions = resolved(gaz, "Shelling hit Chuhuiv, Kharkiv, on Monday.")
+    chuhuiv = mentions[0]
+    assert chuhuiv.qualifier is not None and chuhuiv.place is not None
+    assert chuhuiv.place.country == "UA"
+    assert gaz.admin1_key(chuhuiv.place) == "admin1:UA.07"

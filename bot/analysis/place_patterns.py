@@ -272,8 +272,9 @@ def _framed(start: int, end: int, name: str, place: Place) -> Mention:
 _NATION_FRAME = re.compile(
     rf"(?P<dem>\b[A-Z][\w'’-]+) (?:{_SETTLEMENT_NOUNS}|{_AREA_NOUNS}) of $"
 )
-# A namesake elsewhere gives way to the text's own country only when it is not a big city:
+# A namesake elsewhere gives way to a qualifier's country only when it is not a big city:
 # "Tehran, Iraq and Syria" is a list, "Sabra, Gaza City, Palestine" a qualified locality.
+# A nationality word frames a town of any size: "the Lebanese city of Blida".
 _NAMESAKE_MAX_POPULATION = 300_000
 # "Tehran, Iraq and Syria": the names after the comma go on as a list of peers (LIST_GOES_ON)
 
@@ -314,6 +315,7 @@ def requalify(s: Sentence, known: list[Mention]) -> None:
             dem_end = max(0, a - 60) + frame.end("dem")
             country = next((d.place.country for d in known if d.demonym and d.place
                             and d.end - s.start == dem_end), None)
+        by_nation = country is not None
         if country is None and sentence[b : b + 2] == ", ":
             after = next((q for q in known if q.start - s.start == b + 2), None)
             if (after is not None and after.place is not None and not after.demonym
@@ -329,8 +331,9 @@ def requalify(s: Sentence, known: list[Mention]) -> None:
         if inside:
             k.place = inside[0]
             continue
-        if k.place.kind == "city" and k.place.population > _NAMESAKE_MAX_POPULATION:
-            continue
+        if (not by_nation and k.place.kind == "city"
+                and k.place.population > _NAMESAKE_MAX_POPULATION):
+            continue  # a list, not a qualifier; a nationality word leaves no doubt
         name = k.text.split(",")[0].strip()
         k.place = Place(key=text_place_key(country, name), name=name, kind="city",
                         country=country)

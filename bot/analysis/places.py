@@ -61,6 +61,7 @@ _TRANSLIT = str.maketrans(
 _SPACES = re.compile(r"\s+")
 # What separates the names of a list: "Texas, Georgia and Washington".
 LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s*")
+_NEXT_WORD = re.compile(r"\s+(\w+)")
 # A list going on after a name: ", Texas and Ohio", " and California".
 LIST_GOES_ON = re.compile(r"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)*,?\s+(?:and|or)\s+[A-Z]")
 # A place told by where it lies from the next one: "Edmonton, south of Cairns",
@@ -1119,6 +1120,8 @@ class Gazetteer:
                 ranked = sorted(admin_ids, key=lambda se: norm(self._place(se[1]).name) != key)
         if suffix:
             cue = "suffix"
+            # "Moscow region", "Kyiv region": the division named so, not the city's own
+            ranked = self._ranked(f"{key} {nxt_key}") or ranked
         elif (
             prev is not None
             and not first.sent_start
@@ -1258,8 +1261,11 @@ class Gazetteer:
     def _within(self, inner: list[Place], outer: list[Place]) -> list[Place]:
         """Candidates of ``inner`` located in a country/admin1 candidate of ``outer``."""
         containers = [p for p in outer if p.kind in ("country", "admin1", "area")]
-        if not containers or (outer[0].kind == "city" and outer[0].population >= 100000):
+        if not containers:
             return []
+        if outer[0].kind == "city" and outer[0].population >= 100000 and not any(
+                c.kind == "admin1" and self.admin1_key(outer[0]) == c.key for c in containers):
+            return []  # "Paris, London" is a list; "Buffalo, New York" names the state
         res = []
         for p in inner:
             if p.kind not in ("city", "admin1", "area"):
@@ -1297,8 +1303,11 @@ class Gazetteer:
         for m in (*title_mentions, *mentions):
             for p in m.candidates[:1] if not m.weak else ():
                 vouchers[p.country or ""].add(norm(m.text))
-        admin_named: set[str] = set()
-        anchor_set: set[tuple[float, float]] = set()
+        # admin1s named and points of sure places, each with the names behind it: a name
+        # must not vouch for its own other readings ("Kharkiv" the city lies in and near
+        # Kharkiv the oblast)
+        admin_by: dict[str, set[str]] = defaultdict(set)
+        anchor_by: dict[tuple[float, float], set[str]] = defaultdict(set)
         for group, base in ((title_mentions, 3.0), (mentions, 1.0)):
             for m in group:
                 cc = self._sure_country(m)
@@ -1314,7 +1323,7 @@ class Gazetteer:
                 weights[cc] += w
                 top = m.candidates[0]
                 if top.kind == "admin1":
-                    admin_named.add(top.key)
+                    admin_by[top.key].add(norm(m.text))
                 if (
                     not m.demonym
                     and not m.weak
@@ -1323,13 +1332,15 @@ class Gazetteer:
                     and len({p.country for p in m.candidates}) == 1
                 ):
                     lat, lon = self._towns_point(top)
-                    anchor_set.add((round(lat or 0.0, 2), round(lon or 0.0, 2)))
-        anchors = sorted(anchor_set)
+                    anchor_by[(round(lat or 0.0, 2), round(lon or 0.0, 2))].add(norm(m.text))
         total = sum(weights.values()) or 1.0
         share = {cc: w / total for cc, w in weights.items()}
         kept: list[Mention] = []
         for group in (title_mentions, mentions):
             for m in group:
+                own = {norm(m.text)}
+                admin_named = {k for k, by in admin_by.items() if by - own}
+                anchors = sorted(pt for pt, by in anchor_by.items() if by - own)
                 best, best_score = None, -1e9
                 scored = []
                 priors = m.priors or [self._fallback_prior(p) for p in m.candidates]
@@ -1363,6 +1374,7 @@ class Gazetteer:
                     m.place = None  # a weak title word the article does not back up
         if text is not None:
             self._agree_with_list(kept, text)
+            self._divisions_listed(kept, text)
             self._place_relative(kept, text)
             kept = self._inside_next(kept, text, title_mentions)
         self._one_sense(kept, title_mentions)
@@ -1538,10 +1550,9 @@ class Gazetteer:
                 m.cue = "relative"
 
     @staticmethod
-    def _agree_with_list(mentions: list[Mention], text: str) -> None:
-        """Names in one list are places of one kind: "Texas, Georgia and Washington" are US
-        states, "Mexico, Georgia and Brazil" countries. A name with a candidate of the kind
-        most of the others have (in their country, for provinces) takes it."""
+    def _lists(mentions: list[Mention], text: str) -> list[list[Mention]]:
+        """Resolved names listed together ("Kaduna and Niger", "Helmand, Kandahar, and
+        Zabul"), two or more to a list."""
         groups: list[list[Mention]] = []
         for m in mentions:
             if m.place is None or m.demonym:
@@ -1551,9 +1562,40 @@ class Gazetteer:
                 groups[-1].append(m)
             else:
                 groups.append([m])
-        for group in groups:
-            if len(group) < 2:
+        return [g for g in groups if len(g) > 1]
+
+    def _divisions_listed(self, mentions: list[Mention], text: str) -> None:
+        """A list that a plural division word closes is a list of provinces: "in Kaduna and
+        Niger states" (not the city, not the country), "the Bryansk, Saratov, and Tula
+        oblasts". Each name takes its province in the country they share."""
+        for group in self._lists(mentions, text):
+            last = group[-1]
+            word = norm(last.text).rsplit(" ", 1)[-1]
+            if " " not in norm(last.text) or not self._plural_division(word):
+                after = _NEXT_WORD.match(text, last.end)
+                if after is None or not self._plural_division(after.group(1).lower()):
+                    continue
+            shared = Counter(cc for m in group
+                             for cc in {p.country for p in m.candidates if p.kind == "admin1"})
+            if not shared:
                 continue
+            cc, n = shared.most_common(1)[0]
+            if n < len(group):
+                continue  # not every name is a province of one country
+            for m in group:
+                m.place = next(p for p in m.candidates if p.kind == "admin1" and p.country == cc)
+
+    def _plural_division(self, word: str) -> bool:
+        """"states", "provinces", "territories": the plural of a division word."""
+        if word.endswith("ies"):
+            return f"{word[:-3]}y" in self._admin_suffixes
+        return word.endswith("s") and word[:-1] in self._admin_suffixes
+
+    def _agree_with_list(self, mentions: list[Mention], text: str) -> None:
+        """Names in one list are places of one kind: "Texas, Georgia and Washington" are US
+        states, "Mexico, Georgia and Brazil" countries. A name with a candidate of the kind
+        most of the others have (in their country, for provinces) takes it."""
+        for group in self._lists(mentions, text):
             for m in group:
                 others = Counter(
                     (o.place.kind, o.place.country if o.place.kind == "admin1" else None)
