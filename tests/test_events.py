@@ -764,3 +764,27 @@ def test_with_no_place_named_the_nationality_of_what_was_hit_is_where(analyzer):
     downed = run(analyzer, "The Polish army says it shot down four Russian drones overnight "
                            "in an attack on Polish airspace.")
     assert "RU" not in countries(downed, "attack")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A series of Russian strikes targeting Ukraine's Zaporizhzhia, Kharkiv, Odesa, and "
+        "Sumy Oblasts kills at least five people and injures 13 others.",
+        "Russian strikes on the Zaporizhzhia, Kharkiv, Odesa, and Sumy regions kill at least "
+        "five people and injure 13 others.",
+    ],
+)
+def test_every_place_of_a_list_is_where_the_attack_was(analyzer, text):
+    # Written for this test, after a WCEP-2025 item: the small parser hangs the first name
+    # of the list on the second as a modifier, and reads "Sumy Oblasts" as a person; the
+    # text's own list ("…, and …") makes them places of one role.
+    events = run(analyzer, text)
+    assert places(events, "attack") == {"Zaporizhzhia", "Kharkiv", "Odesa", "Sumy"}
+
+
+def test_a_nationality_listed_before_a_weapon_is_not_where_the_attack_was(analyzer):
+    # "US" in "UAE and US airstrikes" says whose strikes; the list does not make it a place
+    events = run(analyzer, "Troops find the bodies of militants killed in UAE and US "
+                           "airstrikes near Bosaso, in Somalia's Bari region.")
+    assert "US" not in countries(events, "attack")

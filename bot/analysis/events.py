@@ -66,8 +66,14 @@ from bot.analysis.factuality import (
     under_inquiry,
 )
 from bot.analysis.place_patterns import pattern_mentions, requalify
-from bot.analysis.place_roles import climb_coordination, governs, names_an_actor, place_role
-from bot.analysis.places import Gazetteer, Mention, get_gazetteer
+from bot.analysis.place_roles import (
+    climb_coordination,
+    governs,
+    is_place_noun,
+    names_an_actor,
+    place_role,
+)
+from bot.analysis.places import LIST_GAP, Gazetteer, Mention, get_gazetteer
 from bot.analysis.regions import ancestors
 from bot.analysis.text import (
     Sentence,
@@ -788,12 +794,19 @@ class EventExtractor:
         # calls the confirmed place a person as well ("in Khan Yunis and Rafah", both PERSON
         # to the small model): then its "person" is no evidence on the list.
         listed: dict[int, bool] = {}
+        text_lists = _listed_in_text(mentions, s.text, offset)
         for m in confirmed:
             span = doc.char_span(m.start - offset, m.end - offset, "expand")
             if span is not None:
                 person = _person(m, doc, offset)
                 for c in span.root.conjuncts:
                     listed[c.i] = listed.get(c.i, False) or person
+                # the text's list where the parse saw none: the small parser hangs
+                # "Zaporizhzhia" on "Kharkiv" in "Zaporizhzhia, Kharkiv, Odesa, and Sumy"
+                for other in next((g for g, joined in text_lists if joined and m in g), []):
+                    root = _root_of(other, doc, offset)
+                    if root is not None and other is not m:
+                        listed[root] = listed.get(root, False) or person
         roles: list[tuple[Mention, str, Span | None]] = []
         for m in mentions:
             if m.place is None:
@@ -811,9 +824,14 @@ class EventExtractor:
         # parse hangs "Toul" on "Lebanon" and only "Nabatieh" reads as the location.
         located = {t.i for _, role, span in roles if role == "location" and span is not None
                    for t in span}
+        located_lists = [g for g, joined in text_lists if joined
+                         and any(role == "location" and m in g for m, role, _ in roles)]
+        named = {t.i for _, _, span in roles if span is not None for t in span}
         for m, role, span in roles:
             if (role == "other" and not m.demonym and span is not None
-                    and any(c.i in located for c in span.root.conjuncts)):
+                    and (any(c.i in located for c in span.root.conjuncts)
+                         or (any(m in g for g in located_lists)
+                             and not _modifies_a_thing(span.root, named)))):
                 role = "location"
             if role == "location":
                 out.locations.append(m.place)
@@ -894,6 +912,40 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
+
+
+def _listed_in_text(
+    mentions: list[Mention], sentence: str, offset: int
+) -> list[tuple[list[Mention], bool]]:
+    """Places the sentence names together, whatever the parse made of them, two or more
+    to a group, each with whether "and" or "or" joins it: a list ("Zaporizhzhia, Kharkiv,
+    Odesa, and Sumy"; "Kanam and Wase, Plateau State"), not only a town and its
+    containers ("al-Tannour, Rafah Governorate"; "Queens, New York")."""
+    groups: list[list[Mention]] = []
+    joined: list[bool] = []
+    for m in sorted((m for m in mentions if m.place is not None and not m.demonym),
+                    key=lambda m: m.start):
+        prev = groups[-1][-1] if groups else None
+        gap = sentence[prev.end - offset : m.start - offset] if prev is not None else ""
+        if prev is not None and LIST_GAP.fullmatch(gap):
+            groups[-1].append(m)
+            joined[-1] = joined[-1] or gap.strip(" ,") in ("and", "or")
+        else:
+            groups.append([m])
+            joined.append(False)
+    return [(g, j) for g, j in zip(groups, joined, strict=True) if len(g) > 1]
+
+
+def _modifies_a_thing(tok: Token, named: set[int]) -> bool:
+    """The name qualifies a noun that is no place: "US" in "UAE and US airstrikes" says
+    whose strikes, not where; "Zaporizhzhia" hung on "Kharkiv" is still a place."""
+    tok = climb_coordination(tok)
+    return tok.dep_ in ("compound", "nmod", "amod", "poss") and tok.head.i not in named
+
+
+def _root_of(m: Mention, doc: Doc, offset: int) -> int | None:
+    span = doc.char_span(m.start - offset, m.end - offset, "expand")
+    return span.root.i if span is not None and len(span) else None
 
 
 def _join_shared_places(groups: dict[tuple[str, str | None], list[Candidate]]) -> None:
@@ -1106,7 +1158,16 @@ def _in_a_full_name(m: Mention, doc: Doc, offset: int) -> bool:
     "Vladimir Putin"); a lone name it calls a person ("Kharkiv") may still be the place."""
     start, end = m.start - offset, m.end - offset
     return any(e.label_ == "PERSON" and e.start_char < end and start < e.end_char
-               and (e.start_char < start or e.end_char > end) for e in doc.ents)
+               and (e.start_char < start
+                    or (e.end_char > end and not _division_words(doc.text[end : e.end_char])))
+               for e in doc.ents)
+
+
+def _division_words(rest: str) -> bool:
+    """What the entity adds after the name is a division word: "Sumy Oblasts", which the
+    small model calls a person, is no person's full name."""
+    words = rest.split()
+    return bool(words) and all(is_place_noun(w) for w in words)
 
 
 # A purely spatial phrase: its noun says where, so it cannot veto ("outside a court").

@@ -206,9 +206,13 @@ def _subject_left_unparsed(tok: Token) -> bool:
 def _place_noun(tok: Token) -> bool:
     """'province', 'district' — also capitalised plurals the lemmatiser leaves alone, as
     in "Borno and Yobe States" (the parse's lemma of "States" is "States")."""
-    low = tok.lower_
-    return (tok.lemma_.lower() in PLACE_NOUNS or low in PLACE_NOUNS
-            or (low.endswith("s") and low[:-1] in PLACE_NOUNS))
+    return tok.lemma_.lower() in PLACE_NOUNS or is_place_noun(tok.text)
+
+
+def is_place_noun(word: str) -> bool:
+    """'province', 'Oblasts', 'States': a place noun, singular or plural."""
+    low = word.lower()
+    return low in PLACE_NOUNS or (low.endswith("s") and low[:-1] in PLACE_NOUNS)
 
 
 # A country's sea named by its demonym: "off the Somali coast", "in Venezuelan waters".
