@@ -234,3 +234,22 @@ def test_the_white_house_is_no_town_of_morocco(find):
     assert find("Leaders met at the White House on Monday, officials in Kyiv said.") == {
         "Kyiv": "UA"}
     assert find("The White House said sanctions on Iran would stay.") == {"Iran": "IR"}
+
+
+def test_a_capital_or_a_framed_town_the_model_calls_a_person_is_still_a_place(analyzer):
+    # In GeoVirus the small model tags "Harare" alone as an organisation and "Garissa" as a
+    # person. A capital, or a town after its place noun, is the place all the same; a
+    # longer person's name still is no place ("Paris Hilton").
+    from spacy.tokens import Span
+
+    from bot.analysis.toponyms import find_toponyms
+
+    text = ("Most of Luanda has been left without water, and cases rose in the north eastern "
+            "town of Beitbridge, Paris Hilton said.")
+    doc = analyzer.extractor.nlp(text)
+    words = [t.text for t in doc]
+    doc.ents = [Span(doc, words.index("Luanda"), words.index("Luanda") + 1, label="ORG"),
+                Span(doc, words.index("Beitbridge"), words.index("Beitbridge") + 1, label="PERSON"),
+                Span(doc, words.index("Paris"), words.index("Paris") + 2, label="PERSON")]
+    found = {t.text: t.place.country for t in find_toponyms(get_gazetteer(), text, doc)}
+    assert found == {"Luanda": "AO", "Beitbridge": "ZW"}
