@@ -685,3 +685,20 @@ def test_a_town_is_qualified_by_the_province_of_a_big_citys_name(gaz: Gazetteer)
     assert chuhuiv.qualifier is not None and chuhuiv.place is not None
     assert chuhuiv.place.country == "UA"
     assert gaz.admin1_key(chuhuiv.place) == "admin1:UA.07"
+
+
+def test_a_pair_of_islands_is_found_without_the_word_islands(gaz: Gazetteer) -> None:
+    # "Turks" alone is the nationality of Turkey; "Turks and Caicos" is the territory
+    found = resolved_in(gaz, "Three people are killed in a mass shooting in Turks and Caicos.")
+    assert found == [("Turks and Caicos", "country", "TC")]
+    assert [p.country for p in gaz.lookup("Marshall")][:1] != ["MH"]
+
+
+def test_a_title_word_opening_a_sentence_is_no_given_name_before_a_nationality(
+    gaz: Gazetteer,
+) -> None:
+    # "Attaullah Afghan" is a person; "Incumbent Tanzanian president" is not
+    found = resolved_in(gaz, "Incumbent Tanzanian president Samia Suluhu Hassan is sworn in "
+                             "after an election that sparked deadly protests.")
+    assert found == [("Tanzanian", "country", "TZ")]
+    assert resolved_in(gaz, "Volker Türk, the UN high commissioner, reports the killings.") == []

@@ -480,6 +480,10 @@ class Gazetteer:
             display = self._display.get(cc) or c["name"]
             self._display[cc] = display
             names.append(display)
+            # "Turks and Caicos": a pair of islands is named without the word (one island's
+            # name alone, "Cayman", "Marshall", is not the country)
+            names += [n.removesuffix(" Islands") for n in names
+                      if n.endswith(" Islands") and " and " in n]
             point = self._country_points.get(cc) or (None, None)
             place = Place(
                 key=f"country:{cc}",
