@@ -702,3 +702,11 @@ def test_a_title_word_opening_a_sentence_is_no_given_name_before_a_nationality(
                              "after an election that sparked deadly protests.")
     assert found == [("Tanzanian", "country", "TZ")]
     assert resolved_in(gaz, "Volker Türk, the UN high commissioner, reports the killings.") == []
+
+
+def test_a_virus_named_after_a_place_in_one_word_is_no_place(gaz: Gazetteer) -> None:
+    # GeoVirus writes "Reston ebolavirus" as often as "Ebola-Reston virus"; the town itself
+    # is still a place ("to Reston, Virginia")
+    assert resolved_in(gaz, "Farm workers were infected with Reston ebolavirus.") == []
+    assert resolved_in(gaz, "Monkeys were shipped to Reston, Virginia.") == [
+        ("Reston, Virginia", "city", "US")]

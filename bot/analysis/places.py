@@ -1204,9 +1204,13 @@ class Gazetteer:
 
     def names_a_disease(self, text: str, end: int) -> bool:
         """The name ending at ``end`` is part of a disease's name: "Marburg virus",
-        "Marburg haemorrhagic fever", "Ebola-Reston virus"."""
-        m = re.match(r"[ -]([^\W\d_]+)", text[end : end + 20])
-        return m is not None and norm(m.group(1)) in self._disease_words
+        "Marburg haemorrhagic fever", "Ebola-Reston virus", "Reston ebolavirus" (a virus's
+        name written as one word)."""
+        m = re.match(r"[ -]([^\W\d_]+)", text[end : end + 24])
+        if m is None:
+            return False
+        word = norm(m.group(1))
+        return word in self._disease_words or (word.endswith("virus") and len(word) > 5)
 
     def _org_follows(self, text: str, toks: list[_Tok], j: int) -> bool:
         """The name opens an organisation's name: a joined capitalised run ending in an
