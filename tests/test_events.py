@@ -788,3 +788,14 @@ def test_a_nationality_listed_before_a_weapon_is_not_where_the_attack_was(analyz
     events = run(analyzer, "Troops find the bodies of militants killed in UAE and US "
                            "airstrikes near Bosaso, in Somalia's Bari region.")
     assert "US" not in countries(events, "attack")
+
+
+def test_a_sea_attack_told_from_a_town_lies_by_that_town(analyzer):
+    # Written for this test, after two WCEP-2025 items ("in the Red Sea near Hodeida, Yemen",
+    # "in the Gulf of Aden east of Aden, Yemen"): a sea is no country's, so the town it is
+    # told from places the attack; a sea alone stays as it is.
+    events = run(analyzer, "A ship is attacked in the Red Sea near Hodeida, Yemen, by "
+                           "multiple Houthi boats and drones.")
+    assert countries(events, "attack") == {None, "YE"}
+    alone = run(analyzer, "Houthi drones attacked a cargo ship in the Red Sea on Monday.")
+    assert countries(alone, "attack") == {None}

@@ -696,11 +696,13 @@ class EventExtractor:
             places_fallback = places_fallback and places_inferred
             places = places + inferred
         if (t not in ("refugee_policy", "ceasefire") and located.near
-                and not any(p.kind in ("city", "area") for p in places)):
+                and not any(p.kind == "city" or (p.kind == "area" and p.country)
+                            for p in places)):
             # "an airstrike near Rafah", "clashes 30 km north of Goma": the town named is a
             # better locality than a province, a country or the article's main place (a
-            # town a neighbouring sentence names is as good)
-            ccs = set() if places_fallback else {p.country for p in places}
+            # town a neighbouring sentence names is as good); so is it beside a sea, which
+            # is no country's ("attacked in the Red Sea near Hodeida, Yemen")
+            ccs = set() if places_fallback else {p.country for p in places if p.country}
             near = [p for p in _dedupe(located.near) if not ccs or p.country in ccs]
             if near and places_fallback:
                 places, places_inferred, places_fallback = near, False, False
