@@ -799,3 +799,31 @@ def test_a_sea_attack_told_from_a_town_lies_by_that_town(analyzer):
     assert countries(events, "attack") == {None, "YE"}
     alone = run(analyzer, "Houthi drones attacked a cargo ship in the Red Sea on Monday.")
     assert countries(alone, "attack") == {None}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Israeli settlers attacked homes in Deir Istiya in the West Bank, injuring two "
+         "Palestinians.", "Deir Istiya", "PS"),
+        ("A Ukrainian drone attack hit a train near Sosnovka in Khabarovsk Krai, killing two "
+         "people.", "Sosnovka", "RU"),
+    ],
+)
+def test_a_town_the_gazetteer_lacks_lies_in_the_container_after_a_second_in(
+    analyzer, text, name, country
+):
+    # Written for this test, after WCEP-2025 items ("in Deir Istiya in the West Bank", "in
+    # Al-Funduq in the West Bank", "in Badhan in the Sanaag"): the container after "in"
+    # qualifies the name before it as a comma would
+    events = run(analyzer, text)
+    assert name in places(events, "attack")
+    assert countries(events, "attack") == {country}
+
+
+def test_a_second_in_before_a_city_does_not_make_a_person_a_place(analyzer):
+    # "in New Orleans and Matthew Alan Livelsberger in Las Vegas": two cities' stories
+    events = run(analyzer, "Two men were shot dead in separate attacks in New Orleans and "
+                           "Matthew Alan Livelsberger in Las Vegas, police said.")
+    assert "Matthew Alan Livelsberger" not in places(events, "attack") | places(
+        events, "civilian_harm")

@@ -64,6 +64,12 @@ _QUALIFIED_HEAD = rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAM
 # targeting …" is "Beit Jinn" qualified by "Syria", not a list "Beit Jinn, Syria".
 _QUALIFIED = re.compile(
     rf"{_QUALIFIED_HEAD}(?P<more>(?:(?:,\s*|,?\s+and\s+){_NAME})*),\s+\Z")
+# "in Deir Istiya in the West Bank", "near Sosnovka in Khabarovsk Krai": the container
+# after a second "in" (a province, a named area or a country: "in New Orleans and … in Las
+# Vegas" names two cities)
+_QUALIFIED_IN = re.compile(
+    rf"{_QUALIFIED_HEAD}(?P<more>(?:(?:,\s*|,?\s+and\s+){_NAME})*)"
+    r"\s+in\s+(?:the\s+)?(?:occupied\s+)?\Z")
 _QUALIFIED_HEAD_RX = re.compile(_QUALIFIED_HEAD)
 
 
@@ -74,6 +80,9 @@ def _qualified(sentence: str, qualifier_at: dict[int, Mention]) -> list[re.Match
     for head in _QUALIFIED_HEAD_RX.finditer(sentence):
         for end in sorted(p for p in qualifier_at if p > head.end()):
             m = _QUALIFIED.match(sentence, head.start(), end)
+            q = qualifier_at[end].place
+            if m is None and q is not None and q.kind in ("country", "admin1", "area"):
+                m = _QUALIFIED_IN.match(sentence, head.start(), end)
             if m is not None:
                 out.append(m)
                 break
