@@ -73,7 +73,7 @@ from bot.analysis.place_roles import (
     names_an_actor,
     place_role,
 )
-from bot.analysis.places import LIST_GAP, Gazetteer, Mention, get_gazetteer
+from bot.analysis.places import Gazetteer, Mention, get_gazetteer, listed_together
 from bot.analysis.regions import ancestors
 from bot.analysis.text import (
     Sentence,
@@ -796,7 +796,7 @@ class EventExtractor:
         # calls the confirmed place a person as well ("in Khan Yunis and Rafah", both PERSON
         # to the small model): then its "person" is no evidence on the list.
         listed: dict[int, bool] = {}
-        text_lists = _listed_in_text(mentions, s.text, offset)
+        text_lists = listed_together(mentions, s.text, offset)
         for m in confirmed:
             span = doc.char_span(m.start - offset, m.end - offset, "expand")
             if span is not None:
@@ -914,28 +914,6 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
-
-
-def _listed_in_text(
-    mentions: list[Mention], sentence: str, offset: int
-) -> list[tuple[list[Mention], bool]]:
-    """Places the sentence names together, whatever the parse made of them, two or more
-    to a group, each with whether "and" or "or" joins it: a list ("Zaporizhzhia, Kharkiv,
-    Odesa, and Sumy"; "Kanam and Wase, Plateau State"), not only a town and its
-    containers ("al-Tannour, Rafah Governorate"; "Queens, New York")."""
-    groups: list[list[Mention]] = []
-    joined: list[bool] = []
-    for m in sorted((m for m in mentions if m.place is not None and not m.demonym),
-                    key=lambda m: m.start):
-        prev = groups[-1][-1] if groups else None
-        gap = sentence[prev.end - offset : m.start - offset] if prev is not None else ""
-        if prev is not None and LIST_GAP.fullmatch(gap):
-            groups[-1].append(m)
-            joined[-1] = joined[-1] or gap.strip(" ,") in ("and", "or")
-        else:
-            groups.append([m])
-            joined.append(False)
-    return [(g, j) for g, j in zip(groups, joined, strict=True) if len(g) > 1]
 
 
 def _modifies_a_thing(tok: Token, named: set[int]) -> bool:

@@ -1561,16 +1561,7 @@ class Gazetteer:
     def _lists(mentions: list[Mention], text: str) -> list[list[Mention]]:
         """Resolved names listed together ("Kaduna and Niger", "Helmand, Kandahar, and
         Zabul"), two or more to a list."""
-        groups: list[list[Mention]] = []
-        for m in mentions:
-            if m.place is None or m.demonym:
-                continue
-            prev = groups[-1][-1] if groups else None
-            if prev is not None and LIST_GAP.fullmatch(text[prev.end : m.start]):
-                groups[-1].append(m)
-            else:
-                groups.append([m])
-        return [g for g in groups if len(g) > 1]
+        return [group for group, _ in listed_together(mentions, text)]
 
     def _divisions_listed(self, mentions: list[Mention], text: str) -> None:
         """A list that a plural division word closes is a list of provinces: "in Kaduna and
@@ -1696,6 +1687,28 @@ class Gazetteer:
     def analyse(self, text: str, title: str = "") -> list[Mention]:
         """``find_mentions`` on title and text, then ``resolve``; the body's mentions."""
         return self.resolve(self.find_mentions(text), self.find_mentions(title) if title else [])
+
+
+def listed_together(
+    mentions: list[Mention], text: str, offset: int = 0
+) -> list[tuple[list[Mention], bool]]:
+    """Resolved places (not nationalities) the text names together, two or more to a
+    group, each with whether "and" or "or" joins it: a list ("Zaporizhzhia, Kharkiv, Odesa,
+    and Sumy"; "Kanam and Wase, Plateau State"), not only a town and its containers
+    ("al-Tannour, Rafah Governorate"). ``offset`` is where ``text`` starts in the article."""
+    groups: list[list[Mention]] = []
+    joined: list[bool] = []
+    for m in sorted((m for m in mentions if m.place is not None and not m.demonym),
+                    key=lambda m: m.start):
+        prev = groups[-1][-1] if groups else None
+        gap = text[prev.end - offset : m.start - offset] if prev is not None else ""
+        if prev is not None and LIST_GAP.fullmatch(gap):
+            groups[-1].append(m)
+            joined[-1] = joined[-1] or gap.strip(" ,") in ("and", "or")
+        else:
+            groups.append([m])
+            joined.append(False)
+    return [(g, j) for g, j in zip(groups, joined, strict=True) if len(g) > 1]
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
