@@ -827,3 +827,11 @@ def test_a_second_in_before_a_city_does_not_make_a_person_a_place(analyzer):
                            "Matthew Alan Livelsberger in Las Vegas, police said.")
     assert "Matthew Alan Livelsberger" not in places(events, "attack") | places(
         events, "civilian_harm")
+
+
+def test_a_plural_division_word_tagged_a_verb_still_places_its_list(analyzer):
+    # The small tagger reads "states" in "in Zamfara and Katsina states" as a verb; a
+    # preposition's object is a noun whatever its tag, so the states are where it happened
+    events = run(analyzer, "Gunmen killed 15 villagers in Zamfara and Katsina states in "
+                           "northwestern Nigeria.")
+    assert places(events, "civilian_harm") == {"Zamfara", "Katsina"}

@@ -200,6 +200,7 @@ def _subject_left_unparsed(tok: Token) -> bool:
     subject."""
     verb = tok.head
     return (tok.dep_ in ("nmod", "npadvmod") and verb.pos_ == "VERB" and tok.i < verb.i
+            and verb.dep_ != "pobj"  # "in Zamfara and Katsina states": a noun, tagged a verb
             and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children))
 
 
