@@ -1343,12 +1343,23 @@ class Gazetteer:
                     anchor_by[(round(lat or 0.0, 2), round(lon or 0.0, 2))].add(norm(m.text))
         total = sum(weights.values()) or 1.0
         share = {cc: w / total for cc, w in weights.items()}
+        # what only one name vouches for, left out when that name is weighed
+        solo_admin: dict[str, set[str]] = defaultdict(set)
+        for key, by in admin_by.items():
+            if len(by) == 1:
+                solo_admin[next(iter(by))].add(key)
+        solo_anchors: dict[str, set[tuple[float, float]]] = defaultdict(set)
+        for pt, by in anchor_by.items():
+            if len(by) == 1:
+                solo_anchors[next(iter(by))].add(pt)
+        all_admin, all_anchors = set(admin_by), sorted(anchor_by)
         kept: list[Mention] = []
         for group in (title_mentions, mentions):
             for m in group:
-                own = {norm(m.text)}
-                admin_named = {k for k, by in admin_by.items() if by - own}
-                anchors = sorted(pt for pt, by in anchor_by.items() if by - own)
+                own = norm(m.text)
+                admin_named = all_admin - solo_admin[own] if own in solo_admin else all_admin
+                anchors = ([pt for pt in all_anchors if pt not in solo_anchors[own]]
+                           if own in solo_anchors else all_anchors)
                 best, best_score = None, -1e9
                 scored = []
                 priors = m.priors or [self._fallback_prior(p) for p in m.candidates]
