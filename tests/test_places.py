@@ -710,3 +710,25 @@ def test_a_virus_named_after_a_place_in_one_word_is_no_place(gaz: Gazetteer) -> 
     assert resolved_in(gaz, "Farm workers were infected with Reston ebolavirus.") == []
     assert resolved_in(gaz, "Monkeys were shipped to Reston, Virginia.") == [
         ("Reston, Virginia", "city", "US")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A Russian guided bomb hit Zaporizhzhia on Thursday, killing five people.",
+         "Zaporizhzhia"),
+        ("Russian forces attack an industrial facility in Zaporizhzhia, Ukraine. Further "
+         "strikes on Zaporizhzhia with guided aerial bombs kill 13 more people.",
+         "Zaporizhzhia"),
+        ("Israeli forces raided Jenin on Tuesday, killing three Palestinians.", "Jenin"),
+    ],
+)
+def test_a_city_geonames_spells_otherwise_is_not_outranked_by_its_province(
+    gaz: Gazetteer, text: str, name: str
+) -> None:
+    # GeoNames writes "Zaporizhzhya" and "Janin"; the news spelling is an alternate name,
+    # a letter or two away, not a former name ("New York" of New York City stays the state's)
+    found = [m for m in gaz.resolve(gaz.find_mentions(text), text=text)
+             if m.text.startswith(name)]
+    assert found and all(m.place is not None and m.place.kind == "city" for m in found)
+    assert [p.kind for p in gaz.lookup("New York")][:1] == ["admin1"]

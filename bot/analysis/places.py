@@ -800,7 +800,7 @@ class Gazetteer:
             pop = float(max(self._pops[eid], 500))
             if self._capital_ids.get(self._city_cc(eid)) == eid:
                 pop *= 3
-            if raw < 0:
+            if raw < 0 and not _respelt(key, norm(self._names[eid])):
                 pop *= 0.2  # "Hamburg" is Hamburg, not a US town once called so
             return pop
         eid = raw
@@ -817,10 +817,12 @@ class Gazetteer:
             # "Kandahar", "New York": the city of the same name is meant unless "province";
             # but a town that is small beside its namesake province or state ("Oregon",
             # Ohio; "Wyoming", Michigan) does not outrank it, unless it is the capital.
+            cities = [i if i >= 0 else ~i for i in same_name
+                      if 0 <= i < self._n or (i < 0 and _respelt(key, norm(self._names[~i])))]
             rival = [
                 self._pops[i]
-                for i in same_name
-                if 0 <= i < self._n and self._city_cc(i) == p.country and self._pops[i] >= 20000
+                for i in cities
+                if self._city_cc(i) == p.country and self._pops[i] >= 20000
                 and (self._pops[i] >= RIVAL_SHARE * p.population
                      or self._capital_ids.get(p.country or "") == i)
             ]
@@ -1331,7 +1333,7 @@ class Gazetteer:
                 weights[cc] += w
                 top = m.candidates[0]
                 if top.kind == "admin1":
-                    admin_by[top.key].add(norm(m.text))
+                    admin_by[top.key].add(_own_name(m))
                 if (
                     not m.demonym
                     and not m.weak
@@ -1340,7 +1342,7 @@ class Gazetteer:
                     and len({p.country for p in m.candidates}) == 1
                 ):
                     lat, lon = self._towns_point(top)
-                    anchor_by[(round(lat or 0.0, 2), round(lon or 0.0, 2))].add(norm(m.text))
+                    anchor_by[(round(lat or 0.0, 2), round(lon or 0.0, 2))].add(_own_name(m))
         total = sum(weights.values()) or 1.0
         share = {cc: w / total for cc, w in weights.items()}
         # what only one name vouches for, left out when that name is weighed
@@ -1356,7 +1358,7 @@ class Gazetteer:
         kept: list[Mention] = []
         for group in (title_mentions, mentions):
             for m in group:
-                own = norm(m.text)
+                own = _own_name(m)
                 admin_named = all_admin - solo_admin[own] if own in solo_admin else all_admin
                 anchors = ([pt for pt in all_anchors if pt not in solo_anchors[own]]
                            if own in solo_anchors else all_anchors)
@@ -1720,6 +1722,31 @@ def listed_together(
             groups.append([m])
             joined.append(False)
     return [(g, j) for g, j in zip(groups, joined, strict=True) if len(g) > 1]
+
+
+def _own_name(m: Mention) -> str:
+    """The name a mention gives, without its qualifier: "Zaporizhzhia, Ukraine" and a bare
+    "Zaporizhzhia" later are one name, which must not vouch for itself."""
+    if m.qualifier is None:
+        return norm(m.text)
+    return norm(m.text[: max(0, m.qualifier.start - m.start)].rstrip(" ,"))
+
+
+def _respelt(a: str, b: str) -> bool:
+    """Two spellings of one name, a letter or two apart ("Zaporizhzhia", which GeoNames
+    writes "Zaporizhzhya"; "Mykolaiv", "Mykolayiv"): a transliteration, not another or a
+    former name ("New York" of "New York City", "Hamburg" of a US town)."""
+    if a == b or abs(len(a) - len(b)) > 2 or len(a) < 5:
+        return a == b
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > 2:
+            return False
+        prev = cur
+    return prev[-1] <= 2
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
