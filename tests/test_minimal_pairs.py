@@ -439,6 +439,33 @@ def test_an_event_long_before_the_news_is_background_the_dated_event_is_not(anal
                                          "hit the region.")
 
 
+def test_a_day_named_weeks_before_the_news_dates_an_old_event(analyzer):
+    # Written for this test (published 10 March). A day two months back dates the attack
+    # as background ("abducted during the October 7 attacks" in a story on hostages'
+    # bodies); two days back it is the news. A day that names a unit is no date.
+    old = "Gunmen killed twelve villagers in an attack on Kwall, Plateau State, on January 12."
+    new = "Gunmen killed twelve villagers in an attack on Kwall, Plateau State, on March 8."
+    assert "attack" not in types(analyzer, old)
+    assert "attack" in types(analyzer, new)
+    assert "attack" in types(analyzer, "The 14th October Brigade is hit by a suicide bombing "
+                                       "in Mogadishu, killing six soldiers.")
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "days"),
+    [
+        ("on December 28", date(2026, 1, 5), 8),  # last year's December
+        ("the 7 October attacks", date(2025, 6, 5), 241),
+        ("on March 5", date(2025, 2, 20), None),  # still to come
+        ("on February 30", date(2025, 3, 10), None),  # no such day
+    ],
+)
+def test_how_many_days_back_a_day_without_a_year_lies(text, published, days):
+    from bot.analysis.factuality import MONTH_DAY, _days_back
+
+    assert _days_back(MONTH_DAY.search(text), published) == days
+
+
 def test_a_clause_on_the_event_itself_can_date_it_long_before_the_news(analyzer):
     # Written for this test. The parse reads "an earthquake hit Hatay in …" after "after"
     # as a clause on "earthquake": its date is the earthquake's. Two years back that is

@@ -212,6 +212,23 @@ LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) 
                        re.IGNORECASE)
 
 
+# A day of a month without a year: "the October 7 attacks", "on 19 January", "March 3rd".
+# A year after it is the year's to date ("October 7, 2023").
+_MONTH_NAMES = (r"(january|february|march|april|may|june|july|august|september|october|"
+                r"november|december)")
+MONTH_DAY = re.compile(
+    rf"\b{_MONTH_NAMES}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)"
+    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAMES}\b(?!,?\s*(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+# … unless a capitalised word follows: the day names a unit, a street or a movement ("the
+# 14th October Brigade", "6th of October City", "the 26th of July Movement").
+_IN_A_NAME = re.compile(r"\s+[A-Z]")
+# A day this many days before the article's own date is no longer its news (the labelling
+# rules count a disaster's aftermath "within about a month").
+OLD_DAY = 45
+
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
 
@@ -438,6 +455,13 @@ def dated_in_the_past(
             named = MONTHS.index(m.group(1).lower()) + 1
             if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
                 (compared if SINCE_MONTH.search(text[: m.start(1)]) else old).append(m.start(1))
+    if published is not None:
+        for m in MONTH_DAY.finditer(text):  # "abducted during the October 7 attacks"
+            if _IN_A_NAME.match(text, m.end()):
+                continue
+            age = _days_back(m, published)
+            if age is not None and age > OLD_DAY:
+                (compared if SINCE_MONTH.search(text[: m.start()]) else old).append(m.start())
     home = clause_head(trigger)
     for start in compared:
         # … unless the trigger is in the "since" clause the year dates: "the most serious
@@ -467,6 +491,22 @@ def dated_in_the_past(
         if clause.dep_ in ("relcl", "acl") and clause.head.i == trigger.i and dates_itself:
             return True  # "after an earthquake [that] hit Hatay in February 2023"
     return False
+
+
+def _days_back(m: re.Match[str], published: date) -> int | None:
+    """How many days before ``published`` the day a `MONTH_DAY` match names lies: in the
+    article's own year, or the year before when that day is still months away ("on
+    December 28" in a January article); None for a day soon to come or no day at all."""
+    month, day = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    try:
+        named = date(published.year, MONTHS.index(month.lower()) + 1, int(day))
+    except ValueError:
+        return None  # "February 30", "June 0"
+    if (named - published).days > 60:
+        named = named.replace(year=named.year - 1) if not (
+            named.month == 2 and named.day == 29) else named
+    age = (published - named).days
+    return age if age >= 0 else None
 
 
 def set_off_by(token: Token) -> frozenset[int]:
