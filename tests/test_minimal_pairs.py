@@ -439,6 +439,28 @@ def test_an_event_long_before_the_news_is_background_the_dated_event_is_not(anal
                                          "hit the region.")
 
 
+@pytest.mark.parametrize(
+    ("motive", "gathering"),
+    [
+        ("Three ministers resign in protest over the government's decision to approve the "
+         "budget in Rome.",
+         "Thousands of people march in Rome in protest over the government's budget."),
+        ("Hungary lodges a protest with Ukraine over the treatment of its minority in "
+         "Zakarpattia.",
+         "Thousands of people gather in Uzhhorod, Zakarpattia, to protest against the "
+         "treatment of the Hungarian minority."),
+    ],
+)
+def test_protest_as_the_motive_of_an_act_is_no_protest(analyzer, motive, gathering):
+    # Written for this test: resigning or a diplomatic note "in protest" is the motive of
+    # an act, not a demonstration (train items: ministries summoning ambassadors "in
+    # protest", ministers resigning "in protest", a boycott "in protest of" prices).
+    assert "protest" not in types(analyzer, motive)
+    assert "protest" in types(analyzer, gathering)
+    assert "protest" in types(analyzer, "At least eight people are killed in violent "
+                                        "protests in Muzaffarabad against the government.")
+
+
 def test_a_day_named_weeks_before_the_news_dates_an_old_event(analyzer):
     # Written for this test (published 10 March). A day two months back dates the attack
     # as background ("abducted during the October 7 attacks" in a story on hostages'

@@ -482,6 +482,8 @@ class EventExtractor:
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
                 if hit.trigger.type == "disaster" and _a_team_name(token, ctx.sports):
                     continue  # "the Carolina Hurricanes beat the Bruins"
+                if hit.trigger.type == "protest" and _protest_as_motive(token):
+                    continue  # "summons the ambassador in protest", "resign in protest"
                 if hit.trigger.type == "attack" and _fired_on_protesters(token):
                     # "police open fire on protesters": a protest met with force (labelling
                     # rule 5), not an armed attack
@@ -1612,6 +1614,45 @@ def _fired_on_protesters(token: Token) -> bool:
             if any(x.lemma_.lower() in PROTESTERS | PROTEST_GATHERINGS for x in targets):
                 return True
     return False
+
+
+# What people do together to protest: the act "in protest" or "to protest" must be one of
+# these for the word "protest" to report a protest ("thousands demonstrate in protest of",
+# "crowds gather to protest", "demonstrations take place in protest") rather than its motive
+# ("the ministry summons the ambassador in protest", "ministers resign in protest", "a
+# spending boycott in protest of prices", "controllers go on strike to protest understaffing").
+_GATHER_VERBS = frozenset({
+    "demonstrate", "gather", "march", "rally", "protest", "assemble", "riot", "converge",
+    "picket", "chant", "mass", "walk", "occupy", "block", "barricade", "manifest",
+})
+_GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | {
+    "demonstration", "rally", "protest", "march", "walkout", "crowd", "sit-in", "riot"}
+_CROWDS = frozenset({"people", "thousands", "hundreds", "tens", "crowd", "crowds"})
+
+
+def _protest_as_motive(token: Token) -> bool:
+    """The word "protest" gives the motive of an act that is no gathering: "in protest"
+    or "to protest" hung on a verb that no crowd, march or general strike does, or a
+    protest lodged by a government ("lodges a protest with Somalia")."""
+    if token.lemma_.lower() != "protest":
+        return False
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in ("lodge", "file", "register"):
+        return True
+    if (token.dep_ == "pobj" and token.head.lower_ == "in" and token.lower_ == "protest"
+            and not any(c.dep_ in ("det", "amod", "compound") for c in token.children)):
+        act = token.head.head  # the idiom "in protest"; "killed in violent protests" is one
+    elif any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        act = token.head
+    else:
+        return False
+    if act.lemma_.lower() in _GATHER_VERBS:
+        return False
+    doers = [c for c in act.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    doers += [c for d in doers for c in d.conjuncts] + [act]
+    return not any(
+        d.lemma_.lower() in _GATHERINGS or d.lower_ in _CROWDS
+        or (d.lemma_.lower() == "strike" and any(c.lower_ == "general" for c in d.children))
+        for d in doers)
 
 
 def _in_a_name(token: Token) -> bool:
