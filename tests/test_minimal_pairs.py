@@ -897,6 +897,15 @@ def test_what_a_protest_is_over_is_no_market_story(analyzer):
     assert "attack" in grievance
 
 
+def test_clashes_with_protesters_are_a_protest_clashes_with_rebels_an_attack(analyzer):
+    # Written for this test: the side that clashes with the security forces decides.
+    text = ("A civilian is killed and twelve soldiers are injured during clashes between "
+            "security forces and {} in Cayambe, Ecuador.")
+    protesters = types(analyzer, text.format("Indigenous protesters"))
+    assert "protest" in protesters and "attack" not in protesters
+    assert "attack" in types(analyzer, text.format("rebels"))
+
+
 def test_a_stabbing_at_a_demonstration_is_an_attack_not_force_used_on_protesters(analyzer):
     # Written for this test, after a WCEP-2025 item of a stabbing attack at a pro-Palestinian
     # demonstration (labelled an attack, as are a grenade attack and a bombing at rallies).
