@@ -461,6 +461,15 @@ def test_protest_as_the_motive_of_an_act_is_no_protest(analyzer, motive, gatheri
                                         "protests in Muzaffarabad against the government.")
 
 
+def test_a_hazard_warned_of_is_an_outlook_a_hazard_that_struck_a_disaster(analyzer):
+    # Written for this test (labelling rule 10: "Not: outlooks").
+    assert "disaster" not in types(analyzer, "Hurricane warnings are issued in Jamaica, as "
+                                             "forecasts indicate Hurricane Melissa will "
+                                             "reach Category 4.")
+    assert "disaster" in types(analyzer, "Flooding kills twelve people in Kentucky as "
+                                         "warnings are issued downstream.")
+
+
 def test_a_day_named_weeks_before_the_news_dates_an_old_event(analyzer):
     # Written for this test (published 10 March). A day two months back dates the attack
     # as background ("abducted during the October 7 attacks" in a story on hostages'

@@ -482,6 +482,8 @@ class EventExtractor:
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
                 if hit.trigger.type == "disaster" and _a_team_name(token, ctx.sports):
                     continue  # "the Carolina Hurricanes beat the Bruins"
+                if hit.trigger.type == "disaster" and _an_outlook(token):
+                    continue  # "hurricane warnings are issued", "the upcoming winter storm"
                 if hit.trigger.type == "protest" and _protest_as_motive(token):
                     continue  # "summons the ambassador in protest", "resign in protest"
                 if hit.trigger.type == "attack" and (
@@ -1670,6 +1672,25 @@ def _clash_with_protesters(token: Token) -> bool:
                   if p.dep_ == "pobj"]
     return any(x.lemma_.lower() in PROTESTERS
                for side in sides for x in (side, *side.conjuncts))
+
+
+# A hazard named as what a warning is about, or still to come, is an outlook (labelling
+# rule 10: "Not: outlooks"): "hurricane warnings are issued in Jamaica", "winter storm
+# alerts", "amidst the upcoming winter storm".
+_WARNINGS = frozenset({"warning", "alert", "watch", "advisory"})
+_TO_COME = frozenset({"upcoming", "forecast", "predicted", "impending", "looming"})
+
+
+def _an_outlook(token: Token) -> bool:
+    """The disaster word names the hazard of a warning or one still to come."""
+    words = [token, *(c for c in token.children if c.dep_ == "compound")]
+    if token.dep_ == "compound":
+        head = token.head
+        while head.dep_ == "compound":
+            head = head.head
+        if head.lemma_.lower() in _WARNINGS:
+            return True
+    return any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children)
 
 
 def _in_a_name(token: Token) -> bool:
