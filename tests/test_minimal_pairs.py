@@ -1029,6 +1029,15 @@ def test_grenades_thrown_are_an_attack_that_harms_no_one_unless_said(analyzer):
     assert types(analyzer, damage) == {"attack"}
 
 
+def test_a_thing_that_strikes_something_is_no_labour_strike(analyzer):
+    # Written for this test: the verb "strike" with an object hits it; workers who strike
+    # amid tear gas protest.
+    assert "protest" not in types(analyzer, "A train strikes a minibus at a level crossing "
+                                            "near Bydgoszcz, Poland, injuring twelve.")
+    assert "protest" in types(analyzer, "Dock workers strike in Genoa and Livorno as police "
+                                        "fire tear gas at protesters blocking the port.")
+
+
 def test_a_threatened_strike_is_no_attack_a_strike_carried_out_is(analyzer):
     # Written for this test: only the model reads these (no lexicon word for the strikes).
     threat = ("The United States threatens to carry out military strikes in Nigeria over "

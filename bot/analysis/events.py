@@ -484,6 +484,8 @@ class EventExtractor:
                     continue  # "the Carolina Hurricanes beat the Bruins"
                 if hit.trigger.type == "disaster" and _an_outlook(token):
                     continue  # "hurricane warnings are issued", "the upcoming winter storm"
+                if hit.trigger.type == "protest" and _strikes_a_thing(token):
+                    continue  # "a train strikes a minibus", "an earthquake strikes Istanbul"
                 if hit.trigger.type == "protest" and _protest_as_motive(token):
                     continue  # "summons the ambassador in protest", "resign in protest"
                 if hit.trigger.type == "attack" and (
@@ -1617,6 +1619,18 @@ def _fired_on_protesters(token: Token) -> bool:
             if any(x.lemma_.lower() in PROTESTERS | PROTEST_GATHERINGS for x in targets):
                 return True
     return False
+
+
+def _strikes_a_thing(token: Token) -> bool:
+    """The verb "strike" that hits something: with an object ("a train strikes a minibus",
+    "Russian forces strike Zaporizhzhia") or a single thing as its subject ("a tornado
+    strikes Rio Bonito"). Workers who strike do so together and hit nothing ("dockers strike
+    over pay"). All 16 such verbs in the train and tune items with the protest lexicon's
+    "strike" are earthquakes, storms, vehicles or weapons, none a protest."""
+    if token.lemma_.lower() != "strike" or not token.tag_.startswith("VB"):
+        return False
+    return any(c.dep_ == "dobj" or (c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP"))
+               for c in token.children)
 
 
 # What people do together to protest: the act "in protest" or "to protest" must be one of
