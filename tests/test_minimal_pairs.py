@@ -793,6 +793,31 @@ def test_violent_protests_stand_against_the_models_doubt(analyzer):
     assert trial == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of people attend a protest outside the parliament in Skopje against the "
+        "new mining law.",
+        "About 3,000 people gather in Tartu, Estonia, to protest the closure of the city's "
+        "hospital.",
+        "Protests over the price of bread erupt in Omdurman, Sudan.",
+        "Over 5,000 protesters march in Tbilisi, Georgia, demanding new elections.",
+    ],
+)
+def test_a_crowd_protesting_is_a_protest_whatever_the_model_doubts(analyzer, text):
+    # Written for this test. Cross-validated over the train split's quarters, the
+    # classifier gave plain reports of a gathering protest ("12,000 people gather in Riesa
+    # to protest") a probability of 0.01-0.02; a decisive lexicon entry keeps the sentence,
+    # and the parse-based checks still judge it.
+    from bot.analysis.triggers import find_triggers
+
+    assert any(h.trigger.type == "protest" and h.trigger.decisive for h in find_triggers(text))
+    assert "protest" in types(analyzer, text)
+    assert "protest" not in types(analyzer, "Prosecutors in Tartu, Estonia, charge 40 people "
+                                            "who attended a protest against the closure of "
+                                            "the hospital in 2023.")
+
+
 def test_a_verdict_that_sets_off_riots_is_no_trial_of_them(analyzer):
     # Written for this test: a court word in what set the event off ("after the verdict")
     # does not make the event a trial's background; a trial of the event still does.
