@@ -818,6 +818,18 @@ def test_a_crowd_protesting_is_a_protest_whatever_the_model_doubts(analyzer, tex
                                             "the hospital in 2023.")
 
 
+def test_a_protest_in_who_someone_is_is_their_past_not_the_news(analyzer):
+    # Written for this test: "who led the protests" tells who the students are; police
+    # "who responded with tear gas" tells what they did at today's protest.
+    assert "protest" not in types(analyzer, "Students who led the protests in Dhaka announce "
+                                            "the formation of a new political party.")
+    assert "protest" in types(analyzer, "Thousands of students protest in Dhaka against the "
+                                        "new quota law.")
+    assert "protest" in types(analyzer, "In Mombasa, hundreds of opposition supporters "
+                                        "blocked roads and threw stones at police, who "
+                                        "responded with tear gas.")
+
+
 def test_a_verdict_that_sets_off_riots_is_no_trial_of_them(analyzer):
     # Written for this test: a court word in what set the event off ("after the verdict")
     # does not make the event a trial's background; a trial of the event still does.

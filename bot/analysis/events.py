@@ -486,6 +486,8 @@ class EventExtractor:
                     continue  # "hurricane warnings are issued", "the upcoming winter storm"
                 if hit.trigger.type == "protest" and _strikes_a_thing(token):
                     continue  # "a train strikes a minibus", "an earthquake strikes Istanbul"
+                if hit.trigger.type == "protest" and _in_a_who_clause(token):
+                    continue  # "students who led the protests announce a new party"
                 if hit.trigger.type == "protest" and _protest_as_motive(token):
                     continue  # "summons the ambassador in protest", "resign in protest"
                 if hit.trigger.type == "attack" and (
@@ -1618,6 +1620,23 @@ def _fired_on_protesters(token: Token) -> bool:
                 if c.dep_ == "prep" and c.lower_ in ("on", "at", "into") else [])
             if any(x.lemma_.lower() in PROTESTERS | PROTEST_GATHERINGS for x in targets):
                 return True
+    return False
+
+
+def _in_a_who_clause(token: Token) -> bool:
+    """The word lies in a relative clause that tells who someone is ("students who led the
+    protests", "a rioter who took part in the riot at the Capitol", "Hasina, who was
+    ousted during mass protests"): a protest in someone's description is their past, not
+    today's news (5 train/tune items, none labelled a protest). Only a gathering named as
+    such: "police, who responded with tear gas" tells what they did."""
+    if token.lemma_.lower() not in _GATHERINGS | {"uprising", "unrest"}:
+        return False
+    for x in (token, *token.ancestors):
+        if x.dep_ == "relcl":
+            return any(w.lower_ in ("who", "whom", "whose") for w in x.children
+                       if w.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"))
+        if x.dep_ == "ROOT":
+            break
     return False
 
 
