@@ -1075,6 +1075,18 @@ def test_a_thing_that_strikes_something_is_no_labour_strike(analyzer):
                                         "fire tear gas at protesters blocking the port.")
 
 
+def test_a_lightning_strike_is_neither_an_air_strike_nor_a_labour_strike(analyzer):
+    # Written for this test: the same sentence with a drone's strike is an attack.
+    lightning = types(analyzer, "Two farmers are killed by a lightning strike on a rice "
+                                "field in Pabna, Bangladesh.")
+    drone = types(analyzer, "Two farmers are killed by a drone strike on a rice field in "
+                            "Pabna, Bangladesh.")
+    assert lightning == set()
+    assert "attack" in drone
+    assert "protest" not in types(analyzer, "Four people are injured in a lightning strike at "
+                                            "a beach in Sopot, Poland.")
+
+
 def test_a_threatened_strike_is_no_attack_a_strike_carried_out_is(analyzer):
     # Written for this test: only the model reads these (no lexicon word for the strikes).
     threat = ("The United States threatens to carry out military strikes in Nigeria over "

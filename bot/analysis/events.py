@@ -484,6 +484,8 @@ class EventExtractor:
                     continue  # "the Carolina Hurricanes beat the Bruins"
                 if hit.trigger.type == "disaster" and _an_outlook(token):
                     continue  # "hurricane warnings are issued", "the upcoming winter storm"
+                if _by_lightning(token, hit.trigger.type):
+                    continue  # "three hikers are killed by a lightning strike on a mountain"
                 if hit.trigger.type == "protest" and _strikes_a_thing(token):
                     continue  # "a train strikes a minibus", "an earthquake strikes Istanbul"
                 if hit.trigger.type == "protest" and _in_a_who_clause(token):
@@ -1638,6 +1640,25 @@ def _in_a_who_clause(token: Token) -> bool:
         if x.dep_ == "ROOT":
             break
     return False
+
+
+def _struck_by_lightning(token: Token) -> bool:
+    """The strike is lightning's ("a lightning strike on Mittagsspitze", "lightning strikes
+    near Lake Murray"): weather, neither an air strike nor a labour strike (3 train items,
+    read as an attack or a protest by the lexicon's "strike")."""
+    if token.lemma_.lower() != "strike":
+        return False
+    return any(c.lower_ == "lightning" for c in token.children
+               if c.dep_ in ("compound", "amod", "nsubj", "nmod"))
+
+
+def _by_lightning(token: Token, etype: str) -> bool:
+    """An attack or protest word that is lightning's strike, or harm in a clause whose
+    strike is lightning's ("two farmers are killed by a lightning strike")."""
+    if etype in ("attack", "protest"):
+        return _struck_by_lightning(token)
+    return etype == "civilian_harm" and any(
+        _struck_by_lightning(t) for t in clause_head(token).subtree)
 
 
 def _strikes_a_thing(token: Token) -> bool:
