@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 SHARED_EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
+TRAINING = Path(__file__).resolve().parent.parent / "training"
+
+
+def _training_script(name: str):
+    """A script of training/ imported as a module (the folder is no package)."""
+    sys.path.insert(0, str(TRAINING))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(TRAINING))
+
+
+@pytest.fixture(scope="session")
+def train_events():
+    return _training_script("train_events")
+
+
+@pytest.fixture(scope="session")
+def crossval_events():
+    return _training_script("crossval_events")
 
 
 @pytest.fixture(scope="session")

@@ -31,25 +31,15 @@ def test_the_model_ships_inside_the_package_with_a_card_and_thresholds():
     assert all(0 < v < 1 for v in thresholds.values())
 
 
-def _train_events():
-    sys.path.insert(0, str(ROOT / "training"))
-    try:
-        import train_events
-    finally:
-        sys.path.remove(str(ROOT / "training"))
-    return train_events
-
-
 def _train_and_tune_items(train_events) -> list[dict]:
     items = train_events.load_items(ROOT / "training" / "wcep-2025-events.jsonl")
     return [i for i in items if i["split"] == "train"] + [i for i in items if i["split"] == "tune"]
 
 
-def test_the_shipped_model_read_the_inputs_of_today():
+def test_the_shipped_model_read_the_inputs_of_today(train_events):
     # The model reads each sentence with the lexicon's cue markers: a trigger, context word
     # or veto changed after training feeds it cues it never learnt to weigh, and `make train`
     # no longer rebuilds the shipped weights.
-    train_events = _train_events()
     meta = json.loads((MODEL_DIR / "thresholds.json").read_text())
     assert meta.get("inputs_sha256") == train_events.inputs_digest(
         _train_and_tune_items(train_events)), (
@@ -59,13 +49,12 @@ def test_the_shipped_model_read_the_inputs_of_today():
         "`make eval` before shipping the new weights")
 
 
-def test_the_inputs_digest_sees_a_changed_context_word(monkeypatch):
+def test_the_inputs_digest_sees_a_changed_context_word(monkeypatch, train_events):
     # Context words live in Python, not in triggers.json: the digest must still notice them.
     import re
 
     from bot.analysis import triggers
 
-    train_events = _train_events()
     items = [i for i in _train_and_tune_items(train_events) if "troops" in i["text"]][:40]
     before = train_events.inputs_digest(items)
     assert train_events.inputs_digest(items) == before
@@ -124,14 +113,13 @@ def test_training_is_deterministic(tmp_path):
     assert (outs[0] / "thresholds.json").read_text() == (outs[1] / "thresholds.json").read_text()
 
 
-def test_an_ensemble_can_start_from_the_shipped_parsers_tok2vec():
+def test_an_ensemble_can_start_from_the_shipped_parsers_tok2vec(train_events):
     import numpy
     import spacy
     from spacy.training import Example
 
     from bot.analysis.nlp import get_nlp
 
-    train_events = _train_events()
     architecture, weights = train_events.shipped_tok2vec()
     nlp = spacy.blank("en")
     textcat = nlp.add_pipe("textcat_multilabel", config=train_events.model_config(

@@ -299,47 +299,12 @@ def regression_slips(analyzer, regression: list[tuple[str, list[dict], list[int]
             for s in slips(score_items(analyzer, items), recorded)]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        epilog="example: python training/train_events.py --epochs 12\n"
-               "         python training/train_events.py --arch ensemble --tok2vec shipped "
-               "--epochs 8 --out /tmp/event_model",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--data", type=Path, default=ROOT / "training" / "wcep-2025-events.jsonl")
-    parser.add_argument("--out", type=Path, default=ROOT / "config" / "data" / "event_model")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--width", type=int, default=96)
-    parser.add_argument("--arch", choices=["ensemble", "bow"], default="bow")
-    parser.add_argument("--dropout", type=float, default=0.2)
-    parser.add_argument("--max-repeat", type=int, default=4,
-                        help="repeat rare types' positive sentences up to this many times")
-    parser.add_argument("--ngrams", type=int, default=2)
-    parser.add_argument("--tok2vec", choices=["own", "shipped"], default="own",
-                        help="with --arch ensemble: a small CNN of its own, or the shipped "
-                             "spaCy parser's tok2vec and its trained weights as the start")
-    parser.add_argument("--l2", type=float, default=0.01, help="weight decay")
-    parser.add_argument("--max-fpr", type=float, default=0.01,
-                        help="largest share of non-reporting tune sentences a type may fire on")
-    args = parser.parse_args(argv)
-    if args.tok2vec == "shipped" and args.arch != "ensemble":
-        parser.error("--tok2vec shipped needs --arch ensemble (the bag of words has no tok2vec)")
-
+def new_classifier(train: list[tuple[str, dict[str, float]]], args: argparse.Namespace):
+    """An untrained ``textcat_multilabel`` pipeline of ``args``' architecture, initialised on
+    ``train`` (model input, cats) pairs, with the examples it trains on and the positive
+    sentences per type. Rare types' positives are repeated up to ``args.max_repeat`` times."""
     import spacy
     from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
-    from thinc.api import Adam
-
-    started = time.perf_counter()
-    fix_random_seed(SEED)
-    rng = random.Random(SEED)
-    items = load_items(args.data)
-    train_items = [i for i in items if i["split"] == "train"]
-    tune_items = [i for i in items if i["split"] == "tune"]
-    train = [ex for i in train_items for ex in sentence_examples(i)]
-    print(f"train: {len(train_items)} items, {len(train)} sentences; "
-          f"tune: {len(tune_items)} items", file=sys.stderr)
 
     nlp = spacy.blank("en")
     architecture, start_weights = (shipped_tok2vec() if args.tok2vec == "shipped"
@@ -362,7 +327,74 @@ def main(argv: list[str] | None = None) -> int:
     nlp.initialize(lambda: examples)
     if start_weights is not None:
         textcat.model.get_ref("tok2vec").from_bytes(start_weights)
-    optimizer = Adam(learn_rate=0.001, L2=args.l2, L2_is_weight_decay=True, grad_clip=1.0)
+    return nlp, examples, counts
+
+
+def new_optimizer(args: argparse.Namespace):
+    from thinc.api import Adam
+
+    return Adam(learn_rate=0.001, L2=args.l2, L2_is_weight_decay=True, grad_clip=1.0)
+
+
+def run_epoch(nlp, examples: list, optimizer, rng: random.Random,
+              dropout: float) -> dict[str, float]:
+    """One pass over ``examples`` in an order drawn from ``rng``, in batches of 16."""
+    from spacy.util import minibatch
+
+    order = examples[:]
+    rng.shuffle(order)
+    losses: dict[str, float] = {}
+    for batch in minibatch(order, size=16):
+        nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
+    return losses
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="example: python training/train_events.py --epochs 12\n"
+               "         python training/train_events.py --arch ensemble --tok2vec shipped "
+               "--epochs 8 --out /tmp/event_model",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data", type=Path, default=ROOT / "training" / "wcep-2025-events.jsonl")
+    parser.add_argument("--out", type=Path, default=ROOT / "config" / "data" / "event_model")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--width", type=int, default=96)
+    parser.add_argument("--arch", choices=["ensemble", "bow"], default="bow")
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--max-repeat", type=int, default=4,
+                        help="repeat rare types' positive sentences up to this many times")
+    parser.add_argument("--ngrams", type=int, default=2)
+    parser.add_argument("--tok2vec", choices=["own", "shipped"], default="own",
+                        help="with --arch ensemble: a small CNN of its own, or the shipped "
+                             "spaCy parser's tok2vec and its trained weights as the start")
+    parser.add_argument("--l2", type=float, default=0.01, help="weight decay")
+    parser.add_argument("--max-fpr", type=float, default=0.01,
+                        help="largest share of non-reporting tune sentences a type may fire on")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
+    args = parser.parse_args(argv)
+    if args.tok2vec == "shipped" and args.arch != "ensemble":
+        parser.error("--tok2vec shipped needs --arch ensemble (the bag of words has no tok2vec)")
+
+    from spacy.util import fix_random_seed
+
+    started = time.perf_counter()
+    fix_random_seed(SEED)
+    rng = random.Random(SEED)
+    items = load_items(args.data)
+    train_items = [i for i in items if i["split"] == "train"]
+    tune_items = [i for i in items if i["split"] == "tune"]
+    train = [ex for i in train_items for ex in sentence_examples(i)]
+    print(f"train: {len(train_items)} items, {len(train)} sentences; "
+          f"tune: {len(tune_items)} items", file=sys.stderr)
+
+    nlp, examples, counts = new_classifier(train, args)
+    optimizer = new_optimizer(args)
 
     tune_sents = []
     for item in tune_items:
@@ -371,11 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     flat = [s for sents in tune_sents for s in sents]
     epochs: list[tuple[float, int, bytes, dict]] = []
     for epoch in range(1, args.epochs + 1):
-        order = examples[:]
-        rng.shuffle(order)
-        losses: dict[str, float] = {}
-        for batch in minibatch(order, size=16):
-            nlp.update(batch, drop=args.dropout, sgd=optimizer, losses=losses)
+        losses = run_epoch(nlp, examples, optimizer, rng, args.dropout)
         flat_scores = _scores(nlp, flat)
         scores, k = [], 0
         for sents in tune_sents:
