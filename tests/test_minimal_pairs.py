@@ -1075,6 +1075,17 @@ def test_a_thing_that_strikes_something_is_no_labour_strike(analyzer):
                                         "fire tear gas at protesters blocking the port.")
 
 
+def test_ordnance_set_off_by_accident_is_no_attack(analyzer):
+    # Written for this test (train items: "a child accidentally detonates a discovered hand
+    # grenade", "killed in an explosion while removing munitions"): an accident with
+    # ordnance is no attack and harms no civilians by violence; a bomb set off while
+    # soldiers clear a road is an attack.
+    assert types(analyzer, "A boy accidentally detonates a grenade he found near his home "
+                           "in Kunduz, killing himself and two siblings.") == set()
+    assert "attack" in types(analyzer, "Militants detonate a bomb while soldiers were "
+                                       "clearing a road in Kidal, killing three.")
+
+
 def test_a_lightning_strike_is_neither_an_air_strike_nor_a_labour_strike(analyzer):
     # Written for this test: the same sentence with a drone's strike is an attack.
     lightning = types(analyzer, "Two farmers are killed by a lightning strike on a rice "

@@ -30,6 +30,7 @@ from bot.analysis.casualties import (
 )
 from bot.analysis.classifier import EventClassifier, TypeScore, get_classifier, model_input
 from bot.analysis.factuality import (
+    ACCIDENT,
     ALLEGED,
     AVERTED,
     CAMP_POLICY,
@@ -614,6 +615,9 @@ class EventExtractor:
         if etype in ("attack", "civilian_harm") and (AVERTED.search(clause)
                                                       or AVERTED.search(above)):
             return True  # "police defuse a bomb near the market"
+        if etype in ("attack", "civilian_harm") and ACCIDENT.search(
+                f"{clause} {above} {_while_clauses(token)}"):
+            return True  # "a child accidentally detonates a discovered hand grenade"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
@@ -1650,6 +1654,18 @@ def _struck_by_lightning(token: Token) -> bool:
         return False
     return any(c.lower_ == "lightning" for c in token.children
                if c.dep_ in ("compound", "amod", "nsubj", "nmod"))
+
+
+def _while_clauses(token: Token) -> str:
+    """The words of the clauses opened by "while" that hang on the trigger's clause or a
+    clause governing it ("killed in an explosion while removing munitions", "were injured
+    after a drone crashed and exploded, while they were inspecting it"), with "while"."""
+    head = clause_head(token)
+    return " ".join(
+        " ".join(w.text for w in c.subtree) for a in (token, head, *head.ancestors)
+        for c in a.children
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "while"
+                                     for m in c.children))
 
 
 def _by_lightning(token: Token, etype: str) -> bool:

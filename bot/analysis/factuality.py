@@ -30,6 +30,7 @@ HABITUAL = _lexicon("habitual")  # what usually happens
 RETROSPECTIVE = _lexicon("retrospective")  # trials, studies, films, forecasts
 SIMULATION = _lexicon("simulation")  # exercises, drills, scenarios
 AVERTED = _lexicon("averted")  # a bomb found and defused
+ACCIDENT = _lexicon("accident")  # ordnance set off by mistake or while handled
 SEIZED_GOODS = _lexicon("seized_goods")  # vessels, goods, money a capture verb takes
 TAKEN_PEOPLE = _lexicon("taken_people")  # people a capture verb takes: no place is taken
 TRAVELLERS = _lexicon("travellers")  # passengers or crew evacuated from a vehicle
