@@ -1075,13 +1075,13 @@ def test_a_thing_that_strikes_something_is_no_labour_strike(analyzer):
                                         "fire tear gas at protesters blocking the port.")
 
 
-def test_ordnance_set_off_by_accident_is_no_attack(analyzer):
-    # Written for this test (train items: "a child accidentally detonates a discovered hand
-    # grenade", "killed in an explosion while removing munitions"): an accident with
-    # ordnance is no attack and harms no civilians by violence; a bomb set off while
-    # soldiers clear a road is an attack.
-    assert types(analyzer, "A boy accidentally detonates a grenade he found near his home "
-                           "in Kunduz, killing himself and two siblings.") == set()
+def test_ordnance_that_explodes_while_handled_is_no_attack(analyzer):
+    # Written for this test (train items: "killed in an explosion while removing
+    # munitions", "a drone crashed and exploded … while they were inspecting it"): an
+    # accident with ordnance people handle is no attack; a bomb set off while soldiers
+    # clear a road is one.
+    assert types(analyzer, "Two soldiers are killed and three injured in a blast while "
+                           "handling a drone that crashed near their post in Kidal, Mali.") == set()
     assert "attack" in types(analyzer, "Militants detonate a bomb while soldiers were "
                                        "clearing a road in Kidal, killing three.")
 
