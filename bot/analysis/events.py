@@ -1698,8 +1698,7 @@ _GATHER_VERBS = frozenset({
     "demonstrate", "gather", "march", "rally", "protest", "assemble", "riot", "converge",
     "picket", "chant", "mass", "walk", "occupy", "block", "barricade", "manifest",
 })
-_GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | {
-    "demonstration", "rally", "protest", "march", "walkout", "crowd", "sit-in", "riot"}
+_GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | {"walkout", "crowd", "sit-in", "riot"}
 _CROWDS = frozenset({"people", "thousands", "hundreds", "tens", "crowd", "crowds"})
 
 

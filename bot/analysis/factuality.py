@@ -215,8 +215,11 @@ LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) 
 
 # A day of a month without a year: "the October 7 attacks", "on 19 January", "March 3rd".
 # A year after it is the year's to date ("October 7, 2023").
-_MONTH_NAMES = (r"(january|february|march|april|may|june|july|august|september|october|"
-                r"november|december)")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+
+_MONTH_NAMES = f"({'|'.join(MONTHS)})"
 MONTH_DAY = re.compile(
     rf"\b{_MONTH_NAMES}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)"
     rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAMES}\b(?!,?\s*(?:19|20)\d\d)",
@@ -228,10 +231,6 @@ _IN_A_NAME = re.compile(r"\s+[A-Z]")
 # A day this many days before the article's own date is no longer its news (the labelling
 # rules count a disaster's aftermath "within about a month").
 OLD_DAY = 45
-
-
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
 
 
 # Words of comparison: "the worst floods since 1950", "the largest attack since the start of
@@ -503,9 +502,8 @@ def _days_back(m: re.Match[str], published: date) -> int | None:
         named = date(published.year, MONTHS.index(month.lower()) + 1, int(day))
     except ValueError:
         return None  # "February 30", "June 0"
-    if (named - published).days > 60:
-        named = named.replace(year=named.year - 1) if not (
-            named.month == 2 and named.day == 29) else named
+    if (named - published).days > 60:  # (29 February is never that far ahead)
+        named = named.replace(year=named.year - 1)
     age = (published - named).days
     return age if age >= 0 else None
 
