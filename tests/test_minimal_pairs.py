@@ -47,6 +47,27 @@ def test_air_strike_is_an_attack_labour_strike_is_not(analyzer):
     assert not labour & {"attack", "civilian_harm", "protest"}
 
 
+def test_a_shooting_with_victims_is_an_attack_a_film_shooting_is_not(analyzer):
+    attack = types(analyzer, "Three people are killed in a shooting at a shopping centre in "
+                             "Malmo, Sweden.")
+    film = types(analyzer, "The shooting of the film in Malmo ends after six weeks.")
+    assert "attack" in attack and not film
+
+
+def test_troops_exchanging_fire_is_an_attack(analyzer):
+    assert "attack" in types(analyzer, "Thai and Cambodian troops exchange fire along the "
+                                       "border near Preah Vihear.")
+    assert "attack" not in types(analyzer, "Thai and Cambodian ministers exchange letters "
+                                           "on the border near Preah Vihear.")
+
+
+def test_a_strike_by_one_country_on_another_lies_where_it_landed(analyzer):
+    text = "Israeli drones strike two fighter jets at an airport in Tehran."
+    events = analyzer.extractor.extract(Article(text=text, title="", published=PUBLISHED))
+    attack = next(e for e in events if e.type == "attack")
+    assert {p.country for p in attack.places} == {"IR"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

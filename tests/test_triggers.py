@@ -144,3 +144,47 @@ def test_a_nationality_or_compound_adjective_is_no_captured_place():
     assert "capture" not in types("Officials say troops captured 12 Afghan border posts.")
     assert "capture" in types("Rebels captured Kalehe after a day of fighting.")
     assert "capture" in types("Troops seize the Afghan town of Kalehe.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "attack"),
+    [
+        # A shooting with people counted among its victims (WCEP-2025: "three people are
+        # killed in a shooting at a hair salon"); a photo shoot or a film is none.
+        ("Three people are killed in a shooting at a shopping centre in Malmo.", True),
+        ("The shooting of the film in Malmo ends after six weeks.", False),
+        # Strikes that kill, hit or target, and armed forces striking or targeting a place
+        # (WCEP-2025: "Russian artillery strikes kill two people", "Israeli jets strike
+        # 120 missile systems", "Russian artillery targets Pokrovsk").
+        ("Missile strikes kill four people in the centre of Odesa.", True),
+        ("Warplanes strike a fuel depot outside Benghazi.", True),
+        ("Russian artillery targets the town of Kupiansk overnight.", True),
+        ("Dock workers strike for a second day in Antwerp.", False),
+        ("The government struck a deal with the unions.", False),
+        ("The new tax targets foreign investors.", False),
+        # Killed by an armed side's fire (WCEP-2025: "killed by Israeli gunfire", "killed
+        # by Israeli fire"), not by a house fire.
+        ("Twelve people are killed by Israeli fire near an aid site in Rafah.", True),
+        ("Five people are killed by soldiers at a checkpoint near Goma.", True),
+        ("Three people are killed by a house fire in Leeds.", False),
+        # An exchange of fire, fire aimed at someone (WCEP-2025: "exchange fire across
+        # their countries' shared border", "fired on by a local militia group").
+        ("Thai and Cambodian troops exchange fire along the border.", True),
+        ("A patrol is fired on by gunmen near the village.", True),
+        ("The coach was fired after a string of defeats.", False),
+        # An armed advance on a place (WCEP-2025: "rebels advance on the city of Goma").
+        ("Rebels advance on the city of Uvira after taking the airport.", True),
+        ("Prices advance on strong demand for copper.", False),
+    ],
+)
+def test_shootings_strikes_fire_and_advances_cue_an_attack(sentence, attack):
+    assert ("attack" in types(sentence)) is attack
+
+
+def test_an_anchor_group_names_the_event_word_and_the_whole_match_settles_overlaps():
+    # The pattern reads the armed subject, but the hit is the verb the parse judges.
+    hits = find_triggers("Israeli jets strike a fuel depot outside Benghazi.")
+    assert [(h.trigger.type, h.text) for h in hits] == [("attack", "strike")]
+    # The whole match ("jets strike …") is longer than the labour "strike" inside it, which
+    # therefore names no protest, though an unrest word is in the sentence.
+    assert types("Police say warplanes strike a fuel depot outside Benghazi.") == {"attack"}

@@ -122,6 +122,9 @@ CONTEXT: dict[str, re.Pattern[str]] = {
 }
 
 
+ANCHOR = "anchor"  # the group of a trigger pattern that holds the event word itself
+
+
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """One lexical cue for an event type."""
@@ -292,7 +295,7 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
             present[ctx] = found
         return present[ctx]
 
-    hits: list[TriggerHit] = []
+    found: list[tuple[TriggerHit, int, int]] = []  # each hit with its whole match
     for trig in TRIGGERS:
         for m in trig.pattern.finditer(sentence):
             if any(s < m.end() and m.start() < e for s, e in false):
@@ -303,18 +306,22 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
                 continue
             if trig.pattern.pattern == r"\bbombs?\b" and DEFUSED.search(sentence):
                 continue
-            hits.append(TriggerHit(trig, m.start(), m.end(), m.group(0)))
+            # a pattern that reads words around the event word ("Israeli jets strike …")
+            # names that word with a group called "anchor": the parse checks judge it
+            at = ANCHOR if ANCHOR in trig.pattern.groupindex else 0
+            found.append((TriggerHit(trig, m.start(at), m.end(at), m.group(at)),
+                          m.start(), m.end()))
     # Where cues of two types overlap, the longer, more specific one names the type:
     # "clashed with police" is unrest, not the armed "clash"; a "drone strike" is an
     # attack, not the labour "strike". An assault that takes the place names both: "overran
     # the base" is an attack and a capture.
     return [
-        h for h in hits
+        h for h, start, end in found
         if not any(
             o.trigger.type != h.trigger.type
             and {o.trigger.type, h.trigger.type} != _BOTH_AT_ONCE
-            and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
-            for o in hits
+            and o_start <= start and end <= o_end and o_end - o_start > end - start
+            for o, o_start, o_end in found
         )
     ]
 
@@ -323,7 +330,8 @@ _BOTH_AT_ONCE = frozenset({"attack", "capture"})
 
 
 _PREFILTER = re.compile(
-    "|".join(f"(?:{t.pattern.pattern})" for t in TRIGGERS), re.IGNORECASE
+    "|".join(f"(?:{t.pattern.pattern.replace(f'(?P<{ANCHOR}>', '(?:')})" for t in TRIGGERS),
+    re.IGNORECASE,
 )
 
 
