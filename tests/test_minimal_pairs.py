@@ -1418,3 +1418,24 @@ def test_who_was_hurt_is_no_veto_word(analyzer, victims, veto):
     # Written for this test: judges or scientists killed are victims, not a trial or a study.
     assert "attack" in types(analyzer, victims)
     assert "attack" not in types(analyzer, veto)
+
+
+@pytest.mark.parametrize(
+    ("text", "protest"),
+    [
+        # labelling rule 8: a peaceful labour strike alone is no protest, whatever it is for
+        ("Air traffic controllers in France go on strike to protest understaffing and "
+         "outdated equipment.", False),
+        ("A jailed former rebel leader starts a hunger strike to protest his trial in Paris.",
+         False),
+        # a crowd, unrest beside it, or a general strike make it one
+        ("Thousands of air traffic controllers march in Paris and go on strike to protest "
+         "understaffing.", True),
+        ("Teachers in Lyon go on strike to protest pay cuts, and police use tear gas on a "
+         "picket line.", True),
+        ("Unions in Belgium begin a three-day general strike across the country to protest "
+         "budget cuts.", True),
+    ],
+)
+def test_a_strike_alone_is_no_protest(analyzer, text, protest):
+    assert ("protest" in types(analyzer, text)) is protest

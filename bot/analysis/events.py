@@ -90,6 +90,7 @@ from bot.analysis.triggers import (
     TriggerHit,
     find_triggers,
     is_trigger_word,
+    strike_alone,
 )
 from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
 
@@ -558,6 +559,8 @@ class EventExtractor:
             return False  # "the 1997 Chittagong Hill Tracts peace accord": an old event's name
         if hit.trigger.type == "civilian_harm" and not HARM.search(s.text):
             return False  # no one is said to be harmed: "grenades were thrown into a bar"
+        if hit.trigger.type == "protest" and strike_alone(s.text):
+            return False  # "air traffic controllers go on strike to protest understaffing"
         return not (
             hit.trigger.type == "refugee_policy"
             and re.fullmatch(r"(?i)refugee camps?|refugees?", hit.text)

@@ -335,6 +335,30 @@ _PREFILTER = re.compile(
 )
 
 
+# A labour strike whose only unrest word is the protest it is for ("air traffic controllers
+# go on strike to protest understaffing", "a hunger strike to protest his trial", "limiting
+# the right to strike … as a method of protest"): labelling rule 8 leaves a peaceful strike
+# alone unlabelled. A general strike is a mass action, and unrest, a crowd or deaths beside
+# the strike make it a protest (the four train/tune sentences that are a strike alone are
+# none of them labelled a protest; "a general strike to protest pension reform" is).
+_WALKOUT = _words(r"strik(?:e|es|ing)")
+_NOT_ALONE = _words(
+    r"(?:general|national|nationwide|country-?wide) strikes?",
+    r"(?:air|drone|missile|rocket|artillery|military|naval|retaliatory) ?strikes?",
+    r"tear ?gas", r"clash\w*", r"arrest\w*", r"detain\w*", r"riot\w*", r"water cannon",
+    r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"killed",
+    r"dead", r"died", r"demonstrat\w+", r"march\w*", r"rall(?:y|ies|ied)", r"gather\w*",
+    r"picket\w*", r"barricad\w+", r"block\w*", r"occup\w+", r"sit-ins?", r"crowds?",
+    r"thousands", r"hundreds", r"millions?", r"people", r"manifest\w*",
+)
+
+
+def strike_alone(sentence: str) -> bool:
+    """The sentence names a strike and no unrest, crowd, harm or armed strike beside it: for
+    a protest word there, a labour strike alone (`bot.analysis.events`)."""
+    return bool(_WALKOUT.search(sentence)) and not _NOT_ALONE.search(sentence)
+
+
 def is_trigger_word(text: str) -> bool:
     """The whole text is an event word ("Tsunami", "Landslide"), whatever else it names."""
     return bool(_PREFILTER.fullmatch(text.strip()))
