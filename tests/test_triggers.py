@@ -188,3 +188,24 @@ def test_an_anchor_group_names_the_event_word_and_the_whole_match_settles_overla
     # The whole match ("jets strike …") is longer than the labour "strike" inside it, which
     # therefore names no protest, though an unrest word is in the sentence.
     assert types("Police say warplanes strike a fuel depot outside Benghazi.") == {"attack"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "disaster"),
+    [
+        # Hazards the older entries did not name, with harm beside them (WCEP-2025: "a cold
+        # wave, killing one person", "a rockslide ... kills at least two people").
+        ("A cloudburst in Kishtwar kills at least 40 people and washes away homes.", True),
+        ("Two hikers are killed by a rockfall on the pass above Chamonix.", True),
+        ("A heat wave kills nine people in Seville as temperatures reach 46 C.", True),
+        # a heat wave with no harm reported: schools shut as a precaution
+        ("Schools close for two weeks because of a heat wave in Juba.", False),
+        # A collapse at a mine, quarry or tunnel (WCEP-2025: "a collapse at the KDC gold
+        # mine", "a tunnel collapse ... trapped eight workers").
+        ("At least 17 people are killed when a stone quarry collapses in Cirebon.", True),
+        ("Eight workers are trapped after the collapse of a tunnel in Telangana.", True),
+        ("The mining company's shares collapse after the trapped-workers report.", False),
+    ],
+)
+def test_more_hazards_and_collapses_at_mines_cue_a_disaster(sentence, disaster):
+    assert ("disaster" in types(sentence)) is disaster
