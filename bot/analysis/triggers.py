@@ -20,6 +20,12 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 # Context classes: a trigger that names one in `needs` fires only when the sentence
 # (or, for "armed", the sentence before it) contains a match.
+# unrest beside a strike or a march: what makes it a protest
+_UNREST = (
+    r"tear ?gas", r"clash\w*", r"arrest\w*", r"detain\w*", r"riot\w*", r"water cannon",
+    r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"protest\w*",
+    r"demonstrat\w+", r"marched", r"picket\w*", r"barricades?",
+)
 CONTEXT: dict[str, re.Pattern[str]] = {
     "armed": _words(
         r"troops?", r"soldiers?", r"(?:security |armed |government |rebel |coalition )?forces",
@@ -79,11 +85,7 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"accept\w*", r"end(?:ed)? (?:all |the )?hostilities", r"held", r"holding",
         r"began", r"begins", r"observ\w+", r"implement\w*", r"unravell?\w*", r"shattered",
     ),
-    "unrest": _words(
-        r"tear ?gas", r"clash\w*", r"arrest\w*", r"detain\w*", r"riot\w*", r"water cannon",
-        r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"protest\w*",
-        r"demonstrat\w+", r"marched", r"picket\w*", r"barricades?",
-    ),
+    "unrest": _words(*_UNREST),
     # what a march is for: a grievance ("demanding …", "against …"), not a parade or a race
     "grievance": _words(
         r"demand\w*", r"against", r"call(?:s|ed|ing)? for", r"in support of",
@@ -345,11 +347,10 @@ _WALKOUT = _words(r"strik(?:e|es|ing)")
 _NOT_ALONE = _words(
     r"(?:general|national|nationwide|country-?wide) strikes?",
     r"(?:air|drone|missile|rocket|artillery|military|naval|retaliatory) ?strikes?",
-    r"tear ?gas", r"clash\w*", r"arrest\w*", r"detain\w*", r"riot\w*", r"water cannon",
-    r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"killed",
-    r"dead", r"died", r"demonstrat\w+", r"march\w*", r"rall(?:y|ies|ied)", r"gather\w*",
-    r"picket\w*", r"barricad\w+", r"block\w*", r"occup\w+", r"sit-ins?", r"crowds?",
-    r"thousands", r"hundreds", r"millions?", r"people", r"manifest\w*",
+    *(w for w in _UNREST if w != r"protest\w*"),  # the protest word itself is not unrest
+    r"killed", r"dead", r"died", r"march\w*", r"rall(?:y|ies|ied)", r"gather\w*",
+    r"barricad\w+", r"block\w*", r"occup\w+", r"sit-ins?", r"crowds?", r"thousands",
+    r"hundreds", r"millions?", r"people", r"manifest\w*",
 )
 
 
