@@ -6,34 +6,27 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "training" / "wcep-2025-events.jsonl"
 
 
-@pytest.fixture(scope="module")
-def crossval(crossval_events):
-    return crossval_events
-
-
-def test_each_quarter_is_held_out_from_its_own_model_and_december_from_all(crossval):
-    items = crossval.train_events.load_items(DATA)
+def test_each_quarter_is_held_out_from_its_own_model_and_december_from_all(crossval_events):
+    items = crossval_events.train_events.load_items(DATA)
     train_ids = {i["id"] for i in items if i["split"] == "train"}
     held_out_ids: set[str] = set()
-    for training, held_out in crossval.folds(items):
+    for training, held_out in crossval_events.folds(items):
         assert training and held_out
         assert not {i["id"] for i in training} & {i["id"] for i in held_out}
         assert {i["split"] for i in training + held_out} == {"train"}
-        assert len({crossval.quarter(i) for i in held_out}) == 1
+        assert len({crossval_events.quarter(i) for i in held_out}) == 1
         held_out_ids |= {i["id"] for i in held_out}
     assert held_out_ids == train_ids  # every train item is judged once, nothing else
 
 
-def test_a_fold_model_is_the_same_every_time(crossval):
-    items = [i for i in crossval.train_events.load_items(DATA) if i["split"] == "train"][:60]
-    first = crossval.train_fold(items, epochs=1).to_bytes()
-    assert crossval.train_fold(items, epochs=1).to_bytes() == first
+def test_a_fold_model_is_the_same_every_time(crossval_events):
+    items = [i for i in crossval_events.train_events.load_items(DATA) if i["split"] == "train"][:60]
+    first = crossval_events.train_fold(items, epochs=1).to_bytes()
+    assert crossval_events.train_fold(items, epochs=1).to_bytes() == first
 
 
 def test_the_command_explains_itself_with_an_example():

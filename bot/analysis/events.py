@@ -1638,7 +1638,7 @@ def _in_a_who_clause(token: Token) -> bool:
     ousted during mass protests"): a protest in someone's description is their past, not
     today's news (5 train/tune items, none labelled a protest). Only a gathering named as
     such: "police, who responded with tear gas" tells what they did."""
-    if token.lemma_.lower() not in _GATHERINGS | {"uprising", "unrest"}:
+    if token.lemma_.lower() not in _UNREST_WORDS:
         return False
     for x in (token, *token.ancestors):
         if x.dep_ == "relcl":
@@ -1703,6 +1703,7 @@ _GATHER_VERBS = frozenset({
 })
 _GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | {"walkout", "crowd", "sit-in", "riot"}
 _CROWDS = frozenset({"people", "thousands", "hundreds", "tens", "crowd", "crowds"})
+_UNREST_WORDS = _GATHERINGS | {"uprising", "unrest"}  # a protest told by its noun
 
 
 def _protest_as_motive(token: Token) -> bool:
