@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from bot.analysis.literals import Prefilter
 from config import DATA_DIR
 
 
@@ -284,8 +285,16 @@ def _has_place_object(sentence: str, end: int) -> bool:
 
 def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
     """All trigger hits in one sentence that survive false friends and context needs."""
-    if not _PREFILTER.search(sentence):
-        return []  # most sentences hold no trigger word: one combined scan instead of each
+    # most sentences hold no trigger word: one scan for the words each pattern cannot
+    # match without, and only the patterns whose words occur are run
+    return scan(sentence, previous, [TRIGGERS[i] for i in _PREFILTER.candidates(sentence)])
+
+
+def scan(sentence: str, previous: str, triggers: list[Trigger]) -> list[TriggerHit]:
+    """The hits of `triggers` in the sentence (`find_triggers` runs the ones that may
+    match)."""
+    if not triggers:
+        return []
     false = [(m.start(), m.end()) for m in FALSE_FRIENDS.finditer(sentence)]
     present: dict[str, bool] = {}
 
@@ -298,7 +307,7 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
         return present[ctx]
 
     found: list[tuple[TriggerHit, int, int]] = []  # each hit with its whole match
-    for trig in TRIGGERS:
+    for trig in triggers:
         for m in trig.pattern.finditer(sentence):
             if any(s < m.end() and m.start() < e for s, e in false):
                 continue
@@ -331,10 +340,7 @@ def find_triggers(sentence: str, previous: str = "") -> list[TriggerHit]:
 _BOTH_AT_ONCE = frozenset({"attack", "capture"})
 
 
-_PREFILTER = re.compile(
-    "|".join(f"(?:{t.pattern.pattern.replace(f'(?P<{ANCHOR}>', '(?:')})" for t in TRIGGERS),
-    re.IGNORECASE,
-)
+_PREFILTER = Prefilter([t.pattern for t in TRIGGERS])
 
 
 # A labour strike whose only unrest word is the protest it is for ("air traffic controllers
@@ -362,9 +368,10 @@ def strike_alone(sentence: str) -> bool:
 
 def is_trigger_word(text: str) -> bool:
     """The whole text is an event word ("Tsunami", "Landslide"), whatever else it names."""
-    return bool(_PREFILTER.fullmatch(text.strip()))
+    text = text.strip()
+    return any(TRIGGERS[i].pattern.fullmatch(text) for i in _PREFILTER.candidates(text))
 
 
 def may_hold_event(text: str) -> bool:
     """A fast yes/no: does any trigger word occur at all?"""
-    return bool(_PREFILTER.search(text))
+    return any(TRIGGERS[i].pattern.search(text) for i in _PREFILTER.candidates(text))
