@@ -470,6 +470,10 @@ def test_an_event_long_before_the_news_is_background_the_dated_event_is_not(anal
          "Zakarpattia.",
          "Thousands of people gather in Uzhhorod, Zakarpattia, to protest against the "
          "treatment of the Hungarian minority."),
+        # the act is no gathering verb, so who does it decides: a crowd, or two ministers
+        ("Two ministers leave the cabinet in Belgrade in protest against the government.",
+         "Thousands of people take to the streets of Belgrade in protest against the "
+         "government."),
     ],
 )
 def test_protest_as_the_motive_of_an_act_is_no_protest(analyzer, motive, gathering):

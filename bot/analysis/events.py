@@ -1823,7 +1823,7 @@ def _victims(token: Token) -> frozenset[int]:
     )
 
 
-_CROWDS = frozenset({"fan", "crowd", "spectator", "supporter"})
+_FANS = frozenset({"fan", "crowd", "spectator", "supporter"})
 
 
 def _without_crowds(token: Token, clause: str, skip: frozenset[int]) -> str:
@@ -1832,7 +1832,7 @@ def _without_crowds(token: Token, clause: str, skip: frozenset[int]) -> str:
     Premier League title") are who was hurt, not a sense of the word from sport."""
     crowds = frozenset(
         t.i for w in token.sent
-        if w.lemma_.lower() in _CROWDS and token not in w.subtree for t in w.subtree
+        if w.lemma_.lower() in _FANS and token not in w.subtree for t in w.subtree
     )
     return _SPATIAL.sub(" ", own_clause(token, skip | crowds)) if crowds else clause
 
