@@ -343,6 +343,17 @@ def test_a_ban_vetoes_what_it_bans_not_what_came_before(analyzer):
     assert "protest" in types(analyzer, after)
 
 
+def test_what_a_verb_of_stopping_stops_is_its_object_not_its_adjunct(analyzer):
+    # Written for this test: police blocking a march stop it; farmers blocking roads "in
+    # protest" protest, the protest being no object of the blocking.
+    assert "protest" not in types(analyzer, "Police block a protest march in Paris.")
+    assert "protest" not in types(analyzer, "Police stop a protest in Paris.")
+    assert "protest" in types(
+        analyzer, "Farmers block roads across France in protest against the trade deal.")
+    assert "protest" in types(analyzer, "Hundreds of people block the main highway in "
+                                        "Nairobi in protest over rising fuel prices.")
+
+
 def test_a_bomb_found_and_defused_is_no_attack(analyzer):
     # SPEC labelling rule 3: "Not: … a bomb found and defused." The word governs the device;
     # a blast beside a defusal in another clause is still an attack.

@@ -104,6 +104,11 @@ FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
 
 PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
                     "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
+# What is stopped is the object of the stopping, or a noun joined to it by one of these
+# ("a halt to the fighting", "the suspension of deportations", "a pause on strikes", "kept
+# them from fleeing"); an event in an adjunct of the verb is not stopped by it: "farmers
+# block roads in protest against the trade deal" report a protest.
+PREVENTED_VIA = {"to", "of", "on", "from"}
 # Fighting off an attack does not prevent it: all eight train and tune items that "repel"
 # an attack, ambush or assault are labelled attack. A capture repelled is still averted.
 REPEL_HEADS = {"repel", "repulse"}
@@ -693,7 +698,8 @@ def is_factual(token: Token, etype: str) -> bool:
             continue  # suspending a refugee programme or halting deportations is policy
         if etype == "attack" and lemma in REPEL_HEADS:
             continue  # an attack fought off was made: "troops repel an ambush, killing 34"
-        if lemma in PREVENTION_HEADS or (lemma == "keep" and through_from):
+        if (lemma in PREVENTION_HEADS or (lemma == "keep" and through_from)) and (
+                path[i - 1].dep_ != "prep" or path[i - 1].lower_ in PREVENTED_VIA):
             return _negated_by_failure(tok)
         if lemma in BAN_HEADS and i > 0 and path[i - 1].dep_ in ("dobj", "nsubjpass"):
             return False
