@@ -354,6 +354,24 @@ def test_what_a_verb_of_stopping_stops_is_its_object_not_its_adjunct(analyzer):
                                         "Nairobi in protest over rising fuel prices.")
 
 
+def test_set_foresees_only_with_an_infinitive(analyzer):
+    # Written for this test: "set to" foresees; "set fire to" is done.
+    assert "displacement" in types(analyzer, "Gang members set fire to homes in "
+                                             "Port-au-Prince, forcing thousands to flee.")
+    assert "attack" not in types(analyzer, "The army is set to launch an offensive on Goma.")
+
+
+def test_attackers_fleeing_are_no_one_displaced(analyzer):
+    # Written for this test: who flees decides, read through "before fleeing" to the
+    # subject of the attack, but not through "force villagers to flee".
+    assert "displacement" not in types(
+        analyzer, "Dozens of gunmen attack a village in Zamfara before fleeing into the forest.")
+    assert "displacement" not in types(
+        analyzer, "The gunmen fled into the forest after the attack on the village in Zamfara.")
+    assert "displacement" in types(
+        analyzer, "Gunmen force villagers in Zamfara to flee their homes.")
+
+
 def test_a_bomb_found_and_defused_is_no_attack(analyzer):
     # SPEC labelling rule 3: "Not: … a bomb found and defused." The word governs the device;
     # a blast beside a defusal in another clause is still an attack.

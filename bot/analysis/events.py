@@ -509,6 +509,7 @@ class EventExtractor:
                 if hit.trigger.type == "displacement" and (
                     _camp_kind(token) or _travellers_evacuated(token)
                     or _evacuated_for_ordnance(token) or _displacement_planned(token)
+                    or _assailants_flee(token)
                 ):
                     continue  # "attacks on a displacement camp"; "passengers are evacuated"
                 if hit.trigger.type == "ceasefire" and not _truce_news(token):
@@ -1560,6 +1561,32 @@ def _travellers_evacuated(token: Token) -> bool:
     if not token.lemma_.lower().startswith("evacuat"):
         return False
     return any(TRAVELLERS.search(" ".join(t.text for t in e.subtree)) for e in _objects(token))
+
+
+# Who flees an attack they made is no one displaced: "the attackers fled", "the suspect
+# fled", "militants storm a police station and set fire to two banks before fleeing" (five
+# train items, none labelled displacement).
+_ASSAILANTS = frozenset({
+    "attacker", "assailant", "gunman", "gunmen", "militant", "suspect", "perpetrator",
+    "shooter", "bomber", "robber", "kidnapper", "insurgent", "rebel",
+})
+
+
+def _assailants_flee(token: Token) -> bool:
+    """The one who flees is an attacker: the verb's own subject, or for a verb without one
+    ("… before fleeing", "stormed the station and fled") the subject of the verb it hangs
+    on. An infinitive is not climbed: in "gunmen force villagers to flee" the villagers
+    flee."""
+    if not token.lemma_.lower().startswith("fle"):
+        return False
+    verb = token
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    while not subjects and verb.dep_ in ("pcomp", "prep", "advcl", "conj") and verb.head != verb:
+        verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    words = [x for subject in subjects for x in (subject, *subject.conjuncts)]
+    words += [p for w in list(words) for p in _of_objects(w)]  # "dozens of militants"
+    return any(x.lemma_.lower() in _ASSAILANTS or x.lower_ in _ASSAILANTS for x in words)
 
 
 # Words that introduce why something was done: "after the discovery of", "because of".

@@ -55,6 +55,10 @@ HYPOTHETICAL_HEADS = {
     "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
 }
 
+# "Set" foresees only with an infinitive ("the army is set to launch an offensive"); in
+# "set fire to homes" or "set up camps" it is an act.
+INFINITIVE_ONLY = {"set"}
+
 
 NON_GOVERNMENT = re.compile(
     r"\b(?:opposition|activists?|campaigners?|rights groups?|NGOs?|charit(?:y|ies)|critics|"
@@ -707,6 +711,8 @@ def is_factual(token: Token, etype: str) -> bool:
             lemma == "rule" and any(c.lower_ == "out" for c in tok.children)
         ):
             return False
+        if lemma in INFINITIVE_ONLY and path[i - 1].dep_ != "xcomp":
+            continue  # "gang members set fire to homes, forcing thousands to flee"
         if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
             return False
     return True
