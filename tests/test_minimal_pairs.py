@@ -68,6 +68,18 @@ def test_a_strike_by_one_country_on_another_lies_where_it_landed(analyzer):
     assert {p.country for p in attack.places} == {"IR"}
 
 
+def test_the_nationality_of_an_armed_side_does_not_choose_a_namesake(analyzer):
+    # Written for this test: Pokrovsk is a town of Donetsk oblast and of Yakutia; the
+    # Russian forces that take it say who fights, not which Pokrovsk. A nationality that
+    # names no armed side still counts.
+    def countries(text: str) -> set[str | None]:
+        events = analyzer.extractor.extract(Article(text=text, title="", published=PUBLISHED))
+        return {p.country for e in events for p in e.places}
+
+    assert countries("Russian forces capture Pokrovsk.") == {"UA"}
+    assert countries("Russian rescuers say a flood in Pokrovsk kills four people.") == {"RU"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -92,6 +92,15 @@ STRAY_POPULATION = 50000
 # A country named after a place preposition is sure when its other readings are towns
 # smaller than this ("in Lebanon" is no Lebanon, Pennsylvania); "in Georgia" stays unsure.
 SURE_OVER_TOWNS = 100000
+# A nationality before an armed side or its weapons names who fights, not where: "Russian
+# forces capture Pokrovsk" (Donetsk, not Yakutia), "Israeli jets strike Beit Lahia".
+_ARMED_AFTER = re.compile(
+    r"\s+(?:(?:special|armed|security|government|air|naval|ground|military)\s+)?(?:forces|"
+    r"troops|army|military|soldiers|servicemen|jets|warplanes|aircraft|drones?|missiles?|"
+    r"rockets?|artillery|shelling|strikes?|airstrikes?|air\s+strikes?|navy|air\s+force|"
+    r"bombers|tanks|units|militants|fighters|rebels|paratroopers|marines)\b",
+    re.IGNORECASE,
+)
 # A place noun that frames the name after it: "the island of Flores", "the town of Sake"
 _FRAMED_BEFORE = re.compile(
     r"\bthe\s+(?:island|isle|town|village|city|district|province|region|county|"
@@ -1328,6 +1337,9 @@ class Gazetteer:
                     w = 2.0
                 if m.weak:
                     continue  # a weak mention must not vouch for itself
+                if m.demonym and group is mentions and text is not None and _ARMED_AFTER.match(
+                        text, m.end):
+                    continue  # "Russian forces capture Pokrovsk": the side, not the scene
                 if m.demonym:
                     w *= 0.6
                 weights[cc] += w
