@@ -536,6 +536,16 @@ def test_a_hazard_warned_of_is_an_outlook_a_hazard_that_struck_a_disaster(analyz
                                          "warnings are issued downstream.")
 
 
+def test_what_is_done_ahead_of_a_hazard_is_no_disaster_yet(analyzer):
+    # Written for this test (labelling rule 10): evacuating ahead of a typhoon is a flight,
+    # and the typhoon has not struck; once it kills, it is a disaster.
+    ahead = types(analyzer, "The Philippines evacuates 500,000 people ahead of Typhoon "
+                            "Fung-wong.")
+    assert "disaster" not in ahead and "displacement" in ahead
+    assert "disaster" in types(analyzer, "Typhoon Fung-wong kills 18 people in the "
+                                         "Philippines.")
+
+
 def test_a_day_named_weeks_before_the_news_dates_an_old_event(analyzer):
     # Written for this test (published 10 March). A day two months back dates the attack
     # as background ("abducted during the October 7 attacks" in a story on hostages'

@@ -1790,7 +1790,28 @@ def _an_outlook(token: Token) -> bool:
             head = head.head
         if head.lemma_.lower() in _WARNINGS:
             return True
-    return any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children)
+    return any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children) or (
+        _awaited(token))
+
+
+# What is done "ahead of" a hazard, "in anticipation of" or "in preparation for" it, is done
+# before it strikes: "145,000 people are evacuated ahead of Hurricane Melissa's potential
+# impacts" (wcep-2025-10-25-04175, labelled displacement alone).
+_AWAITING = {"of": {"ahead", "anticipation", "expectation", "advance"},
+             "for": {"preparation", "preparations"}}
+
+
+def _awaited(token: Token) -> bool:
+    """The disaster word is what an act awaits ("ahead of Typhoon Fung-wong")."""
+    for _ in range(6):
+        if token.dep_ in ("compound", "poss", "amod", "nmod", "appos", "nummod"):
+            token = token.head  # "Hurricane" of "Hurricane Melissa's potential impacts"
+            continue
+        if token.dep_ == "pobj":
+            prep = token.head
+            return prep.head.lower_ in _AWAITING.get(prep.lower_, ())
+        return False
+    return False
 
 
 def _in_a_name(token: Token) -> bool:
