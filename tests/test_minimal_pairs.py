@@ -441,6 +441,11 @@ def test_a_capture_needs_something_captured(analyzer):
          "ceasefire agreement between the army and the RSF.",
          "Shelling kills four people in Khartoum, Sudan, hours after calls for a ceasefire "
          "agreement between the army and the RSF."),
+        # talks on a truce are talks (labelling rule 8), under a dateline as without one
+        ("CAIRO - Israel and Hamas agree to a new ceasefire in Gaza on Monday, Egyptian "
+         "officials said.",
+         "CAIRO - Talks on a new ceasefire in Gaza stalled on Monday as negotiators failed "
+         "to agree on the release of hostages, Egyptian officials said."),
     ],
 )
 def test_a_truce_is_news_only_where_the_clause_reports_on_it(analyzer, news, passing):
@@ -534,6 +539,15 @@ def test_a_hazard_warned_of_is_an_outlook_a_hazard_that_struck_a_disaster(analyz
                                              "reach Category 4.")
     assert "disaster" in types(analyzer, "Flooding kills twelve people in Kentucky as "
                                          "warnings are issued downstream.")
+
+
+def test_a_hazard_only_forecast_is_no_disaster_yet(analyzer):
+    # Written for this test (labelling rule 10): a storm expected to strengthen has done
+    # nothing yet; one that has killed on its way is a disaster wherever it goes next.
+    assert "disaster" not in types(analyzer, "Tropical Storm Erin is expected to strengthen "
+                                             "into a hurricane by Friday.")
+    assert "disaster" in types(analyzer, "Hurricane Erin is expected to bring floods, after "
+                                         "it killed three people in Puerto Rico.")
 
 
 def test_what_is_done_ahead_of_a_hazard_is_no_disaster_yet(analyzer):

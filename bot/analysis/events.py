@@ -1413,8 +1413,9 @@ def _truce_news(token: Token, depth: int = 0) -> bool:
     if dep == "pobj":
         if head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
             return _truce_news(head.head, depth + 1)  # "the first phase of a ceasefire"
+        # "agree to a ceasefire", "a deal on a truce"; not "talks on a ceasefire"
         return head.lower_ in ("to", "on", "for") and head.head.lemma_.lower() in (
-            *TRUCE_VERBS, "agreement", "deal", "accord", "talks")
+            *TRUCE_VERBS, "agreement", "deal", "accord")
     if dep == "dobj":
         if head.lemma_.lower() == "negotiate" and head.tag_ not in ("VBD", "VBN"):
             return False  # "agree to negotiate a ceasefire": talks; "negotiated" one is made
@@ -1791,7 +1792,25 @@ def _an_outlook(token: Token) -> bool:
         if head.lemma_.lower() in _WARNINGS:
             return True
     return any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children) or (
-        _awaited(token))
+        _awaited(token) or _forecast(token))
+
+
+# A hazard whose clause only forecasts what it will do: "Tropical Cyclone Alfred is expected
+# to make landfall on Thursday" (wcep-2025-03-03-00995 and -03-05-01023, neither labelled a
+# disaster), "the storm is forecast to strengthen".
+_FORECAST_VERBS = frozenset({"expect", "forecast", "predict", "project"})
+
+
+def _forecast(token: Token) -> bool:
+    """The disaster word (or the name it heads) is the subject of a forecast, in a sentence
+    that tells of no one harmed ("… is expected to bring floods, after it killed three
+    people in Puerto Rico" reports the harm done)."""
+    while token.dep_ == "compound":
+        token = token.head  # "Tropical Storm Erin": the name's head
+    return token.dep_ in ("nsubj", "nsubjpass") and (
+        token.head.lemma_.lower() in _FORECAST_VERBS
+        and any(c.dep_ == "xcomp" for c in token.head.children)
+        and not HARM.search(token.sent.text))
 
 
 # What is done "ahead of" a hazard, "in anticipation of" or "in preparation for" it, is done
