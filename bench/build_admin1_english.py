@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.dr5hn import SOURCE, states_by_iso
 from bot.analysis.evaluate_places import NearestCity
 
 DATA = Path(__file__).resolve().parent.parent / "config" / "data"
@@ -43,11 +44,7 @@ OUT = DATA / "admin1_english.json"
 ABOUT = (
     "English names and points of first-level divisions (GeoNames admin1 code or ISO 3166-2 "
     "code -> name; ISO 3166-2 code -> [lat, lon]; ISO code -> the GeoNames code it is) from "
-    "the countries-states-cities database (dr5hn, https://github.com/dr5hn/"
-    "countries-states-cities-database; PyPI countrystatecity-countries 2.0.1), joined by "
-    "ISO 3166-2 code. Licensed under the Open Database License (ODbL) 1.0 "
-    "(https://opendatacommons.org/licenses/odbl/1-0/), as the database it derives from; "
-    "built by bench/build_admin1_english.py."
+    f"{SOURCE}; built by bench/build_admin1_english.py."
 )
 
 SIMILAR = 0.7  # name likeness for an ISO-only subdivision to be a GeoNames division
@@ -103,11 +100,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    states: dict[str, list[dict]] = {}
-    for path in sorted(Path(argv[0]).glob("by-country/*/states.json")):
-        for state in json.loads(path.read_text(encoding="utf-8")):
-            if state.get("iso3166_2") and state.get("latitude") and state.get("longitude"):
-                states.setdefault(state["iso3166_2"], []).append(state)
+    states = states_by_iso(argv[0])
     admin1 = json.loads((DATA / "admin1.json").read_text(encoding="utf-8"))
     codes = {k: v for k, v in admin1.items() if not k.startswith("_")}
     linked = {v["iso"]: k for k, v in codes.items() if "." in k and v.get("iso")}

@@ -23,18 +23,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.dr5hn import SOURCE, states_by_iso
 from bot.analysis.evaluate_places import NearestCity, distance_km
 
 DATA = Path(__file__).resolve().parent.parent / "config" / "data"
 OUT = DATA / "admin1_points.json"
 
 ABOUT = (
-    "GeoNames admin1 code -> [lat, lon], a point near the middle of the division, from the "
-    "countries-states-cities database (dr5hn, https://github.com/dr5hn/"
-    "countries-states-cities-database; PyPI countrystatecity-countries 2.0.1), joined by "
-    "ISO 3166-2 code. Licensed under the Open Database License (ODbL) 1.0 "
-    "(https://opendatacommons.org/licenses/odbl/1-0/), as the database it derives from; "
-    "built by bench/build_admin1_points.py."
+    "GeoNames admin1 code -> [lat, lon], a point near the middle of the division, from "
+    f"{SOURCE}; built by bench/build_admin1_points.py."
 )
 
 
@@ -66,12 +63,8 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    by_iso: dict[str, list[tuple[float, float]]] = {}
-    for states in sorted(Path(argv[0]).glob("by-country/*/states.json")):
-        for state in json.loads(states.read_text(encoding="utf-8")):
-            code, lat, lon = state.get("iso3166_2"), state.get("latitude"), state.get("longitude")
-            if code and lat and lon:
-                by_iso.setdefault(code, []).append((float(lat), float(lon)))
+    by_iso = {code: [(float(s["latitude"]), float(s["longitude"])) for s in states]
+              for code, states in states_by_iso(argv[0]).items()}
     admin1 = json.loads((DATA / "admin1.json").read_text(encoding="utf-8"))
     nearest = NearestCity(max_km=1000.0)
     capitals = _capitals()

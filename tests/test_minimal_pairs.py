@@ -532,22 +532,24 @@ def test_protest_as_the_motive_of_an_act_is_no_protest(analyzer, motive, gatheri
                                         "protests in Muzaffarabad against the government.")
 
 
-def test_a_hazard_warned_of_is_an_outlook_a_hazard_that_struck_a_disaster(analyzer):
+@pytest.mark.parametrize(
+    ("outlook", "struck"),
+    [
+        ("Hurricane warnings are issued in Jamaica, as forecasts indicate Hurricane Melissa "
+         "will reach Category 4.",
+         "Flooding kills twelve people in Kentucky as warnings are issued downstream."),
+        # a storm expected to strengthen has done nothing yet; one that has killed on its
+        # way is a disaster wherever it goes next
+        ("Tropical Storm Erin is expected to strengthen into a hurricane by Friday.",
+         "Hurricane Erin is expected to bring floods, after it killed three people in Puerto "
+         "Rico."),
+    ],
+)
+def test_a_hazard_warned_of_or_forecast_is_an_outlook_one_that_struck_a_disaster(
+        analyzer, outlook, struck):
     # Written for this test (labelling rule 10: "Not: outlooks").
-    assert "disaster" not in types(analyzer, "Hurricane warnings are issued in Jamaica, as "
-                                             "forecasts indicate Hurricane Melissa will "
-                                             "reach Category 4.")
-    assert "disaster" in types(analyzer, "Flooding kills twelve people in Kentucky as "
-                                         "warnings are issued downstream.")
-
-
-def test_a_hazard_only_forecast_is_no_disaster_yet(analyzer):
-    # Written for this test (labelling rule 10): a storm expected to strengthen has done
-    # nothing yet; one that has killed on its way is a disaster wherever it goes next.
-    assert "disaster" not in types(analyzer, "Tropical Storm Erin is expected to strengthen "
-                                             "into a hurricane by Friday.")
-    assert "disaster" in types(analyzer, "Hurricane Erin is expected to bring floods, after "
-                                         "it killed three people in Puerto Rico.")
+    assert "disaster" not in types(analyzer, outlook)
+    assert "disaster" in types(analyzer, struck)
 
 
 def test_what_is_done_ahead_of_a_hazard_is_no_disaster_yet(analyzer):
