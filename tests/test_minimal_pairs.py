@@ -47,18 +47,20 @@ def test_air_strike_is_an_attack_labour_strike_is_not(analyzer):
     assert not labour & {"attack", "civilian_harm", "protest"}
 
 
-def test_a_shooting_with_victims_is_an_attack_a_film_shooting_is_not(analyzer):
-    attack = types(analyzer, "Three people are killed in a shooting at a shopping centre in "
-                             "Malmo, Sweden.")
-    film = types(analyzer, "The shooting of the film in Malmo ends after six weeks.")
-    assert "attack" in attack and not film
-
-
-def test_troops_exchanging_fire_is_an_attack(analyzer):
-    assert "attack" in types(analyzer, "Thai and Cambodian troops exchange fire along the "
-                                       "border near Preah Vihear.")
-    assert "attack" not in types(analyzer, "Thai and Cambodian ministers exchange letters "
-                                           "on the border near Preah Vihear.")
+@pytest.mark.parametrize(
+    ("attack", "look_alike"),
+    [
+        # a shooting with victims, not a film's
+        ("Three people are killed in a shooting at a shopping centre in Malmo, Sweden.",
+         "The shooting of the film in Malmo ends after six weeks."),
+        # troops exchanging fire, not ministers exchanging letters
+        ("Thai and Cambodian troops exchange fire along the border near Preah Vihear.",
+         "Thai and Cambodian ministers exchange letters on the border near Preah Vihear."),
+    ],
+)
+def test_an_attack_and_the_same_words_that_are_none(analyzer, attack, look_alike):
+    assert "attack" in types(analyzer, attack)
+    assert not types(analyzer, look_alike)
 
 
 def test_a_strike_by_one_country_on_another_lies_where_it_landed(analyzer):

@@ -116,39 +116,6 @@ def test_gun_and_knife_attacks_are_cued(sentence):
         ("A cyclist is hit by a car in the city centre.", False),
         ("Two hikers are struck by lightning near the summit.", False),
         ("The region was hit by floods and landslides.", False),
-    ],
-)
-def test_weapons_hitting_vessels_attacked_and_rammings_cue_an_attack(sentence, attack):
-    assert ("attack" in types(sentence)) is attack
-
-
-def test_opening_fire_is_cued_beside_a_protest():
-    # Whom the shots were aimed at is the parse's question (bot.analysis.events: fire on
-    # protesters is a protest met with force); the lexicon cues both types.
-    assert types("Police open fire on protesters outside parliament.") == {"protest", "attack"}
-
-
-def test_displaced_naming_who_was_hit_is_no_flight():
-    # Written for this test: "displaced" describes the victims / says people fled.
-    assert "displacement" not in types("A drone hits a displaced persons camp near El Obeid.")
-    assert "displacement" not in types("Soldiers fire on a car carrying a displaced family.")
-    assert "displacement" not in types("A plane carrying aid for flood-displaced communities "
-                                       "crashes.")
-    assert "displacement" in types("Thousands of displaced families flee the fighting.")
-    assert "displacement" in types("Floods displaced 40,000 people in the delta.")
-
-
-def test_a_nationality_or_compound_adjective_is_no_captured_place():
-    # Written for this test: only a place (or a place noun) makes a seizure a capture.
-    assert "capture" not in types("The ministry seizes the Chinese-owned chipmaker.")
-    assert "capture" not in types("Officials say troops captured 12 Afghan border posts.")
-    assert "capture" in types("Rebels captured Kalehe after a day of fighting.")
-    assert "capture" in types("Troops seize the Afghan town of Kalehe.")
-
-
-@pytest.mark.parametrize(
-    ("sentence", "attack"),
-    [
         # A shooting with people counted among its victims (WCEP-2025: "three people are
         # killed in a shooting at a hair salon"); a photo shoot or a film is none.
         ("Three people are killed in a shooting at a shopping centre in Malmo.", True),
@@ -177,8 +144,32 @@ def test_a_nationality_or_compound_adjective_is_no_captured_place():
         ("Prices advance on strong demand for copper.", False),
     ],
 )
-def test_shootings_strikes_fire_and_advances_cue_an_attack(sentence, attack):
+def test_weapons_strikes_shootings_fire_and_advances_cue_an_attack(sentence, attack):
     assert ("attack" in types(sentence)) is attack
+
+
+def test_opening_fire_is_cued_beside_a_protest():
+    # Whom the shots were aimed at is the parse's question (bot.analysis.events: fire on
+    # protesters is a protest met with force); the lexicon cues both types.
+    assert types("Police open fire on protesters outside parliament.") == {"protest", "attack"}
+
+
+def test_displaced_naming_who_was_hit_is_no_flight():
+    # Written for this test: "displaced" describes the victims / says people fled.
+    assert "displacement" not in types("A drone hits a displaced persons camp near El Obeid.")
+    assert "displacement" not in types("Soldiers fire on a car carrying a displaced family.")
+    assert "displacement" not in types("A plane carrying aid for flood-displaced communities "
+                                       "crashes.")
+    assert "displacement" in types("Thousands of displaced families flee the fighting.")
+    assert "displacement" in types("Floods displaced 40,000 people in the delta.")
+
+
+def test_a_nationality_or_compound_adjective_is_no_captured_place():
+    # Written for this test: only a place (or a place noun) makes a seizure a capture.
+    assert "capture" not in types("The ministry seizes the Chinese-owned chipmaker.")
+    assert "capture" not in types("Officials say troops captured 12 Afghan border posts.")
+    assert "capture" in types("Rebels captured Kalehe after a day of fighting.")
+    assert "capture" in types("Troops seize the Afghan town of Kalehe.")
 
 
 def test_an_anchor_group_names_the_event_word_and_the_whole_match_settles_overlaps():

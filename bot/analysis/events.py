@@ -1791,8 +1791,8 @@ def _an_outlook(token: Token) -> bool:
             head = head.head
         if head.lemma_.lower() in _WARNINGS:
             return True
-    return any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children) or (
-        _awaited(token) or _forecast(token))
+    to_come = any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children)
+    return to_come or _awaited(token) or _forecast(token)
 
 
 # A hazard whose clause only forecasts what it will do: "Tropical Cyclone Alfred is expected

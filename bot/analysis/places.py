@@ -571,10 +571,10 @@ class Gazetteer:
             key, eid = norm(name), self._other_ids.get(f"admin1:{code}")
             if eid is None or not key or "," in name or key in self._demonyms:
                 continue
-            own = norm(self._others[eid - self._n].name)
-            if own.startswith(key) or self.lookup(name):
+            place = self._others[eid - self._n]
+            if norm(place.name).startswith(key) or self.lookup(name):
                 continue
-            self._add(self._others[eid - self._n], [name])
+            self._add(place, [name])
 
     def _load_aliases_and_areas(self) -> None:
         for area in self._aliases.get("areas", []):

@@ -19,14 +19,15 @@ def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
-# Context classes: a trigger that names one in `needs` fires only when the sentence
-# (or, for "armed", the sentence before it) contains a match.
-# unrest beside a strike or a march: what makes it a protest
+# Unrest beside a strike or a march: what makes it a protest (the "unrest" context below,
+# and `strike_alone`).
 _UNREST = (
     r"tear ?gas", r"clash\w*", r"arrest\w*", r"detain\w*", r"riot\w*", r"water cannon",
     r"rubber bullets", r"dispers\w+", r"police", r"violen\w+", r"injur\w+", r"protest\w*",
     r"demonstrat\w+", r"marched", r"picket\w*", r"barricades?",
 )
+# Context classes: a trigger that names one in `needs` fires only when the sentence
+# (or, for "armed", the sentence before it) contains a match.
 CONTEXT: dict[str, re.Pattern[str]] = {
     "armed": _words(
         r"troops?", r"soldiers?", r"(?:security |armed |government |rebel |coalition )?forces",
