@@ -835,3 +835,30 @@ def test_a_plural_division_word_tagged_a_verb_still_places_its_list(analyzer):
     events = run(analyzer, "Gunmen killed 15 villagers in Zamfara and Katsina states in "
                            "northwestern Nigeria.")
     assert places(events, "civilian_harm") == {"Zamfara", "Katsina"}
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "near", "country"),
+    [
+        ("A volcano erupts near Petropavlovsk-Kamchatsky, Russia, forcing residents to flee. "
+         "Floods hit Arbil and Sulaymaniyah in Iraq, killing 12 people.",
+         "displacement", "Petropavlovsk-Kamchatsky", "RU"),
+        ("A drone strike hits a convoy near Kidal, Mali, on Sunday. "
+         "Elsewhere, troops shell Tillaberi in Niger, killing 20 people.",
+         "attack", "Kidal", "ML"),
+    ],
+)
+def test_a_town_the_event_is_near_beats_a_neighbours_place_abroad(
+    analyzer, text, etype, near, country
+):
+    # Written for this test: the town a sentence's event is near is that event's place even
+    # when the next sentence tells of another country's; the neighbour's places are only for
+    # a sentence that names none. Each country's report stays its own event, with its own
+    # evidence.
+    events = [e for e in run(analyzer, text) if e.type == etype]
+    own = [e for e in events if near in {p.name for p in e.places}]
+    assert len(own) == 1
+    assert {p.country for p in own[0].places} == {country}
+    assert near in own[0].evidence
+    for e in events:
+        assert (near in e.evidence) == (e is own[0])

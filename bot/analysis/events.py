@@ -714,6 +714,17 @@ class EventExtractor:
             places_inferred = bool(inferred) and not places
             places_fallback = places_fallback and places_inferred
             places = places + inferred
+        if t not in ("refugee_policy", "ceasefire") and places_inferred and located.near:
+            # a neighbour's places lie in another country than the one the sentence gives
+            # its own town ("A volcano erupts near Petropavlovsk-Kamchatsky, Russia. Floods
+            # hit Arbil …"): that town places the event, which then stays apart from the
+            # neighbour's; a town without its country may be a namesake, and stays second
+            vouched = {m.place.key for m in mentions
+                       if m.place is not None and m.qualifier is not None}
+            there = {p.country for p in places}
+            own = [p for p in _dedupe(located.near) if p.key in vouched and p.country not in there]
+            if own:
+                places, places_inferred, places_fallback = own, False, False
         if (t not in ("refugee_policy", "ceasefire") and located.near
                 and not any(p.kind == "city" or (p.kind == "area" and p.country)
                             for p in places)):
