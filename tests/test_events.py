@@ -862,3 +862,18 @@ def test_a_town_the_event_is_near_beats_a_neighbours_place_abroad(
     assert near in own[0].evidence
     for e in events:
         assert (near in e.evidence) == (e is own[0])
+
+
+def test_an_unknown_district_takes_the_country_of_the_province_after_it(analyzer):
+    # Written for this test (the district's name made up): a province right after the
+    # comma places the district the gazetteer lacks, not the country the rest of the
+    # article is about (the second paragraph's, which outweighs the first's).
+    events = run(
+        analyzer,
+        "An army patrol seized a militia headquarters in the Kwamboka Territory, Mai-Ndombe "
+        "Province, killing eight fighters, the army said.\n\n"
+        "Floods in Valencia, Andalusia and Murcia, Spain, killed 12 people and forced "
+        "thousands from their homes in Valencia and Murcia.",
+    )
+    assert "Kwamboka Territory" in places(events, "attack")
+    assert countries(events, "attack") == {"CD"}

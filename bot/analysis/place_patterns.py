@@ -71,6 +71,7 @@ _QUALIFIED_IN = re.compile(
     rf"{_QUALIFIED_HEAD}(?P<more>(?:(?:,\s*|,?\s+and\s+){_NAME})*)"
     r"\s+in\s+(?:the\s+)?(?:occupied\s+)?\Z")
 _QUALIFIED_HEAD_RX = re.compile(_QUALIFIED_HEAD)
+_COMMA = re.compile(r",\s*")
 
 
 def _qualified(sentence: str, qualifier_at: dict[int, Mention]) -> list[re.Match[str]]:
@@ -160,7 +161,12 @@ def pattern_mentions(
                 continue  # "Boko Haram camps", "a mostly Kurdish city"; a qualifier or a
                 # region keeps the name ("in Providence, Rhode Island", "the Amazon region")
             reach = max(end, m.end())  # "Abu Salim district" may hold a known "Salim district"
-            inside = [k for k in known if start <= k.start - s.start and k.end - s.start <= reach]
+            # a known name listed after it is another place ("the Kwamouth Territory,
+            # Mai-Ndombe Province"), not a piece of this one
+            listed_from = m.start("more") if m.group("more") else reach
+            inside = [k for k in known if start <= k.start - s.start < listed_from
+                      and k.end - s.start <= reach]
+            listed = [k for k in known if listed_from <= k.start - s.start < reach]
             if (
                 inside
                 and len(words) > 1
@@ -185,8 +191,15 @@ def pattern_mentions(
                 country = qualifier_at[m.end()].place.country
                 settlement = True
             else:
+                # a known place listed with the name ("the Kwamouth Territory, Mai-Ndombe
+                # Province"), or right after its comma, is of its country
+                comma = _COMMA.match(sentence, m.end())
+                follows = [qualifier_at[comma.end()]] if comma and comma.end() in qualifier_at \
+                    else []
+                shared = [k.place.country for k in (*listed, *follows)
+                          if k.place is not None and k.place.country and not k.demonym]
                 near = [cc for pos, cc in countries if 0 < start - pos <= 40]
-                country = near[-1] if near else dominant
+                country = shared[0] if shared else near[-1] if near else dominant
                 settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
             if country is None:
                 continue
