@@ -2,10 +2,12 @@
 
 Two passes. The trigger lexicon (`bot.analysis.triggers`) marks candidate sentences cheaply; only
 those are parsed by spaCy. `bot.analysis.factuality` then tells a reported event from a
-hypothetical, denied, prevented or long-past one; `bot.analysis.place_roles` says which place
-names are where it happened (not an actor's nationality, not a border nearby);
-`bot.analysis.place_patterns` adds places the gazetteer lacks. This module puts them together:
-article context, candidates, grouping into events, severity.
+hypothetical, denied, prevented or long-past one; `bot.analysis.clauses` reads what the
+trigger's own clause says (what a capture takes, who flees, an outlook, a motive);
+`bot.analysis.place_roles` says which place names are where it happened (not an actor's
+nationality, not a border nearby); `bot.analysis.place_patterns` adds places the gazetteer
+lacks. This module puts them together: article context, candidates, grouping into events,
+severity.
 """
 
 from __future__ import annotations
@@ -29,34 +31,59 @@ from bot.analysis.casualties import (
     victims_all_combatants,
 )
 from bot.analysis.classifier import EventClassifier, TypeScore, get_classifier, model_input
+from bot.analysis.clauses import (
+    SPATIAL,
+    a_team_name,
+    an_outlook,
+    assailants_flee,
+    asylum_for_a_person,
+    by_lightning,
+    camp_as_place,
+    camp_kind,
+    capture_aimed,
+    capture_of_nothing,
+    clash_with_protesters,
+    denied_by,
+    displacement_planned,
+    evacuated_for_ordnance,
+    fired_on_protesters,
+    grievances,
+    in_a_name,
+    in_a_who_clause,
+    intercepts,
+    modifies_a_thing,
+    occasion,
+    protest_as_motive,
+    strikes_a_thing,
+    takes_goods,
+    takes_people,
+    travellers_evacuated,
+    truce_news,
+    victims,
+    while_clauses,
+    whole_clause,
+    without_crowds,
+)
 from bot.analysis.factuality import (
     ACCIDENT,
     ALLEGED,
     AVERTED,
     CAMP_POLICY,
     COMPARISON,
-    DENIAL_HEADS,
     DENIED_CLAIM,
     HABITUAL,
     HISTORY,
     HYPOTHETICAL_HEADS,
-    ORDNANCE,
-    PROTEST_GATHERINGS,
-    PROTESTERS,
     REPORTING_HEADS,
     RETROSPECTIVE,
     RETURNS,
-    SEIZED_GOODS,
     SIMULATION,
     STRONG_ARMED,
-    TAKEN_PEOPLE,
     TIME_ANCHOR,
-    TRAVELLERS,
     YEAR,
     clause_head,
     continues_old_story,
     dated_in_the_past,
-    dates_an_old_span,
     governing_words,
     is_factual,
     long_before,
@@ -480,22 +507,22 @@ class EventExtractor:
                     _note_failed(failed, hit, token)
                     continue
                 if (hit.trigger.type != "disaster" and "sentence" not in hit.tags
-                        and _in_a_name(token)):
+                        and in_a_name(token)):
                     continue  # "the Democratic Forces for the Liberation of Rwanda"
-                if hit.trigger.type == "disaster" and _a_team_name(token, ctx.sports):
+                if hit.trigger.type == "disaster" and a_team_name(token, ctx.sports):
                     continue  # "the Carolina Hurricanes beat the Bruins"
-                if hit.trigger.type == "disaster" and _an_outlook(token):
+                if hit.trigger.type == "disaster" and an_outlook(token):
                     continue  # "hurricane warnings are issued", "the upcoming winter storm"
-                if _by_lightning(token, hit.trigger.type):
+                if by_lightning(token, hit.trigger.type):
                     continue  # "three hikers are killed by a lightning strike on a mountain"
-                if hit.trigger.type == "protest" and _strikes_a_thing(token):
+                if hit.trigger.type == "protest" and strikes_a_thing(token):
                     continue  # "a train strikes a minibus", "an earthquake strikes Istanbul"
-                if hit.trigger.type == "protest" and _in_a_who_clause(token):
+                if hit.trigger.type == "protest" and in_a_who_clause(token):
                     continue  # "students who led the protests announce a new party"
-                if hit.trigger.type == "protest" and _protest_as_motive(token):
+                if hit.trigger.type == "protest" and protest_as_motive(token):
                     continue  # "summons the ambassador in protest", "resign in protest"
                 if hit.trigger.type == "attack" and (
-                        _fired_on_protesters(token) or _clash_with_protesters(token)):
+                        fired_on_protesters(token) or clash_with_protesters(token)):
                     # "police open fire on protesters": a protest met with force (labelling
                     # rule 5), not an armed attack
                     hit = TriggerHit(Trigger("protest", _NO_PATTERN, hit.trigger.strength),
@@ -503,19 +530,19 @@ class EventExtractor:
                 if hit.trigger.type == "capture":
                     self._entities(doc)  # names tell people and money from places
                     places = _place_tokens(doc, s, ctx.mentions_by_sentence.get(i, []))
-                    if (_capture_of_nothing(token) or _takes_goods(token)
-                            or _takes_people(token, places) or _capture_aimed(token)):
+                    if (capture_of_nothing(token) or takes_goods(token)
+                            or takes_people(token, places) or capture_aimed(token)):
                         continue
                 if hit.trigger.type == "displacement" and (
-                    _camp_kind(token) or _travellers_evacuated(token)
-                    or _evacuated_for_ordnance(token) or _displacement_planned(token)
-                    or _assailants_flee(token)
+                    camp_kind(token) or travellers_evacuated(token)
+                    or evacuated_for_ordnance(token) or displacement_planned(token)
+                    or assailants_flee(token)
                 ):
                     continue  # "attacks on a displacement camp"; "passengers are evacuated"
-                if hit.trigger.type == "ceasefire" and not _truce_news(token):
+                if hit.trigger.type == "ceasefire" and not truce_news(token):
                     continue
                 if hit.trigger.type == "refugee_policy" and (
-                    _camp_as_place(token) or _asylum_for_a_person(token)
+                    camp_as_place(token) or asylum_for_a_person(token)
                 ):
                     continue
                 if self._vetoed(token, hit.trigger.type, ctx):
@@ -540,9 +567,9 @@ class EventExtractor:
         trying to attack a checkpoint"). "Israeli forces kill a gunman who carried out a
         ramming attack in 2023" still reports an attack, "… arrest a gunman who carried out
         …" does not."""
-        if not failed or any(_whole_clause(t) == verb for t in failed):
+        if not failed or any(whole_clause(t) == verb for t in failed):
             return False
-        dropped = {t.i for b in failed for t in _whole_clause(b).subtree}
+        dropped = {t.i for b in failed for t in whole_clause(b).subtree}
         rest = "".join(t.text_with_ws for t in doc if t.i not in dropped).strip()
         if len(rest.split()) < MIN_WORDS:
             return False
@@ -585,10 +612,10 @@ class EventExtractor:
             if etype in ("attack", "civilian_harm") and prep.dep_ == "prep"
             and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
         )
-        victims = _victims(token)
-        skip = target | victims | _occasion(token) | set_off_by(token)
-        clause = _SPATIAL.sub(" ", own_clause(token, skip))
-        above = governing_words(token, victims)
+        victim_words = victims(token)
+        skip = target | victim_words | occasion(token) | set_off_by(token)
+        clause = SPATIAL.sub(" ", own_clause(token, skip))
+        above = governing_words(token, victim_words)
         label = _LABEL.match(token.sent.text)
         if label:  # "Study: cyclones hitting Madagascar are getting wetter"
             above = f"{label.group(1)} {above}"
@@ -606,7 +633,7 @@ class EventExtractor:
             return True
         if _history(above) or _retrospective(above, ruling) or SIMULATION.search(above):
             return True  # "…mark the anniversary of [the massacre]", "a study says"
-        if DENIED_CLAIM.search(clause) or DENIED_CLAIM.search(above) or _denied_by(token):
+        if DENIED_CLAIM.search(clause) or DENIED_CLAIM.search(above) or denied_by(token):
             return True
         if under_inquiry(token):
             return True
@@ -620,22 +647,22 @@ class EventExtractor:
                                                       or AVERTED.search(above)):
             return True  # "police defuse a bomb near the market"
         if etype in ("attack", "civilian_harm") and ACCIDENT.search(
-                f"{clause} {above} {_while_clauses(token)}"):
+                f"{clause} {above} {while_clauses(token)}"):
             return True  # "killed in an explosion while removing munitions"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
         if etype in ("attack", "capture", "protest", "civilian_harm") and not strong and (
-            ctx.sports or SPORTS.search(_without_crowds(token, clause, skip))
+            ctx.sports or SPORTS.search(without_crowds(token, clause, skip))
         ):
             return True
         if etype not in ("capture", "disaster", "attack", "displacement"):
             return False
         # what a protest is over is its grievance, not a market story: "open fire during
         # protests over fuel prices"
-        grievance = _grievances(token.sent)
+        grievance = grievances(token.sent)
         if grievance:
-            clause = _SPATIAL.sub(" ", own_clause(token, skip | grievance))
+            clause = SPATIAL.sub(" ", own_clause(token, skip | grievance))
         return bool(BUSINESS.search(clause) or (ctx.business and not strong))
 
     def _candidate(
@@ -863,7 +890,7 @@ class EventExtractor:
             if (role == "other" and not m.demonym and span is not None
                     and (any(c.i in located for c in span.root.conjuncts)
                          or (any(m in g for g in located_lists)
-                             and not _modifies_a_thing(span.root, named)))):
+                             and not modifies_a_thing(span.root, named)))):
                 role = "location"
             if role == "location":
                 out.locations.append(m.place)
@@ -946,13 +973,6 @@ class EventExtractor:
         return events
 
 
-def _modifies_a_thing(tok: Token, named: set[int]) -> bool:
-    """The name qualifies a noun that is no place: "US" in "UAE and US airstrikes" says
-    whose strikes, not where; "Zaporizhzhia" hung on "Kharkiv" is still a place."""
-    tok = climb_coordination(tok)
-    return tok.dep_ in ("compound", "nmod", "amod", "poss") and tok.head.i not in named
-
-
 def _root_of(m: Mention, doc: Doc, offset: int) -> int | None:
     span = doc.char_span(m.start - offset, m.end - offset, "expand")
     return span.root.i if span is not None and len(span) else None
@@ -996,7 +1016,7 @@ def _targets_country(doc: Doc, s: Sentence, mentions: list[Mention],
     verb = token if token.pos_ == "VERB" else None
     roots = [c for w in (token, token.head) for c in w.children
              if c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting")]
-    if verb is not None and not _intercepts(verb):
+    if verb is not None and not intercepts(verb):
         roots += [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     hit = {t.i for r in roots for t in r.subtree}
     out: list[Place] = []
@@ -1007,28 +1027,6 @@ def _targets_country(doc: Doc, s: Sentence, mentions: list[Mention],
         if span is not None and span.root.i in hit and m.place not in out:
             out.append(m.place)
     return out
-
-
-def _grievances(sent: Span) -> frozenset[int]:
-    """The words of what protests in the sentence are over or against: "protests over fuel
-    prices", "demonstrating against the tax increases"."""
-    return frozenset(
-        w.i for t in sent if t.lemma_.lower() in _PROTEST_WORDS
-        for prep in t.children if prep.dep_ == "prep" and prep.lower_ in ("over", "against")
-        for w in prep.subtree
-    )
-
-
-_PROTEST_WORDS = PROTESTERS | PROTEST_GATHERINGS | {"demonstrate", "riot", "strike", "unrest"}
-
-
-def _intercepts(verb: Token) -> bool:
-    """"shot down four Russian drones", "intercepted a missile": what is hit is the
-    attacker's weapon, not the attacked."""
-    lemma = verb.lemma_.lower()
-    return lemma in ("intercept", "down") or (
-        lemma in ("shoot", "bring") and any(c.dep_ == "prt" and c.lower_ == "down"
-                                            for c in verb.children))
 
 
 def _harm_where_the_attack_is(cands: list[Candidate]) -> list[Candidate]:
@@ -1180,14 +1178,6 @@ def _division_words(rest: str) -> bool:
     return bool(words) and all(is_place_noun(w) for w in words)
 
 
-# A purely spatial phrase: its noun says where, so it cannot veto ("outside a court").
-_SPATIAL = re.compile(
-    r"\b(?:outside|near|in front of|opposite|behind|beside|next to|close to) "
-    r"(?:the |a |an )?(?:[\w'’-]+ ){0,3}?[\w'’-]+",
-    re.IGNORECASE,
-)
-
-
 _COMPARISON = re.compile(COMPARISON, re.IGNORECASE)
 # The point of time a comparison reaches back to: "the first time since the 15th century".
 _COMPARED_SINCE = re.compile(COMPARISON + r"[^.]{0,60}\bsince\b[^.,;]{0,30}$", re.IGNORECASE)
@@ -1235,25 +1225,6 @@ def _retrospective(text: str, ruling: bool = False,
     return False
 
 
-def _occasion(token: Token) -> frozenset[int]:
-    """The words of an anniversary the trigger's event fell on, when the trigger is not
-    the old event itself: "a general strike on the second anniversary of the Tempi train
-    crash", "arrested during a World War II anniversary event" (but "on the anniversary of
-    the massacre" still frames the massacre)."""
-    out: set[int] = set()
-    for t in token.sent:
-        if t.lemma_.lower() != "anniversary":
-            continue
-        noun = t
-        while noun.dep_ in ("compound", "amod"):
-            noun = noun.head
-        prep = noun.head
-        if (noun.dep_ == "pobj" and prep.dep_ == "prep"
-                and token.i not in {w.i for w in prep.subtree}):
-            out.update(w.i for w in prep.subtree)
-    return frozenset(out)
-
-
 # A headline's label before a colon frames all of it: "Study: …", "Review: …".
 _LABEL = re.compile(r"\s*([A-Za-z][\w' -]{1,30}?)\s*:\s")
 
@@ -1288,30 +1259,6 @@ def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     if cue:
         return thin or score.probability >= threshold * CUE_SCALE
     return not deep and score.probability >= max(threshold, UNCUED_MIN)
-
-
-# What can be done to a truce that is news about it (SPEC: agreed, taking effect,
-# strengthened, collapsing); "monitor the ceasefire", "violations of the ceasefire",
-# "despite the agreed ceasefire" only name one.
-TRUCE_VERBS = {
-    "agree", "sign", "reach", "announce", "declare", "broker", "seal", "strike", "extend",
-    "implement", "approve", "ratify", "conclude", "finalize", "finalise", "negotiate",
-    "mediate", "end", "break", "collapse", "abandon", "suspend", "renew", "restore",
-    "secure", "enter", "begin", "start", "launch", "call", "order", "impose", "establish",
-}
-
-
-# Nouns of what is done to a truce that are news about it, as its verbs are: "the
-# announcement of a ceasefire" (two train items, both labelled ceasefire)
-TRUCE_ACTS = {"announcement"}
-
-
-# A truce noun naming these is about talks, not a truce agreed or broken (labelling rule 8
-# of ../shared/eval/README.md: "Not: … talks").
-_TALKS = frozenset({
-    "talk", "talks", "negotiation", "proposal", "plan", "draft", "negotiator", "mediator",
-    "mediation",
-})
 
 
 def _mention_token(doc: Doc, s: Sentence, m: Mention) -> Token | None:
@@ -1402,105 +1349,6 @@ def _truce_zone(doc: Doc, s: Sentence, mentions: list[Mention], truce: Token) ->
     return _named_in(doc, s, mentions, ("country", "admin1", "area"), "in", truce)
 
 
-def _truce_news(token: Token, depth: int = 0) -> bool:
-    """Whether a truce noun is what its clause reports on: the subject ("the ceasefire comes
-    into effect"), the object of a truce verb ("sign a truce", "agree to a ceasefire"), a
-    headline; not a truce that only frames another report, such as one that began weeks
-    ago and now dates a span ("aid trucks have arrived since the ceasefire took effect on
-    January 19"; not "the worst clashes since the ceasefire took effect on Sunday")."""
-    if depth == 0 and dates_an_old_span(token):
-        return False
-    if token.pos_ not in ("NOUN", "PROPN") or depth > 4:
-        return True
-    dep, head = token.dep_, token.head
-    if dep == "compound" and head.lemma_.lower() in _TALKS:
-        return False  # "a delegation for ceasefire talks", "a 20-point ceasefire proposal"
-    if dep == "compound" and head.lemma_.lower() in TRUCE_ACTS:
-        return True  # "the ceasefire announcement"
-    if dep == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in TRUCE_ACTS:
-        return True  # "hours after the announcement of a ceasefire agreement"
-    if dep in ("compound", "conj", "appos", "amod", "nmod"):
-        return _truce_news(head, depth + 1)
-    if dep == "pobj":
-        if head.lower_ == "of" and head.head.pos_ in ("NOUN", "PROPN"):
-            return _truce_news(head.head, depth + 1)  # "the first phase of a ceasefire"
-        # "agree to a ceasefire", "a deal on a truce"; not "talks on a ceasefire"
-        return head.lower_ in ("to", "on", "for") and head.head.lemma_.lower() in (
-            *TRUCE_VERBS, "agreement", "deal", "accord")
-    if dep == "dobj":
-        if head.lemma_.lower() == "negotiate" and head.tag_ not in ("VBD", "VBN"):
-            return False  # "agree to negotiate a ceasefire": talks; "negotiated" one is made
-        return head.lemma_.lower() in TRUCE_VERBS
-    return True
-
-
-def _taken(token: Token) -> list[Token]:
-    """What a capture word takes: a verb's object, or what a participle qualifies
-    ("combatants captured during the conflict"), or what a noun is of ("the capture of
-    Goma"); with the object's apposition ("seizes the Marinette, the last vessel of the
-    flotilla"), what the object is of ("seize 400 kg of cocaine"), and for a pronoun the
-    nouns before it in the sentence."""
-    taken = _objects(token)
-    for obj in list(taken):
-        taken += [c for c in obj.children if c.dep_ == "appos"]
-        taken += _of_objects(obj)  # "control of", "400 kg of"
-        if obj.lower_ in ("it", "them"):  # "releases a tanker … after seizing it"
-            taken += [t for t in token.sent if t.i < token.i and t.pos_ == "NOUN"]
-    return taken
-
-
-def _objects(token: Token) -> list[Token]:
-    """A verb's object, or what its participle qualifies ("combatants captured"), or what
-    a noun is of ("the capture of Goma", "the evacuation of residents")."""
-    if token.pos_ != "VERB":
-        return _of_objects(token)
-    taken = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
-    if token.dep_ == "relcl":  # "Oron Shaul, who was captured": who stands for the name
-        taken = [token.head if t.tag_ in ("WP", "WDT") else t for t in taken]
-    if taken or token.dep_ != "acl":
-        return taken
-    # A participle after a noun qualifies that noun, whatever the parse hangs it on
-    # ("the exchange of prisoners captured during the conflict" is the prisoners').
-    before = token.nbor(-1) if token.i > token.sent.start else None
-    return [before if before is not None and before.pos_ in ("NOUN", "PROPN") else token.head]
-
-
-def _takes_goods(token: Token) -> bool:
-    """What a capture verb takes is a vessel, goods or money ("seizes €17 million", "seize
-    more than US$313 million in real estate assets")."""
-    return any(SEIZED_GOODS.fullmatch(t.text) or t.ent_type_ == "MONEY" for t in _taken(token))
-
-
-def _takes_people(token: Token, places: frozenset[int] = frozenset()) -> bool:
-    """What a capture word takes is people, not a place: fighters or fugitives ("police
-    capture several militants", "a fifth escapee is captured", "several IS–Somalia
-    militants", "Mohamed Amra … is recaptured"). A place taken too keeps the capture.
-    ``places`` holds the indices of the tokens that name places found in the sentence."""
-    taken = _objects(token)
-    return bool(taken) and all(
-        _people(t, places) or any(_people(a, places) for a in t.children if a.dep_ == "appos")
-        for t in taken
-    )
-
-
-def _people(token: Token, places: frozenset[int]) -> bool:
-    """People by a word for them ("militants") or by a person's full name ("Mohamed
-    Amra"). The small model also tags unknown towns as persons, so a name counts only
-    with two words or more, no article ("the disputed Sandy Cay Reef") and no place found
-    in it ("the capture of Beled Hawo")."""
-    if TAKEN_PEOPLE.fullmatch(token.text):
-        return True
-    if token.ent_type_ != "PERSON":
-        return False
-    name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-    return (
-        name is not None
-        and len(name) >= 2
-        and not any(c.dep_ == "det" for c in name.root.children)
-        and not any(t.i in places for t in name)
-    )
-
-
 def _place_tokens(doc: Doc, s: Sentence, mentions: list[Mention]) -> frozenset[int]:
     """The indices of the tokens of a sentence's parse that name the places found in it."""
     indices: set[int] = set()
@@ -1511,444 +1359,10 @@ def _place_tokens(doc: Doc, s: Sentence, mentions: list[Mention]) -> frozenset[i
     return frozenset(indices)
 
 
-# Who governs an aim that has been reached: "managed to capture", "were able to retake".
-_ACHIEVED = frozenset({"manage", "succeed", "able"})
-
-
-def _capture_aimed(token: Token) -> bool:
-    """A capture in the infinitive is an aim, not a capture: "the plan to capture Gaza
-    City", "an offensive to capture", "an operation … to retake the town", "the group's
-    main goal is to capture Mogadishu"); not when it was achieved ("managed to capture") or
-    is told as done ("rebels claim to have captured the city")."""
-    aux = {c.lemma_.lower() for c in token.children if c.dep_ == "aux"}
-    return "to" in aux and "have" not in aux and token.head.lemma_.lower() not in _ACHIEVED
-
-
-# Nouns for what someone means to do: "the plan to capture", "a proposal to evacuate".
-_PLANS = frozenset({"plan", "proposal", "threat", "scheme", "idea", "intention"})
-
-
-def _displacement_planned(token: Token) -> bool:
-    """Displacement in the infinitive of a plan is a plan, not people displaced: "his
-    proposed plan to temporarily evacuate 1,000 Palestinians", "Trump's plan to forcibly
-    displace Gazan civilians". People ordered or forced to leave ("are ordered to
-    evacuate", "were forced to flee") are displaced."""
-    aux = {c.lower_ for c in token.children if c.dep_ == "aux"}
-    return "to" in aux and token.dep_ == "acl" and token.head.lemma_.lower() in _PLANS
-
-
-# Where a camp is only the place something happens: "armoured vehicles entering the refugee
-# camp", "a strike on … in the camp".
-_CAMP_PLACE_VERBS = frozenset({
-    "enter", "storm", "raid", "strike", "hit", "attack", "shell", "bomb", "surround",
-    "besiege", "reach", "visit", "target", "pound",
-})
-_CAMP_PLACE_PREPS = frozenset({"in", "at", "into", "inside", "near", "around", "outside"})
-
-
-def _camp_as_place(token: Token) -> bool:
-    """A refugee camp named as the place of something else is no refugee policy ("vehicles
-    entering the refugee camp"); what a government does to a camp is ("closes the camp")."""
-    if token.dep_ == "compound" and token.head.lemma_.lower() == "camp":
-        token = token.head  # "refugee" of "the refugee camp"
-    if token.lemma_.lower() != "camp":
-        return False
-    head = token.head
-    if token.dep_ == "pobj":
-        return head.lower_ in _CAMP_PLACE_PREPS
-    return token.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _CAMP_PLACE_VERBS
-
-
-def _camp_kind(token: Token) -> bool:
-    """"Displacement" naming a kind of camp ("the shelling of a displacement camp", "an
-    internal displacement camp") says where something happened, not that people fled."""
-    return token.lemma_.lower() == "displacement" and (
-        token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() == "camp"
-    )
-
-
-def _travellers_evacuated(token: Token) -> bool:
-    """Who is evacuated are a vehicle's passengers or crew ("all 169 people on board are
-    evacuated from the aircraft"): an incident's precaution, not people displaced."""
-    if not token.lemma_.lower().startswith("evacuat"):
-        return False
-    return any(TRAVELLERS.search(" ".join(t.text for t in e.subtree)) for e in _objects(token))
-
-
-# Who flees an attack they made is no one displaced: "the attackers fled", "the suspect
-# fled", "militants storm a police station and set fire to two banks before fleeing" (five
-# train items, none labelled displacement).
-_ASSAILANTS = frozenset({
-    "attacker", "assailant", "gunman", "gunmen", "militant", "suspect", "perpetrator",
-    "shooter", "bomber", "robber", "kidnapper", "insurgent", "rebel",
-})
-
-
-def _assailants_flee(token: Token) -> bool:
-    """The one who flees is an attacker: the verb's own subject, or for a verb without one
-    ("… before fleeing", "stormed the station and fled") the subject of the verb it hangs
-    on. An infinitive is not climbed: in "gunmen force villagers to flee" the villagers
-    flee."""
-    if not token.lemma_.lower().startswith("fle"):
-        return False
-    verb = token
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    while not subjects and verb.dep_ in ("pcomp", "prep", "advcl", "conj") and verb.head != verb:
-        verb = verb.head
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    words = [x for subject in subjects for x in (subject, *subject.conjuncts)]
-    words += [p for w in list(words) for p in _of_objects(w)]  # "dozens of militants"
-    return any(x.lemma_.lower() in _ASSAILANTS or x.lower_ in _ASSAILANTS for x in words)
-
-
-# Words that introduce why something was done: "after the discovery of", "because of".
-_CAUSES = frozenset({"after", "following", "because", "due", "over", "when", "as"})
-
-
-def _evacuated_for_ordnance(token: Token) -> bool:
-    """An evacuation whose cause is unexploded ordnance found ("police evacuate several
-    blocks after the discovery of a World War II unexploded bomb", "10,000 people are
-    ordered to evacuate after authorities discover … unexploded ordnance"): a precaution,
-    not people displaced. The ordnance must sit in a cause phrase that hangs on the
-    evacuation, a verb above it or one joined to it, not anywhere in the sentence."""
-    if not token.lemma_.lower().startswith("evacuat"):
-        return False
-    anchors = {token, *token.ancestors}
-    anchors |= {c for a in list(anchors) for c in a.children if c.dep_ == "conj"}
-    for word in token.sent:
-        if not ORDNANCE.fullmatch(word.text):
-            continue
-        for above in word.ancestors:
-            cause = above.lower_ in _CAUSES or any(  # "after [authorities discover …]"
-                c.dep_ == "mark" and c.lower_ in _CAUSES for c in above.children)
-            if cause and above.head in anchors:
-                return True
-    return False
-
-
-def _asylum_for_a_person(token: Token) -> bool:
-    """Asylum granted to one named person is a decision on that person, not refugee
-    policy. WCEP labels it so on two stories: "Mexico's decision to grant asylum to former
-    Peruvian prime minister Betssy Chávez" (wcep-2025-11-03-04302, and -11-06-04346), and
-    Brazil granting a former first lady "their right of asylum" (wcep-2025-04-16-01601, a
-    form this check does not read). Asylum "to 300 Afghan interpreters" or "to Afghan
-    refugees" stays policy."""
-    if token.lemma_.lower() != "asylum" or token.dep_ != "dobj":
-        return False
-    for prep in token.head.children:
-        if prep.dep_ in ("prep", "dative") and prep.lower_ == "to":
-            for who in prep.children:
-                if who.dep_ == "pobj":
-                    return who.tag_ == "NNP" and not any(
-                        c.dep_ == "nummod" for c in who.children)
-    return False
-
-
-# Weapons that make an attack at a gathering a bombing, a stabbing or a ramming, not force
-# used on protesters (WCEP-2025: "a grenade attack at an M23 rally", "a bombing at a
-# political rally", "a stabbing attack at a pro-Palestinian demonstration").
-_ASSAULT_WEAPON = re.compile(
-    r"(?i)bomb|grenade|explos|blast|\bIEDs?\b|suicide|rocket|missile|drone|stabb|knife|ramm")
-
-
-def _fired_on_protesters(token: Token) -> bool:
-    """The trigger's target ("on", "at", "into" or the object) is people protesting or
-    their gathering: "guards open fire on marchers", "police fired into the rally". Not a
-    bombing or a stabbing there ("a suicide bombing at a political rally", "a stabbing attack
-    at a demonstration"): that is an attack on the crowd."""
-    if _ASSAULT_WEAPON.search(" ".join(
-            [token.text, *(c.text for c in token.children if c.dep_ in ("compound", "amod"))])):
-        return False
-    # the parse may hang the target on the noun of "open fire": "open fire on marchers"
-    fire = [c for c in token.children if c.dep_ == "dobj" and c.lower_ == "fire"]
-    for t in (token, token.head, *fire):
-        for c in t.children:
-            targets = [c] if c.dep_ == "dobj" else (
-                [p for p in c.children if p.dep_ == "pobj"]
-                if c.dep_ == "prep" and c.lower_ in ("on", "at", "into") else [])
-            if any(x.lemma_.lower() in PROTESTERS | PROTEST_GATHERINGS for x in targets):
-                return True
-    return False
-
-
-def _in_a_who_clause(token: Token) -> bool:
-    """The word lies in a relative clause that tells who someone is ("students who led the
-    protests", "a rioter who took part in the riot at the Capitol", "Hasina, who was
-    ousted during mass protests"): a protest in someone's description is their past, not
-    today's news (5 train/tune items, none labelled a protest). Only a gathering named as
-    such: "police, who responded with tear gas" tells what they did."""
-    if token.lemma_.lower() not in _UNREST_WORDS:
-        return False
-    for x in (token, *token.ancestors):
-        if x.dep_ == "relcl":
-            return any(w.lower_ in ("who", "whom", "whose") for w in x.children
-                       if w.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"))
-        if x.dep_ == "ROOT":
-            break
-    return False
-
-
-def _struck_by_lightning(token: Token) -> bool:
-    """The strike is lightning's ("a lightning strike on Mittagsspitze", "lightning strikes
-    near Lake Murray"): weather, neither an air strike nor a labour strike (3 train items,
-    read as an attack or a protest by the lexicon's "strike")."""
-    if token.lemma_.lower() != "strike":
-        return False
-    return any(c.lower_ == "lightning" for c in token.children
-               if c.dep_ in ("compound", "amod", "nsubj", "nmod"))
-
-
-def _while_clauses(token: Token) -> str:
-    """The words of the clauses opened by "while" that hang on the trigger's clause or a
-    clause governing it ("killed in an explosion while removing munitions", "were injured
-    after a drone crashed and exploded, while they were inspecting it"), with "while"."""
-    head = clause_head(token)
-    return " ".join(
-        " ".join(w.text for w in c.subtree) for a in (token, head, *head.ancestors)
-        for c in a.children
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "while"
-                                     for m in c.children))
-
-
-def _by_lightning(token: Token, etype: str) -> bool:
-    """An attack or protest word that is lightning's strike, or harm in a clause whose
-    strike is lightning's ("two farmers are killed by a lightning strike")."""
-    if etype in ("attack", "protest"):
-        return _struck_by_lightning(token)
-    return etype == "civilian_harm" and any(
-        _struck_by_lightning(t) for t in clause_head(token).subtree)
-
-
-def _strikes_a_thing(token: Token) -> bool:
-    """The verb "strike" that hits something: with an object ("a train strikes a minibus",
-    "Russian forces strike Zaporizhzhia") or a single thing as its subject ("a tornado
-    strikes Rio Bonito"). Workers who strike do so together and hit nothing ("dockers strike
-    over pay"). All 16 such verbs in the train and tune items with the protest lexicon's
-    "strike" are earthquakes, storms, vehicles or weapons, none a protest."""
-    if token.lemma_.lower() != "strike" or not token.tag_.startswith("VB"):
-        return False
-    return any(c.dep_ == "dobj" or (c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP"))
-               for c in token.children)
-
-
-# What people do together to protest: the act "in protest" or "to protest" must be one of
-# these for the word "protest" to report a protest ("thousands demonstrate in protest of",
-# "crowds gather to protest", "demonstrations take place in protest") rather than its motive
-# ("the ministry summons the ambassador in protest", "ministers resign in protest", "a
-# spending boycott in protest of prices", "controllers go on strike to protest understaffing").
-_GATHER_VERBS = frozenset({
-    "demonstrate", "gather", "march", "rally", "protest", "assemble", "riot", "converge",
-    "picket", "chant", "mass", "walk", "occupy", "block", "barricade", "manifest",
-})
-_GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | {"walkout", "crowd", "sit-in", "riot"}
-_CROWDS = frozenset({"people", "thousands", "hundreds", "tens", "crowd", "crowds"})
-_UNREST_WORDS = _GATHERINGS | {"uprising", "unrest"}  # a protest told by its noun
-
-
-def _protest_as_motive(token: Token) -> bool:
-    """The word "protest" gives the motive of an act that is no gathering: "in protest"
-    or "to protest" hung on a verb that no crowd, march or general strike does, or a
-    protest lodged by a government ("lodges a protest with Somalia")."""
-    if token.lemma_.lower() != "protest":
-        return False
-    if token.dep_ == "dobj" and token.head.lemma_.lower() in ("lodge", "file", "register"):
-        return True
-    if (token.dep_ == "pobj" and token.head.lower_ == "in" and token.lower_ == "protest"
-            and not any(c.dep_ in ("det", "amod", "compound") for c in token.children)):
-        act = token.head.head  # the idiom "in protest"; "killed in violent protests" is one
-    elif any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
-        act = token.head
-    else:
-        return False
-    if act.lemma_.lower() in _GATHER_VERBS:
-        return False
-    doers = [c for c in act.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
-    doers += [c for d in doers for c in d.conjuncts] + [act]
-    return not any(
-        d.lemma_.lower() in _GATHERINGS or d.lower_ in _CROWDS
-        or (d.lemma_.lower() == "strike" and any(c.lower_ == "general" for c in d.children))
-        for d in doers)
-
-
-def _clash_with_protesters(token: Token) -> bool:
-    """Clashes in which protesters are a side: "protesters clash with police", "clashes
-    between security forces and Indigenous protesters", "clashes take place between
-    protesters and security forces" (17 train and tune items, none labelled an attack: a
-    protest met with force, labelling rule 9)."""
-    if token.lemma_.lower() != "clash":
-        return False
-    sides = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-    for anchor in (token, token.head):
-        sides += [p for c in anchor.children if c.dep_ == "prep"
-                  and c.lower_ in ("between", "with", "among") for p in c.children
-                  if p.dep_ == "pobj"]
-    return any(x.lemma_.lower() in PROTESTERS
-               for side in sides for x in (side, *side.conjuncts))
-
-
-# A hazard named as what a warning is about, or still to come, is an outlook (labelling
-# rule 10: "Not: outlooks"): "hurricane warnings are issued in Jamaica", "winter storm
-# alerts", "amidst the upcoming winter storm".
-_WARNINGS = frozenset({"warning", "alert", "watch", "advisory"})
-_TO_COME = frozenset({"upcoming", "forecast", "predicted", "impending", "looming"})
-
-
-def _an_outlook(token: Token) -> bool:
-    """The disaster word names the hazard of a warning or one still to come."""
-    words = [token, *(c for c in token.children if c.dep_ == "compound")]
-    if token.dep_ == "compound":
-        head = token.head
-        while head.dep_ == "compound":
-            head = head.head
-        if head.lemma_.lower() in _WARNINGS:
-            return True
-    to_come = any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children)
-    return to_come or _awaited(token) or _forecast(token)
-
-
-# A hazard whose clause only forecasts what it will do: "Tropical Cyclone Alfred is expected
-# to make landfall on Thursday" (wcep-2025-03-03-00995 and -03-05-01023, neither labelled a
-# disaster), "the storm is forecast to strengthen".
-_FORECAST_VERBS = frozenset({"expect", "forecast", "predict", "project"})
-
-
-def _forecast(token: Token) -> bool:
-    """The disaster word (or the name it heads) is the subject of a forecast, in a sentence
-    that tells of no one harmed ("… is expected to bring floods, after it killed three
-    people in Puerto Rico" reports the harm done)."""
-    while token.dep_ == "compound":
-        token = token.head  # "Tropical Storm Erin": the name's head
-    return token.dep_ in ("nsubj", "nsubjpass") and (
-        token.head.lemma_.lower() in _FORECAST_VERBS
-        and any(c.dep_ == "xcomp" for c in token.head.children)
-        and not HARM.search(token.sent.text))
-
-
-# What is done "ahead of" a hazard, "in anticipation of" or "in preparation for" it, is done
-# before it strikes: "145,000 people are evacuated ahead of Hurricane Melissa's potential
-# impacts" (wcep-2025-10-25-04175, labelled displacement alone).
-_AWAITING = {"of": {"ahead", "anticipation", "expectation", "advance"},
-             "for": {"preparation", "preparations"}}
-
-
-def _awaited(token: Token) -> bool:
-    """The disaster word is what an act awaits ("ahead of Typhoon Fung-wong")."""
-    for _ in range(6):
-        if token.dep_ in ("compound", "poss", "amod", "nmod", "appos", "nummod"):
-            token = token.head  # "Hurricane" of "Hurricane Melissa's potential impacts"
-            continue
-        if token.dep_ == "pobj":
-            prep = token.head
-            return prep.head.lower_ in _AWAITING.get(prep.lower_, ())
-        return False
-    return False
-
-
-def _in_a_name(token: Token) -> bool:
-    """The trigger word is part of a proper name: capitalised inside a sentence that is not
-    written in Title Case, and tagged a proper noun ("Forces for the Liberation of Rwanda",
-    "Popular Resistance Committees"). A storm's name is the disaster itself ("Typhoon
-    Kalmaegi"): the caller leaves disasters out."""
-    if token.pos_ != "PROPN" or not token.text[:1].isupper() or token.i == token.sent.start:
-        return False
-    stem = token.text.rstrip("s")
-    if len(stem) > 1 and stem.isupper():
-        return False  # an acronym of the event word itself: "an IED attack"
-    plain = [t for t in token.sent if t.pos_ in ("NOUN", "VERB", "ADJ", "ADV") and t.is_alpha
-             and len(t) > 3 and t.i != token.sent.start]
-    return bool(plain) and sum(t.text[0].isupper() for t in plain) < 0.5 * len(plain)
-
-
-# A match's result: "beat the Dallas Stars 4-2"
-_SCORE = re.compile(r"\b\d{1,3}[-–]\d{1,3}\b(?![-–]\d)")
-
-
-def _a_team_name(token: Token, sports: bool) -> bool:
-    """A disaster word in the plural that ends a name of several words is a team's ("the
-    Miami Hurricanes", "the Carolina Hurricanes"); a storm's name is singular ("Hurricane
-    Melissa") or goes on with the storms' names ("Cyclones Idai and Kenneth"). In a sports
-    story, or beside a score, a singular one is a team's too ("the Colorado Avalanche beat
-    the Dallas Stars 4-2"); elsewhere it may name a wildfire ("the Eaton Fire")."""
-    if not _in_a_name(token) or token.i == token.sent.start:
-        return False
-    if not token.lower_.endswith("s") and not (sports or _SCORE.search(token.sent.text)):
-        return False
-    before = token.doc[token.i - 1]
-    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
-    return before.text[:1].isupper() and not (after is not None and after.text[:1].isupper())
-
-
-def _of_objects(token: Token) -> list[Token]:
-    """What ``token`` is "of": "Goma" of "the capture of Goma"."""
-    return [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-            for p in c.children if p.dep_ == "pobj"]
-
-
-def _victims(token: Token) -> frozenset[int]:
-    """The words naming who was hurt, the subject of a passive verb of harm in the
-    trigger's clause or one joined to it ("two judges are killed and a third is injured in a
-    mass shooting", "two scientists are injured"): who the victims are is no sense of the
-    words (no trial, no study)."""
-    head = clause_head(token)
-    verbs = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ == "VERB")]
-    if head.dep_ == "conj":  # "two judges are killed and a third is injured in …"
-        verbs.append(head.head)
-    return frozenset(
-        t.i for verb in verbs if HARM.fullmatch(verb.text)
-        and any(c.dep_ == "auxpass" for c in verb.children)
-        for subject in verb.children if subject.dep_ == "nsubjpass"
-        and token not in subject.subtree for t in subject.subtree
-    )
-
-
-_FANS = frozenset({"fan", "crowd", "spectator", "supporter"})
-
-
-def _without_crowds(token: Token, clause: str, skip: frozenset[int]) -> str:
-    """The trigger's clause without the crowds in it: the fans a man stabs or a car ploughs
-    into ("a group of football fans", "crowds of Liverpool F.C. fans celebrating their
-    Premier League title") are who was hurt, not a sense of the word from sport."""
-    crowds = frozenset(
-        t.i for w in token.sent
-        if w.lemma_.lower() in _FANS and token not in w.subtree for t in w.subtree
-    )
-    return _SPATIAL.sub(" ", own_clause(token, skip | crowds)) if crowds else clause
-
-
-def _capture_of_nothing(token: Token) -> bool:
-    """A capture noun with nothing captured, or a person's: "she evaded capture", "his
-    capture" are a person's, not a town's ("the capture of Goma", "Goma's capture" name
-    what was taken)."""
-    if token.pos_ != "NOUN" or token.lemma_.lower() not in ("capture", "recapture", "seizure"):
-        return False
-    if any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in token.children):
-        return True  # "his capture and extradition": a person is taken
-    return not any(c.dep_ in ("poss", "compound") or (c.dep_ == "prep" and c.lower_ == "of")
-                   for c in token.children)
-
-
-def _denied_by(token: Token) -> bool:
-    """A verb of denial governs the trigger's clause: "the army denies [that rebels …]"."""
-    head = clause_head(token)
-    return any(
-        a.lemma_.lower() in DENIAL_HEADS and a.pos_ in ("VERB", "AUX") for a in head.ancestors
-    )
-
-
 def _note_failed(failed: dict[str, list[Token]], hit: TriggerHit, token: Token | None) -> None:
     """Record a lexicon word whose clause a check turned down (see `_retry_at_main_verb`)."""
     if token is not None and "anchored" in hit.tags:
         failed[hit.trigger.type].append(token)
-
-
-def _whole_clause(tok: Token) -> Token:
-    """The head of the clause ``tok`` stands in, with the verbs it complements: "attack"
-    in "militants who were trying to attack a checkpoint" is in the clause of "trying"."""
-    head = clause_head(tok)
-    while (head.dep_ in ("xcomp", "ccomp", "pcomp") and head.head is not head
-           and head.head.pos_ in ("VERB", "AUX")):
-        head = clause_head(head.head)
-    return head
 
 
 def _hits_for(score: TypeScore, anchors: list[TriggerHit], sentence: str,
