@@ -17,10 +17,9 @@ state its English name, an ISO 3166-2 code and a point near its middle. Joined b
 
 A bare compass or kind word ("South", "Central") is never a name. Derived from the
 countries-states-cities database and shared under its licence, the Open Database License
-(ODbL) 1.0, with attribution in ``_about``. Run once, offline after the download:
+(ODbL) 1.0, with attribution in ``_about``. Run once, offline after the
+download that ``bench/dr5hn.py`` gives:
 
-    pip download --no-deps countrystatecity-countries==2.0.1 -d /tmp/csc && \\
-        python -m zipfile -e /tmp/csc/countrystatecity_countries-2.0.1-py3-none-any.whl /tmp/csc/x
     python bench/build_admin1_english.py /tmp/csc/x/countrystatecity_countries/data
 """
 
@@ -37,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dr5hn import SOURCE, states_by_iso
 from bot.analysis.evaluate_places import NearestCity
+from config import DATA_DIR
 
-DATA = Path(__file__).resolve().parent.parent / "config" / "data"
-OUT = DATA / "admin1_english.json"
+OUT = DATA_DIR / "admin1_english.json"
 
 ABOUT = (
     "English names and points of first-level divisions (GeoNames admin1 code or ISO 3166-2 "
@@ -101,7 +100,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     states = states_by_iso(argv[0])
-    admin1 = json.loads((DATA / "admin1.json").read_text(encoding="utf-8"))
+    admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))
     codes = {k: v for k, v in admin1.items() if not k.startswith("_")}
     linked = {v["iso"]: k for k, v in codes.items() if "." in k and v.get("iso")}
     unlinked = {k for k, v in codes.items() if "." in k and not v.get("iso")}

@@ -8,10 +8,8 @@ joined to GeoNames admin1 codes by ISO 3166-2 code (``admin1.json``'s ``iso`` li
 division without an exact link keeps its mean of cities. The result is a database derived
 from the countries-states-cities database and is shared under the same licence, the Open
 Database License (ODbL) 1.0, with attribution in ``_about``. Run once, offline after the
-download:
+download that ``bench/dr5hn.py`` gives:
 
-    pip download --no-deps countrystatecity-countries==2.0.1 -d /tmp/csc && \\
-        python -m zipfile -e /tmp/csc/countrystatecity_countries-2.0.1-py3-none-any.whl /tmp/csc/x
     python bench/build_admin1_points.py /tmp/csc/x/countrystatecity_countries/data
 """
 
@@ -25,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dr5hn import SOURCE, states_by_iso
 from bot.analysis.evaluate_places import NearestCity, distance_km
+from config import DATA_DIR
 
-DATA = Path(__file__).resolve().parent.parent / "config" / "data"
-OUT = DATA / "admin1_points.json"
+OUT = DATA_DIR / "admin1_points.json"
 
 ABOUT = (
     "GeoNames admin1 code -> [lat, lon], a point near the middle of the division, from "
@@ -65,7 +63,7 @@ def main(argv: list[str]) -> int:
         return 2
     by_iso = {code: [(float(s["latitude"]), float(s["longitude"])) for s in states]
               for code, states in states_by_iso(argv[0]).items()}
-    admin1 = json.loads((DATA / "admin1.json").read_text(encoding="utf-8"))
+    admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))
     nearest = NearestCity(max_km=1000.0)
     capitals = _capitals()
     points: dict[str, list[float]] = {}

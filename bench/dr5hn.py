@@ -1,5 +1,14 @@
 """The countries-states-cities database (dr5hn) as the bench builders read it: its states
-by ISO 3166-2 code, and the attribution its licence asks of what derives from it."""
+by ISO 3166-2 code, and the attribution its licence asks of what derives from it.
+
+The builders (``build_admin1_points.py``, ``build_admin1_english.py``) read the data
+directory of its PyPI package, downloaded once:
+
+    pip download --no-deps countrystatecity-countries==2.0.1 -d /tmp/csc && \\
+        python -m zipfile -e /tmp/csc/countrystatecity_countries-2.0.1-py3-none-any.whl /tmp/csc/x
+
+and then, offline, each as ``python bench/build_....py /tmp/csc/x/countrystatecity_countries/data``.
+"""
 
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=400, help="pairs drawn (default 400)")
     parser.add_argument("--show", type=int, default=0, metavar="N",
                         help="print the first N differing pairs")
-    parser.add_argument("--data", type=Path, default=ROOT / "training/wcep-2025-events.jsonl")
+    parser.add_argument("--data", type=Path, default=ROOT / "training/wcep-2025-events.jsonl",
+                        help="labelled items, JSON lines (default: the repository's WCEP-2025)")
     args = parser.parse_args(argv)
     if args.draws < 1:
         parser.error("--draws must be at least 1")

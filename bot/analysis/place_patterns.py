@@ -194,9 +194,8 @@ def pattern_mentions(
                 # a known place listed with the name ("the Kwamouth Territory, Mai-Ndombe
                 # Province"), or right after its comma, is of its country
                 comma = _COMMA.match(sentence, m.end())
-                follows = [qualifier_at[comma.end()]] if comma and comma.end() in qualifier_at \
-                    else []
-                shared = [k.place.country for k in (*listed, *follows)
+                after = qualifier_at.get(comma.end()) if comma else None
+                shared = [k.place.country for k in (*listed, *([after] if after else []))
                           if k.place is not None and k.place.country and not k.demonym]
                 near = [cc for pos, cc in countries if 0 < start - pos <= 40]
                 country = shared[0] if shared else near[-1] if near else dominant
