@@ -877,3 +877,24 @@ def test_an_unknown_district_takes_the_country_of_the_province_after_it(analyzer
     )
     assert "Kwamboka Territory" in places(events, "attack")
     assert countries(events, "attack") == {"CD"}
+
+
+def test_who_holds_a_place_is_no_part_of_its_name(analyzer):
+    # Written for this test: "Houthi-controlled", "Druze-majority" and "Russian-occupied"
+    # say who holds or lives in a place; an alert must not list them as places.
+    events = run(
+        analyzer,
+        "U.S. warplanes struck Houthi-controlled areas of Yemen overnight, killing at least "
+        "six people in the port city of Hodeidah.\n\n"
+        "Gunmen attacked a checkpoint in the Druze-majority town of Shahba, killing two "
+        "guards.\n\n"
+        "Russian shelling of Russian-occupied villages near Kherson killed a farmer.",
+    )
+    named = {p.name for e in events for p in e.places}
+    assert not [n for n in named if "-" in n and n.split("-")[-1].lower() in (
+        "controlled", "majority", "occupied")], named
+    assert "Hodeidah" in places(events, "attack")
+    assert "Shahba" in places(events, "attack")
+    assert countries(events, "attack") >= {"YE", "SY"}
+    assert "US" not in countries(events, "attack")
+

@@ -107,6 +107,12 @@ _NOT_NAMES = {
     "under", "in", "at", "on", "from", "after", "before", "when", "while", "as", "but", "and",
     "some", "many", "several", "most", "all", "both", "which", "where", "since",
 }
+# A compound adjective says who holds or lives in a place, it does not name it:
+# "Houthi-controlled areas", "the Druze-majority city of Jaramana", "Russian-occupied
+# territories", "rebel-held towns".
+_HOLDER_ADJECTIVE = re.compile(
+    r"[\w'’]+-(?:controlled|held|occupied|administered|majority|run)",
+    re.IGNORECASE)
 
 
 def pattern_mentions(
@@ -144,6 +150,7 @@ def pattern_mentions(
             words = m.group("name").split()
             while words and (
                 words[0].lower() in _NOT_NAMES or any(w.endswith(("'s", "’s")) for w in words)
+                or _HOLDER_ADJECTIVE.fullmatch(words[0])
             ):
                 start += len(words[0]) + 1
                 words = words[1:]
