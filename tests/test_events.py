@@ -898,3 +898,14 @@ def test_who_holds_a_place_is_no_part_of_its_name(analyzer):
     assert countries(events, "attack") >= {"YE", "SY"}
     assert "US" not in countries(events, "attack")
 
+
+def test_a_word_that_begins_another_place_name_is_not_a_place_abroad(analyzer):
+    # Written for this test (the regency made up): Scotland's "Highland" begins the name of
+    # Indonesia's Highland Papua province; the regency the gazetteer lacks is in Indonesia.
+    events = run(
+        analyzer,
+        "Separatist rebels attacked a gold mining camp in Seradala Regency, Highland Papua, "
+        "Indonesia, on Tuesday, killing nine miners, police said.",
+    )
+    assert "Seradala Regency" in places(events, "attack")
+    assert countries(events, "attack") == {"ID"}

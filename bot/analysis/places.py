@@ -116,6 +116,29 @@ def text_place_key(country: str | None, name: str) -> str:
     return f"text:{country}:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def _no_compound_heads(
+    mentions: list[Mention], text: str, vouchers: dict[str, set[str]]
+) -> list[Mention]:
+    """Two known names with only a space between them are one name ("Highland Papua",
+    "Busra al-Sham", "Villa Somalia"): the first is no place of its own when it reads as a
+    place of a country nothing else in the article names, and the second is a country, is
+    qualified by its country ("Papua, Indonesia") or is of a country the article names
+    elsewhere. Scotland's Highland is not where "Yahukimo Regency, Highland Papua,
+    Indonesia" lies."""
+    drop: set[int] = set()
+    for m, nxt in pairwise(mentions):
+        if (m.place is None or nxt.place is None or m.demonym or nxt.demonym
+                or text[m.end : nxt.start] != " "
+                or m.place.kind in ("country", "region") or not m.place.country
+                or m.place.country == nxt.place.country):
+            continue
+        backed = (nxt.place.kind == "country" or nxt.qualifier is not None
+                  or vouchers.get(nxt.place.country or "", set()) - {norm(nxt.text)})
+        if backed and vouchers.get(m.place.country, set()) <= {norm(m.text)}:
+            drop.add(id(m))
+    return [m for m in mentions if id(m) not in drop] if drop else mentions
+
+
 def _unknown_inside(name: str, container: Place) -> Place:
     """A town the gazetteer lacks, known to lie in ``container``: named as in the text, at
     the container's point."""
@@ -1433,6 +1456,7 @@ class Gazetteer:
                 elif unsupported:
                     m.place = None  # a weak title word the article does not back up
         if text is not None:
+            kept = _no_compound_heads(kept, text, vouchers)
             self._agree_with_list(kept, text)
             self._divisions_listed(kept, text)
             self._place_relative(kept, text)
