@@ -758,3 +758,15 @@ def test_a_city_geonames_spells_otherwise_is_not_outranked_by_its_province(
              if m.text.startswith(name)]
     assert found and all(m.place is not None and m.place.kind == "city" for m in found)
     assert [p.kind for p in gaz.lookup("New York")][:1] == ["admin1"]
+
+
+def test_a_division_named_department_is_a_place_not_an_agency(gaz: Gazetteer) -> None:
+    # Written for this test: Colombia's and Bolivia's divisions are "X Department"; the town
+    # before one is the namesake in it (Chile's Valdivia is the better known), while a
+    # "Department of …" is an agency.
+    found = places(gaz, "Rebels attacked a police post in Valdivia, Antioquia Department, on "
+                        "Sunday.")
+    assert found["Valdivia, Antioquia Department"][1] == "CO"
+    assert places(gaz, "Clashes broke out in La Paz Department.")["La Paz Department"][1] == "BO"
+    assert not places(gaz, "The California Department of Forestry said the fire grew.")
+    assert not places(gaz, "The State Department said talks would resume.")

@@ -116,6 +116,15 @@ def text_place_key(country: str | None, name: str) -> str:
     return f"text:{country}:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def _department_follows(text: str, toks: list[_Tok], j: int) -> bool:
+    """A division's name, then "Department" not opening "Department of …": Colombia's
+    "Antioquia Department", Bolivia's "La Paz Department", France's "Aude department" are
+    places; the "California Department of Forestry" is an agency."""
+    if j + 1 >= len(toks) or norm(toks[j + 1].text) != "department":
+        return False
+    return not re.match(r"\s+of\b", text[toks[j + 1].end : toks[j + 1].end + 4])
+
+
 def _no_compound_heads(
     mentions: list[Mention], text: str, vouchers: dict[str, set[str]]
 ) -> list[Mention]:
@@ -1145,7 +1154,8 @@ class Gazetteer:
             nxt_joined and nxt_key in self._suffixes and self._ids_for(f"{key} {nxt_key}")
         ):
             return None  # "the North-West province" only where that is a division's name
-        if not big_kind and self._org_follows(text, toks, j):
+        if not big_kind and self._org_follows(text, toks, j) and not (
+                "admin1" in kinds and _department_follows(text, toks, j)):
             return None
         if key in self._never and not big_kind:
             return None
