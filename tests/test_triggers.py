@@ -200,3 +200,21 @@ def test_an_anchor_group_names_the_event_word_and_the_whole_match_settles_overla
 )
 def test_more_hazards_and_collapses_at_mines_cue_a_disaster(sentence, disaster):
     assert ("disaster" in types(sentence)) is disaster
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written for this test: an armed group doing the killing, and people killed in
+        # an attack or a shooting, name the attack without any other armed word
+        ("Gunmen on motorcycles kill 14 villagers in the north of the province.", {"attack"}),
+        ("Bandits storm a boarding school and kill a teacher.", {"attack"}),
+        ("Nine worshippers are killed in an attack on a mosque on Friday.", {"attack"}),
+        ("Three people are killed and five injured in a shooting at a market.", {"attack"}),
+        # an animal's or the body's "attack" is none
+        ("A swimmer is killed in a shark attack off the coast.", set()),
+        ("The singer died in hospital after a heart attack.", set()),
+    ],
+)
+def test_who_kills_and_what_people_die_in(sentence, expected):
+    assert types(sentence) & {"attack"} == expected
