@@ -109,7 +109,7 @@ _NOT_NAMES = {
 }
 # A compound adjective says who holds or lives in a place, it does not name it:
 # "Houthi-controlled areas", "the Druze-majority city of Jaramana", "Russian-occupied
-# territories", "rebel-held towns".
+# territories", "the Kurdish-held town of X".
 _HOLDER_ADJECTIVE = re.compile(
     r"[\w'’]+-(?:controlled|held|occupied|administered|majority|run)",
     re.IGNORECASE)

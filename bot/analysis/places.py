@@ -118,8 +118,8 @@ def text_place_key(country: str | None, name: str) -> str:
 
 def _department_follows(text: str, toks: list[_Tok], j: int) -> bool:
     """A division's name, then "Department" not opening "Department of …": Colombia's
-    "Antioquia Department", Bolivia's "La Paz Department", France's "Aude department" are
-    places; the "California Department of Forestry" is an agency."""
+    "Antioquia Department" and Bolivia's "La Paz Department" are places; the "California
+    Department of Forestry" is an agency."""
     if j + 1 >= len(toks) or norm(toks[j + 1].text) != "department":
         return False
     return not re.match(r"\s+of\b", text[toks[j + 1].end : toks[j + 1].end + 4])
