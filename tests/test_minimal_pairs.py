@@ -1512,3 +1512,23 @@ def test_who_was_hurt_is_no_veto_word(analyzer, victims, veto):
 )
 def test_a_strike_alone_is_no_protest(analyzer, text, protest):
     assert ("protest" in types(analyzer, text)) is protest
+
+
+@pytest.mark.parametrize(
+    ("foretold", "happened", "etype"),
+    [
+        ("Police close roads in Nairobi ahead of a planned protest on Saturday.",
+         "A planned protest in Nairobi turned violent when police fired tear gas at the crowd.",
+         "protest"),
+        ("The governor declares a state of emergency in Kentucky amid the upcoming winter "
+         "storm.",
+         "The governor declares a state of emergency in Kentucky after a winter storm "
+         "killed four people.",
+         "disaster"),
+    ],
+)
+def test_an_event_called_upcoming_or_planned_has_not_happened(analyzer, foretold, happened,
+                                                               etype):
+    # as the subject of its own clause the event's verb says what became of it
+    assert etype not in types(analyzer, foretold)
+    assert etype in types(analyzer, happened)

@@ -55,6 +55,11 @@ HYPOTHETICAL_HEADS = {
     "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
 }
 
+# Adjectives that put the event they modify in the future: "the upcoming winter storm", "a
+# planned ground invasion", "warnings about potential terrorist attacks". As a clause's
+# subject the event's verb says what became of it ("the planned protest turned violent").
+FORETOLD_MODIFIERS = frozenset({"upcoming", "planned", "potential"})
+
 # "Set" foresees only with an infinitive ("the army is set to launch an offensive"); in
 # "set fire to homes" or "set up camps" it is an act.
 INFINITIVE_ONLY = {"set"}
@@ -604,6 +609,9 @@ def is_factual(token: Token, etype: str) -> bool:
         return False  # "refugees who fled the war" says who they are, not what happened
     if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
         return False
+    if token.dep_ not in ("nsubj", "nsubjpass") and any(
+            c.dep_ == "amod" and c.lower_ in FORETOLD_MODIFIERS for c in token.children):
+        return False  # "amid the upcoming winter storm", "ahead of a planned protest"
     for anc in token.ancestors:  # "ended without an agreement on a ceasefire"
         if anc.lower_ == "without" or any(
             c.dep_ == "det" and c.lower_ == "no" for c in anc.children
