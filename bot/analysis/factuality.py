@@ -38,6 +38,7 @@ ORDNANCE = _lexicon("ordnance")  # found bombs an evacuation is a precaution aga
 INQUIRY = _lexicon("inquiry")  # investigations: they veto only what they govern
 RETURNS = _lexicon("returns")  # people going home
 STRONG_ARMED = _lexicon("strong_armed")  # real violence in a sports-flavoured clause
+FORETOLD = _lexicon("foretold")  # "the upcoming storm", "a planned invasion": not yet
 
 MODALS = {"could", "might", "may", "should", "must", "would", "will", "shall", "can", "'ll", "wo"}
 
@@ -54,11 +55,6 @@ HYPOTHETICAL_HEADS = {
     "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
     "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
 }
-
-# Adjectives that put the event they modify in the future: "the upcoming winter storm", "a
-# planned ground invasion", "warnings about potential terrorist attacks". As a clause's
-# subject the event's verb says what became of it ("the planned protest turned violent").
-FORETOLD_MODIFIERS = frozenset({"upcoming", "planned", "potential"})
 
 # "Set" foresees only with an infinitive ("the army is set to launch an offensive"); in
 # "set fire to homes" or "set up camps" it is an act.
@@ -610,8 +606,11 @@ def is_factual(token: Token, etype: str) -> bool:
     if any(c.dep_ == "det" and c.lower_ in ("no", "any") for c in token.children):
         return False
     if token.dep_ not in ("nsubj", "nsubjpass") and any(
-            c.dep_ == "amod" and c.lower_ in FORETOLD_MODIFIERS for c in token.children):
-        return False  # "amid the upcoming winter storm", "ahead of a planned protest"
+            c.dep_ == "amod" and FORETOLD.fullmatch(c.text) for c in token.children):
+        # "amid the upcoming winter storm", "ahead of a planned protest"; as a clause's
+        # subject the event's verb says what became of it ("the planned protest turned
+        # violent")
+        return False
     for anc in token.ancestors:  # "ended without an agreement on a ceasefire"
         if anc.lower_ == "without" or any(
             c.dep_ == "det" and c.lower_ == "no" for c in anc.children
