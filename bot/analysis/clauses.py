@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.analysis.casualties import HARM
 from bot.analysis.factuality import (
     DENIAL_HEADS,
+    FORETOLD,
     ORDNANCE,
     PROTEST_GATHERINGS,
     PROTESTERS,
@@ -486,9 +487,10 @@ def clash_with_protesters(token: Token) -> bool:
 
 # A hazard named as what a warning is about, or still to come, is an outlook (labelling
 # rule 10: "Not: outlooks"): "hurricane warnings are issued in Jamaica", "winter storm
-# alerts", "amidst the upcoming winter storm".
+# alerts", "amidst the upcoming winter storm". Beside the adjectives that foretell any event
+# (factuality's FORETOLD veto list: "upcoming", "planned", "potential"), a hazard has its own.
 _WARNINGS = frozenset({"warning", "alert", "watch", "advisory"})
-_TO_COME = frozenset({"upcoming", "forecast", "predicted", "impending", "looming"})
+_TO_COME = frozenset({"forecast", "predicted", "impending", "looming"})
 
 
 def an_outlook(token: Token) -> bool:
@@ -500,7 +502,8 @@ def an_outlook(token: Token) -> bool:
             head = head.head
         if head.lemma_.lower() in _WARNINGS:
             return True
-    to_come = any(c.dep_ == "amod" and c.lower_ in _TO_COME for w in words for c in w.children)
+    to_come = any(c.dep_ == "amod" and (c.lower_ in _TO_COME or FORETOLD.fullmatch(c.text))
+                  for w in words for c in w.children)
     return to_come or awaited(token) or forecast(token)
 
 
