@@ -138,6 +138,24 @@ def test_provinces_have_english_names_and_points(gaz: Gazetteer) -> None:
     assert set(english["names"]) <= set(admin1)
 
 
+
+def test_provinces_are_shown_by_their_english_names(gaz: Gazetteer) -> None:
+    # what an alert's reader sees in "admin1": "Oryol", not GeoNames' Dutch "Orjol"
+    def town(name: str, country: str):
+        return next(p for p in gaz.lookup(name) if p.kind == "city" and p.country == country)
+
+    assert town("Oryol", "RU").admin1 == "Oryol"
+    assert town("Petropavlovsk-Kamchatsky", "RU").admin1 == "Kamchatka"
+    assert town("Benghazi", "LY").admin1 == "Benghazi"
+    assert town("Örebro", "SE").admin1 == "Örebro"  # not "OErebro"
+    assert next(p for p in gaz.lookup("Orjol") if p.kind == "admin1").name == "Oryol"
+    # still read by GeoNames' name too, and never shown by a people's name or a gloss
+    assert town("Izhevsk", "RU").admin1 == "Udmurtiya"  # not "Udmurt"
+    assert town("Paphos", "CY").admin1 == "Pafos"  # not "Paphos (Pafos)"
+    # a usual English name beats the database's rarer one
+    assert town("Aden", "YE").admin1 == "Aden"  # not "Adan"
+    assert town("Ponta Delgada", "PT").admin1 == "Azores"  # not "Açores"
+
 def test_nearness_between_names_uses_a_provinces_towns(gaz: Gazetteer) -> None:
     # Which namesake is meant is judged by the places named nearby; for a province that is
     # where its towns are (Toronto is near Ontario's towns, 700 km from its middle).

@@ -569,8 +569,10 @@ class Gazetteer:
             names = [info["name"], *info.get("aliases", []), *merged.get(code, [])]
             if code in fixes:
                 names = [*fixes[code], *names]
-            name = names[0]
-            self._admin1_info[code] = {"name": name, "iso": info.get("iso")}
+            # shown in English ("Oryol", not GeoNames' "Orjol"); read by every name as before
+            english_name = None if code in fixes else self._english_names.get(code)
+            name = english_name if _shown_instead(names[0], english_name) else names[0]
+            self._admin1_info[code] = {"name": name, "native": names[0], "iso": info.get("iso")}
             lat, lon = middles.get(code) or iso_points.get(code) or (info.get("lat"),
                                                                      info.get("lon"))
             place = Place(
@@ -603,10 +605,10 @@ class Gazetteer:
             key, eid = norm(name), self._other_ids.get(f"admin1:{code}")
             if eid is None or not key or "," in name or key in self._demonyms:
                 continue
-            place = self._others[eid - self._n]
-            if norm(place.name).startswith(key) or self.lookup(name):
+            native = self._admin1_info.get(code, {}).get("native", "")
+            if norm(native).startswith(key) or self.lookup(name):
                 continue
-            self._add(place, [name])
+            self._add(self._others[eid - self._n], [name])
 
     def _load_aliases_and_areas(self) -> None:
         for area in self._aliases.get("areas", []):
@@ -1837,6 +1839,18 @@ _ADMIN_SUFFIX = re.compile(
 
 def _strip_admin_suffix(name: str) -> str:
     return _ADMIN_SUFFIX.sub("", name).strip() or name
+
+
+def _shown_instead(native: str, english: str | None) -> bool:
+    """Whether a division is shown by its English name (countries-states-cities) rather
+    than GeoNames' ("Oryol" for "Orjol", "Giza" for "Al Jizah", "Örebro" for "OErebro"):
+    not a name with a gloss or an inversion ("Paphos (Pafos)", "Asturias, Principality
+    of"), nor a clipped form of GeoNames' name, which is often the people's ("Udmurt" of
+    Udmurtiya, "Chuvash" of Chuvashia)."""
+    if not english or re.search(r"[(),]", english):
+        return False
+    ours, theirs = norm(native), norm(english)
+    return bool(theirs) and theirs != ours and not ours.startswith(theirs)
 
 
 _LOCK = threading.Lock()
