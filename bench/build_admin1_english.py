@@ -13,12 +13,17 @@ state its English name, an ISO 3166-2 code and a point near its middle. Joined b
   dr5hn point's nearest GeoNames town lies in a division with no ISO link, of the same
   country and a similar name (RU-KAM "Kamchatskiy" is RU.92 "Kamtsjatka"); the gazetteer
   reads its names as that division's, instead of keeping a second place without a point;
+  so is one whose point's nearest town lies in a division GeoNames' file names like
+  another of its country (the old province it was carved from: Congo's "Eastern Province"
+  is Ituri, Tshopo, Haut-Uele and Bas-Uele), whatever its name, if that division's towns
+  are the nearest of the namesakes'; the division is then shown by the subdivision's name;
 - ``points``: the dr5hn point of every other ISO-only subdivision.
 
 A bare compass or kind word ("South", "Central") is never a name. Derived from the
 countries-states-cities database and shared under its licence, the Open Database License
 (ODbL) 1.0, with attribution in ``_about``. Run once, offline after the
-download that ``bench/dr5hn.py`` gives:
+download that ``bench/dr5hn.py`` gives, and before ``bench/build_admin1_points.py``, which
+places a ``same`` division at its subdivision's point:
 
     python bench/build_admin1_english.py /tmp/csc/x/countrystatecity_countries/data
 """
@@ -35,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dr5hn import SOURCE, states_by_iso
-from bot.analysis.evaluate_places import NearestCity
+from bot.analysis.evaluate_places import NearestCity, distance_km
 from config import DATA_DIR
 
 OUT = DATA_DIR / "admin1_english.json"
@@ -95,6 +100,33 @@ def _new_name(info: dict, english: str) -> bool:
         _similar(english, n) for n in [info["name"], *info.get("aliases", [])]) >= LIKE
 
 
+def _stale(codes: dict[str, dict], unlinked: set[str]) -> set[str]:
+    """Unlinked GeoNames divisions named as another of their country is: the name of the
+    province they were carved from ("Eastern Province" for each of Ituri, Tshopo, Haut-Uele
+    and Bas-Uele since Congo's 2015 reform; "Katanga" for its four successors). Such a
+    division is the ISO-only subdivision whose point lies among its towns, whatever its
+    name."""
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for code in unlinked:
+        by_name.setdefault((code[:2], _plain(codes[code]["name"])), []).append(code)
+    return {code for group in by_name.values() if len(group) > 1 for code in group}
+
+
+def _among_its_towns(code: str, lat: float, lon: float, codes: dict[str, dict],
+                     stale: set[str]) -> bool:
+    """Whether a point whose nearest town lies in the stale-named division ``code`` is
+    also nearest the middle of that division's towns among the divisions of its name
+    (Lima's point, whose nearest town is in the Lima Region, is nearer the towns of the
+    Callao division, also "Lima" in GeoNames' file: neither is claimed)."""
+    if code not in stale:
+        return False
+    name = _plain(codes[code]["name"])
+    group = [c for c in stale if c[:2] == code[:2] and _plain(codes[c]["name"]) == name
+             and codes[c].get("lat") is not None]
+    return min(group, key=lambda c: distance_km(lat, lon, codes[c]["lat"],
+                                                codes[c]["lon"])) == code
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
@@ -109,6 +141,7 @@ def main(argv: list[str]) -> int:
     points: dict[str, list[float]] = {}
     same: dict[str, str] = {}
     claimed: dict[str, list[str]] = {}  # GeoNames code -> ISO-only entries that match it
+    stale = _stale(codes, unlinked)
     for iso, found in sorted(states.items()):
         if len(found) != 1 or (iso not in codes and iso not in linked):
             continue  # a code two states share links neither
@@ -124,10 +157,11 @@ def main(argv: list[str]) -> int:
         # an ISO-only subdivision: a GeoNames division under another name, or a place of
         # its own that needs a point
         code = where[1] if where is not None else None
-        if (code in unlinked and code.startswith(iso[:2] + ".")
-                and _same_side(english, codes[code]["name"])
+        if code in unlinked and code.startswith(iso[:2] + ".") and (
+                _among_its_towns(code, lat, lon, codes, stale) or (
+                _same_side(english, codes[code]["name"])
                 and max(_similar(english, codes[code]["name"]),
-                        _similar(codes[iso]["name"], codes[code]["name"])) >= SIMILAR):
+                        _similar(codes[iso]["name"], codes[code]["name"])) >= SIMILAR)):
             claimed.setdefault(code, []).append(iso)
             continue
         points[iso] = [round(lat, 3), round(lon, 3)]
@@ -143,7 +177,9 @@ def main(argv: list[str]) -> int:
             continue
         same[iso] = code
         english = states[iso][0]["name"]
-        if _new_name(codes[code], english) or _new_name(codes[iso], english):
+        if code in stale:  # the division's own name, which GeoNames' file lacks
+            names[code] = english if _usable(english) else codes[iso]["name"]
+        elif _new_name(codes[code], english) or _new_name(codes[iso], english):
             names[code] = english
     OUT.write_text(json.dumps({"_about": ABOUT, "names": dict(sorted(names.items())),
                                "points": dict(sorted(points.items())),

@@ -4,8 +4,9 @@
 leans toward where people live (New South Wales at Sydney's side, Ontario by Lake Ontario).
 The countries-states-cities database (dr5hn, shipped on PyPI as
 ``countrystatecity-countries``) gives each state a point near its middle. Its states are
-joined to GeoNames admin1 codes by ISO 3166-2 code (``admin1.json``'s ``iso`` link); a
-division without an exact link keeps its mean of cities. The result is a database derived
+joined to GeoNames admin1 codes by ISO 3166-2 code (``admin1.json``'s ``iso`` link, or
+the ISO-only subdivision ``admin1_english.json`` found a division to be); a division
+without a link keeps its mean of cities. The result is a database derived
 from the countries-states-cities database and is shared under the same licence, the Open
 Database License (ODbL) 1.0, with attribution in ``_about``. Run once, offline after the
 download that ``bench/dr5hn.py`` gives:
@@ -64,13 +65,19 @@ def main(argv: list[str]) -> int:
     by_iso = {code: [(float(s["latitude"]), float(s["longitude"])) for s in states]
               for code, states in states_by_iso(argv[0]).items()}
     admin1 = json.loads((DATA_DIR / "admin1.json").read_text(encoding="utf-8"))
+    # a division with no ISO link that build_admin1_english.py found an ISO-only
+    # subdivision to be (RU.92 "Kamtsjatka" is RU-KAM; CD.17, GeoNames' stale "Eastern
+    # Province", is Ituri): that subdivision's point (run that builder first)
+    english = json.loads((DATA_DIR / "admin1_english.json").read_text(encoding="utf-8"))
+    iso_of = {code: iso for iso, code in english["same"].items()}
     nearest = NearestCity(max_km=1000.0)
     capitals = _capitals()
     points: dict[str, list[float]] = {}
     refused = []
     at_capital = []
     for code, info in sorted(admin1.items()):
-        found = by_iso.get(info.get("iso") or "") if not code.startswith("_") else None
+        iso = info.get("iso") or iso_of.get(code) or "" if not code.startswith("_") else ""
+        found = by_iso.get(iso)
         if not found or len(found) != 1:  # a code two states share links neither
             continue
         lat, lon = found[0]

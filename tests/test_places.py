@@ -156,6 +156,28 @@ def test_provinces_are_shown_by_their_english_names(gaz: Gazetteer) -> None:
     assert town("Aden", "YE").admin1 == "Aden"  # not "Adan"
     assert town("Ponta Delgada", "PT").admin1 == "Azores"  # not "Açores"
 
+
+def test_provinces_geonames_names_after_the_one_they_were_carved_from(gaz: Gazetteer) -> None:
+    # GeoNames' file calls each of Congo's post-2015 provinces by the old province it was
+    # carved from (four "Eastern Province"s, four "Katanga"s): each is the ISO subdivision
+    # whose point lies among its towns, shown and read by that name, at that point
+    def town(name: str):
+        return next(p for p in gaz.lookup(name) if p.kind == "city" and p.country == "CD")
+
+    assert town("Bunia").admin1 == "Ituri"
+    assert town("Kisangani").admin1 == "Tshopo"
+    assert town("Kolwezi").admin1 == "Lualaba"
+    assert town("Kikwit").admin1 == "Kwilu"
+    ituri = next(p for p in gaz.lookup("Ituri") if p.kind == "admin1")
+    assert ituri.name == "Ituri" and ituri.country == "CD"
+    assert (round(ituri.lat), round(ituri.lon)) == (2, 29)  # its middle, not Bunia's side
+    el_obeid = next(p for p in gaz.lookup("El-Obeid") if p.country == "SD")
+    assert el_obeid.admin1 == "North Kordofan"  # not "Shamal Kurdufan"
+    # where the point lies nearer the towns of another division of the same old name, no
+    # link is made (Lima's point, nearest Callao's towns): Lima stays in Lima
+    lima = next(p for p in gaz.lookup("Lima") if p.kind == "city" and p.country == "PE")
+    assert lima.admin1 == "Lima"
+
 def test_nearness_between_names_uses_a_provinces_towns(gaz: Gazetteer) -> None:
     # Which namesake is meant is judged by the places named nearby; for a province that is
     # where its towns are (Toronto is near Ontario's towns, 700 km from its middle).
