@@ -218,3 +218,22 @@ def test_more_hazards_and_collapses_at_mines_cue_a_disaster(sentence, disaster):
 )
 def test_who_kills_and_what_people_die_in(sentence, expected):
     assert types(sentence) & {"attack"} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written for this test: forces killing a counted band of fighters, and two sides
+        # exchanging fire, are fighting without any other armed word
+        ("Troops kill at least 23 Boko Haram fighters near the lake.", {"attack"}),
+        ("The army says it killed dozens of insurgents overnight.", {"attack"}),
+        ("Two rival militias exchange heavy fire near the border town.", {"attack"}),
+        ("Guards on both sides exchanged gunfire on Tuesday night.", {"attack"}),
+        # fighters who kill others, or an exchange of words, prisoners or rings, are not
+        # this cue's
+        ("The two leaders exchange views on the trade talks.", set()),
+        ("The sides exchange prisoners under the deal.", set()),
+    ],
+)
+def test_fighters_killed_and_fire_exchanged(sentence, expected):
+    assert types(sentence) & {"attack"} == expected
