@@ -107,3 +107,21 @@ def test_world_takes_even_an_event_without_a_place() -> None:
     assert match_event(nowhere, "world", None, None).matched
     decision = match_event(nowhere, _key("Asia"), None, None)
     assert not decision.matched and "no known place" in decision.reason
+
+
+def test_a_subscription_under_a_provinces_former_key_still_matches() -> None:
+    # Tshopo was a place of its own (admin1:CD-TO) until it was found to be GeoNames'
+    # CD.30; a channel that subscribed to it then keeps its alerts and its name
+    from bot.service.matching import region_display_name
+
+    kisangani = next(p for p in get_gazetteer().lookup("Kisangani") if p.country == "CD")
+    event = Event(type="attack", places=[kisangani], evidence="Shelling hits Kisangani.",
+                  severity="high")
+    assert _key("Tshopo") == "admin1:CD.30"
+    for key in ("admin1:CD.30", "admin1:CD-TO"):
+        decision = match_event(event, key, None, None)
+        assert decision.matched, key
+        assert decision.reason == "Kisangani is in Tshopo"
+    assert region_display_name("admin1:CD-TO") == "Tshopo"
+    assert "admin1:CD-TO" in region_keys_for(event)
+    assert not match_event(event, "admin1:CD-IT", None, None).matched  # Ituri is not it

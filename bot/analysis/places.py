@@ -460,6 +460,8 @@ class Gazetteer:
         self._acronyms: dict[str, int] = {}
         self._demonyms: dict[str, str] = {}
         self._admin1_info: dict[str, dict[str, Any]] = {}
+        self._former_keys: dict[str, list[str]] = defaultdict(list)  # admin1 → keys it had
+        self._merged_into: dict[str, str] = {}  # a former key → the division's key now
         # where a province's towns are (the mean of its cities), for nearness between names;
         # the province's own point, the one reported, lies nearer its middle
         self._towns_at: dict[str, tuple[float, float]] = {}
@@ -561,6 +563,10 @@ class Gazetteer:
         merged: dict[str, list[str]] = defaultdict(list)
         for iso, code in english["same"].items():
             merged[code] += [admin1[iso]["name"], *admin1[iso].get("aliases", [])]
+            # the key the subdivision had as a place of its own, which a subscription
+            # stored before the two were found to be one may still name
+            self._former_keys[f"admin1:{code}"].append(f"admin1:{iso}")
+            self._merged_into[f"admin1:{iso}"] = f"admin1:{code}"
         self._english_names: dict[str, str] = english["names"]
         for code, info in admin1.items():
             if code.startswith("_") or code in english["same"]:
@@ -792,6 +798,7 @@ class Gazetteer:
         """The place with this stable key, or None."""
         if key == "world":
             return self._world
+        key = self._merged_into.get(key, key)
         eid = self._other_ids.get(key)
         if eid is not None:
             return self._others[eid - self._n]
@@ -804,6 +811,12 @@ class Gazetteer:
             if j < self._n and self._gids[j] == gid:
                 return self._place(j)
         return None
+
+    def former_keys(self, key: str) -> list[str]:
+        """Keys a division had before it was found to be one with an ISO subdivision
+        (``admin1:CD-TO`` of Tshopo, now ``admin1:CD.30``): a stored subscription may hold
+        them, and `get` still reads them."""
+        return list(self._former_keys.get(key, ()))
 
     def admin1_key(self, place: Place) -> str | None:
         """Key of the admin1 containing ``place`` (itself for an admin1)."""

@@ -107,6 +107,8 @@ def ancestors(place: Place) -> list[str]:
     admin = gaz.admin1_key(place)
     if admin and admin not in out:
         out.append(admin)
+    # a subscription stored under a province's former key still covers it
+    out += [k for k in (gaz.former_keys(admin) if admin else []) if k not in out]
     for area in gaz.areas_of(place):
         if area not in out:
             out.append(area)
