@@ -1532,3 +1532,24 @@ def test_an_event_called_upcoming_or_planned_has_not_happened(analyzer, foretold
     # as the subject of its own clause the event's verb says what became of it
     assert etype not in types(analyzer, foretold)
     assert etype in types(analyzer, happened)
+
+
+@pytest.mark.parametrize(
+    ("who", "fled"),
+    [
+        ("The ombudsman in Bogota warns that 40,000 children in Catatumbo cannot attend "
+         "school due to the ongoing conflict, and that a third of the affected displaced "
+         "population are minors.",
+         "Fighting between armed groups in Catatumbo displaces 40,000 people, a third of "
+         "them minors, the ombudsman in Bogota says."),
+        ("The ombudsman warns that 40,000 children cannot attend school because of the "
+         "fighting in Catatumbo, and that a third of the affected displaced population are "
+         "minors.",
+         "More than 40,000 people flee the fighting in Catatumbo, a third of them minors, "
+         "the ombudsman says."),
+    ],
+)
+def test_displaced_before_a_noun_says_who_people_are(analyzer, who, fled):
+    # "the displaced population" names people by what befell them before; the verb reports it
+    assert "displacement" not in types(analyzer, who)
+    assert "displacement" in types(analyzer, fled)

@@ -266,6 +266,14 @@ def camp_kind(token: Token) -> bool:
     )
 
 
+def displaced_as_epithet(token: Token) -> bool:
+    """"Displaced" before a noun says who people are, not that they fled now: "a school
+    sheltering displaced civilians", "strikes against displaced Palestinians", "the affected
+    displaced population" (the ten train and tune items with it before a noun are labelled
+    no displacement)."""
+    return token.lower_ == "displaced" and token.dep_ == "amod"
+
+
 def travellers_evacuated(token: Token) -> bool:
     """Who is evacuated are a vehicle's passengers or crew ("all 169 people on board are
     evacuated from the aircraft"): an incident's precaution, not people displaced."""

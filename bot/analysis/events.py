@@ -44,6 +44,7 @@ from bot.analysis.clauses import (
     capture_of_nothing,
     clash_with_protesters,
     denied_by,
+    displaced_as_epithet,
     displacement_planned,
     evacuated_for_ordnance,
     fired_on_protesters,
@@ -534,7 +535,7 @@ class EventExtractor:
                             or takes_people(token, places) or capture_aimed(token)):
                         continue
                 if hit.trigger.type == "displacement" and (
-                    camp_kind(token) or travellers_evacuated(token)
+                    camp_kind(token) or displaced_as_epithet(token) or travellers_evacuated(token)
                     or evacuated_for_ordnance(token) or displacement_planned(token)
                     or assailants_flee(token)
                 ):
