@@ -754,6 +754,44 @@ def test_where_a_missile_was_launched_from_is_not_where_the_attack_was(analyzer)
     assert countries(events, "attack") == {"IL"}
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "whence"),
+    [
+        # written for this test, after WCEP-2025 items of "gunmen from Nigeria" killing
+        # soldiers in Cameroon and "a man from Tulkarm" stabbing a man in Tel Aviv
+        ("Gunmen from Nigeria kill at least five Cameroonian soldiers in an attack on an "
+         "army post in Bakinjaw, Cameroon.", "CM", "NG"),
+        ("A Palestinian man from Tulkarm stabs and seriously injures two people in central "
+         "Tel Aviv, Israeli police say.", "IL", "PS"),
+        ("Thirteen peacekeepers, nine from South Africa and four from Malawi, are killed in "
+         "fighting with M23 rebels near Goma, DR Congo.", "CD", "ZA"),
+    ],
+)
+def test_where_people_come_from_is_not_where_it_happened(analyzer, text, where, whence):
+    events = run(analyzer, text)
+    assert "attack" in kinds(events)
+    assert where in countries(events, "attack")
+    assert whence not in countries(events, "attack")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Gunmen from Nigeria attacked the army post.", "Nigeria", "origin"),
+        ("Four from Norway were killed in the avalanche.", "Norway", "origin"),
+        # the uprooted are counted at the place they left, and a verb's "from" is a route
+        ("Refugees from Sudan crossed into Chad on Monday.", "Sudan", "location"),
+        ("Thousands of people fled from Mosul overnight.", "Mosul", "location"),
+    ],
+)
+def test_the_role_of_a_place_someone_comes_from(text, name, role):
+    from bot.analysis.nlp import get_nlp
+    from bot.analysis.place_roles import place_role
+
+    start = text.index(name)
+    assert place_role(get_nlp()(text), text, start, start + len(name), False, None) == role
+
+
 def test_with_no_place_named_the_nationality_of_what_was_hit_is_where(analyzer):
     # Written for this test, after WCEP-2025 items of strikes "against senior Iranian
     # officials" and raids "on Afghan posts" placed in the attacker's country. A weapon shot

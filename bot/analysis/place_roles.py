@@ -231,6 +231,25 @@ def _waters_of(doc: Doc, start: int, end: int) -> bool:
             and head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS)
 
 
+# People who are where they come from, or are counted at the place they left: "refugees
+# from Sudan" arriving in Chad are displaced from there.
+_UPROOTED = {"refugee", "migrant", "seeker", "evacuee", "resident", "family", "people",
+             "person", "villager", "inhabitant", "civilian", "displaced", "thousand",
+             "hundred", "million", "dozen"}
+
+
+def _whence(word: Token) -> bool:
+    """Whether "from X" on ``word`` says where someone or something comes from, not where
+    anything happens: a noun or a number it qualifies ("gunmen from Nigeria", "fuel trucks
+    from Senegal", "a man from Tulkarm", "five killed, four from Norway"); not a verb's
+    ("fled from Mosul") nor the uprooted's ("refugees from Sudan")."""
+    return (word.pos_ in ("NOUN", "PROPN", "NUM", "PRON")
+            and word.lemma_.lower() not in _UPROOTED and word.lower_ not in _UPROOTED
+            # a parse that found no verb at all ("a convoy of buses and cars departs from
+            # Tunis", "departs" read as a noun) says nothing of what "from" hangs on
+            and word.sent.root.pos_ in ("VERB", "AUX"))
+
+
 def place_role(
     doc: Doc, sentence: str, start: int, end: int, demonym: bool, trigger: Token | None
 ) -> str:
@@ -277,6 +296,8 @@ def place_role(
             return "agent"  # "hosted by Qatar": who did something else in the sentence
         if prep == "from" and head.head.lemma_.lower() in LAUNCH_VERBS:
             return "origin"  # "a missile launched from Yemen": where it came from, not hit
+        if prep == "from" and _whence(head.head):
+            return "origin"  # "gunmen from Nigeria", "four from Norway": whose they are
         return "location" if prep in LOCATIVE_PREPS else "other"
     if tok.dep_ in ("dobj", "obj", "attr", "oprd"):
         verb = head.lemma_.lower()
