@@ -804,6 +804,16 @@ def test_with_no_place_named_the_nationality_of_what_was_hit_is_where(analyzer):
     assert "RU" not in countries(downed, "attack")
 
 
+def test_with_no_place_named_the_nationality_of_whom_the_strikes_killed_is_where(analyzer):
+    # Written for this test, after WCEP-2025 items of "Israeli airstrikes kill 78
+    # Palestinians" whose attack was placed in Israel and its harm in Palestine: the strikes
+    # are the verb's subject, so its object says whom, and where, they hit.
+    events = run(analyzer, "Israeli airstrikes kill 40 Palestinians, including children "
+                           "waiting for food, and injure dozens of others.")
+    assert countries(events, "attack") == {"PS"}
+    assert countries(events, "civilian_harm") == {"PS"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

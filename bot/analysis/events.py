@@ -1015,6 +1015,8 @@ def _targets_country(doc: Doc, s: Sentence, mentions: list[Mention],
     """The countries of the nationalities named in what an attack hit: the object of its
     verb, or what it was "on", "against" or "targeting"."""
     verb = token if token.pos_ == "VERB" else None
+    if verb is None and token.dep_ == "nsubj" and token.head.pos_ == "VERB":
+        verb = token.head  # "Israeli airstrikes kill 78 Palestinians": what they killed
     roots = [c for w in (token, token.head) for c in w.children
              if c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting")]
     if verb is not None and not intercepts(verb):
