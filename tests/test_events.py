@@ -814,6 +814,20 @@ def test_with_no_place_named_the_nationality_of_whom_the_strikes_killed_is_where
     assert countries(events, "civilian_harm") == {"PS"}
 
 
+def test_what_a_protest_is_against_is_not_where_it_is(analyzer):
+    # Written for this test, after WCEP-2025 items of rallies in Italy "against the Israeli
+    # occupation of the Gaza Strip and recent ground offensive into Gaza City" and in Tehran
+    # "against Israel", whose protest was also placed in Gaza and in Israel
+    events = run(analyzer, "Thousands of people hold rallies across Italy to protest against "
+                           "the Israeli occupation of the Gaza Strip, while protesters clash "
+                           "with police in Milan and Turin.")
+    assert countries(events, "protest") == {"IT"}
+    # the scene the parse hangs on what is protested stays the scene
+    events = run(analyzer, "Tens of thousands of people attend a rally against the U.S. "
+                           "strikes on Yemen in the capital city Sanaa, chanting slogans.")
+    assert countries(events, "protest") == {"YE"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

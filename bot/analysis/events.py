@@ -868,6 +868,7 @@ class EventExtractor:
                     if root is not None and other is not m:
                         listed[root] = listed.get(root, False) or person
         roles: list[tuple[Mention, str, Span | None]] = []
+        grievance = grievances(doc[:])
         for m in mentions:
             if m.place is None:
                 continue
@@ -879,6 +880,12 @@ class EventExtractor:
             ):
                 continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
+            if (role == "location" and span is not None and span.root.i in grievance
+                    and climb_coordination(span.root).head.lower_ not in _SCENE_PREPS):
+                # "rallies against the offensive into Gaza City" in Milan; not where the
+                # parse hangs the scene on what is protested ("a rally against the attacks
+                # on Yemen in the capital city Sanaa")
+                role = "other"
             roles.append((m, role, span if span is not None and len(span) else None))
         # Places listed together play one role: "in Toul and Nabatieh, Lebanon", where the
         # parse hangs "Toul" on "Lebanon" and only "Nabatieh" reads as the location.
@@ -1081,6 +1088,8 @@ _TWO_SIDED = re.compile(
 
 
 _NO_PATTERN = re.compile(r"(?!)")
+# Prepositions that put a protest's own scene after what it is against
+_SCENE_PREPS = frozenset({"in", "at", "outside", "near", "across", "throughout"})
 # Unions of states that decide refugee policy for their members ("the European Union's
 # interior ministers approved …"): the decision is theirs, not one member's.
 POLICY_BLOCS = frozenset({"region:eu"})
