@@ -237,3 +237,24 @@ def test_who_kills_and_what_people_die_in(sentence, expected):
 )
 def test_fighters_killed_and_fire_exchanged(sentence, expected):
     assert types(sentence) & {"attack"} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written for this test: a crowd that demonstrates, in the present tense, and a rally
+        # held or attended name a protest without any other word of unrest
+        ("Tens of thousands of people demonstrate in Lima, demanding new elections.",
+         {"protest"}),
+        ("Students gather outside parliament to demonstrate and demand the minister resign.",
+         {"protest"}),
+        ("Relatives of the missing hold a rally in Manila to call for an inquiry.", {"protest"}),
+        ("Thousands attend a rally against the new mining law in the capital.", {"protest"}),
+        # showing something, a campaign's rally and a market's are none
+        ("The test demonstrates that the new engine works at low temperatures.", set()),
+        ("The president holds a campaign rally in Ohio on Saturday.", set()),
+        ("Shares rally in Tokyo after the central bank's decision.", set()),
+    ],
+)
+def test_crowds_that_demonstrate_and_rallies_held(sentence, expected):
+    assert types(sentence) & {"protest"} == expected
