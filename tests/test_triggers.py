@@ -258,3 +258,19 @@ def test_fighters_killed_and_fire_exchanged(sentence, expected):
 )
 def test_crowds_that_demonstrate_and_rallies_held(sentence, expected):
     assert types(sentence) & {"protest"} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written for this test: a wildfire is named like a place with "Fire" after it
+        ("The Park Fire spreads to more than 100,000 acres north of Chico.", {"disaster"}),
+        ("Crews gain ground on the Dixie Fire as winds ease.", {"disaster"}),
+        # the agencies that fight fires, and fire that is shot, are none
+        ("Cal Fire says the blaze at the depot was put out within an hour.", set()),
+        ("The New York Fire Department says two firefighters were hurt at a drill.", set()),
+        ("Soldiers open fire on a crowd outside the barracks.", set()),
+    ],
+)
+def test_a_named_wildfire(sentence, expected):
+    assert types(sentence) & {"disaster"} == expected
