@@ -274,3 +274,20 @@ def test_crowds_that_demonstrate_and_rallies_held(sentence, expected):
 )
 def test_a_named_wildfire(sentence, expected):
     assert types(sentence) & {"disaster"} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written for this test: the bare verb in the present tense and the people deported
+        # name a deportation as "deports" and "deported" do
+        ("Authorities in Bosaso deport around 800 undocumented migrants to Ethiopia.",
+         {"refugee_policy"}),
+        ("A flight carrying 120 deportees from the United States lands in Guatemala City.",
+         {"refugee_policy"}),
+        # the words "deport" does not begin are none
+        ("The deportment of the new cadets impressed the visiting generals.", set()),
+    ],
+)
+def test_deport_and_deportees(sentence, expected):
+    assert types(sentence) & {"refugee_policy"} == expected

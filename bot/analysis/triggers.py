@@ -70,7 +70,7 @@ CONTEXT: dict[str, re.Pattern[str]] = {
         r"announc\w+", r"order(?:ed|s)?", r"decid\w+", r"decision", r"approv\w+", r"resum\w+",
         r"suspend\w*", r"halt\w*", r"clos(?:e|ed|es|ing|ure)", r"shut", r"take in", r"took in",
         r"taking in", r"accept\w*", r"admit\w*", r"grant\w*", r"reject\w*", r"cap(?:s|ped)?",
-        r"limit\w*", r"ban(?:s|ned)?", r"deport(?:ed|s|ing)", r"expel\w*", r"introduc\w+",
+        r"limit\w*", r"ban(?:s|ned)?", r"deport(?:ed|s|ing|ees?)?", r"expel\w*", r"introduc\w+",
         r"adopt\w+", r"passed", r"signed", r"extend\w*", r"lift\w*", r"impos\w+", r"launch\w*",
         r"pledg\w+", r"agreed", r"scrap\w*", r"end(?:ed|s)", r"moratorium", r"quotas?",
         r"polic(?:y|ies)", r"law", r"rules?", r"programs?", r"programmes?", r"provide",
