@@ -76,8 +76,9 @@ def main(argv: list[str]) -> int:
     refused = []
     at_capital = []
     for code, info in sorted(admin1.items()):
-        iso = info.get("iso") or iso_of.get(code) or "" if not code.startswith("_") else ""
-        found = by_iso.get(iso)
+        if code.startswith("_"):
+            continue
+        found = by_iso.get(info.get("iso") or iso_of.get(code) or "")
         if not found or len(found) != 1:  # a code two states share links neither
             continue
         lat, lon = found[0]
