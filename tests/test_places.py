@@ -448,6 +448,19 @@ def test_a_name_head_and_the_name_joined_to_it_are_one_name(gaz: Gazetteer) -> N
         ("Beit Lahia", "PS")]
 
 
+def test_a_small_towns_name_before_another_capitalised_word_is_part_of_a_longer_name(
+    gaz: Gazetteer,
+) -> None:
+    # Written for this test: after "in" too, a small town's name (Nir, Iran; Bourbon,
+    # Missouri) joined to a capitalised word is part of a name the gazetteer lacks; the
+    # same town alone after "in", and a big city before a capitalised word, stand.
+    found = places(gaz, "The hostages were seized in Nir Oz and taken across the border.")
+    assert "Nir" not in found
+    assert "Bourbon" not in places(gaz, "A truck drove into a crowd on Bourbon Street.")
+    assert places(gaz, "Fighting was reported in Nir, Iran.")["Nir, Iran"][1] == "IR"
+    assert "Zaporizhzhia" in places(gaz, "Drones hit the Zaporizhzhia Nuclear Power Plant.")
+
+
 def test_a_lake_is_not_the_place_that_shares_its_name(gaz: Gazetteer) -> None:
     # Written for this test: "Lake Tanganyika" is not Congo's Tanganyika province and "Lake
     # Chad" not the country Chad, so an event "near Lake Chad in Nigeria" stays in Nigeria;

@@ -1269,7 +1269,7 @@ class Gazetteer:
             if first.sent_start and single and len(ranked) > 1:
                 return None
         if (
-            weak
+            (weak or (all_cities and top_pop < SMALL_TOWN))
             and single
             and nxt_joined
             and nxt is not None
@@ -1279,7 +1279,10 @@ class Gazetteer:
             and nxt_key not in self._suffixes
             and nxt_key not in _PLACE_TAILS
         ):
-            return j + 2  # a small town's name before a capitalised word: "Marcus Rashford"
+            # a small town's name before a capitalised word: "Marcus Rashford"; after "in"
+            # too, the two words are one name the gazetteer lacks: "in Nir Oz" is a kibbutz,
+            # not Nir in Iran
+            return j + 2
         cands = [self._place(e) for _, e in ranked[:12]]
         priors = [pr for pr, _ in ranked[:12]]
         end = last.end
