@@ -1553,3 +1553,15 @@ def test_displaced_before_a_noun_says_who_people_are(analyzer, who, fled):
     # "the displaced population" names people by what befell them before; the verb reports it
     assert "displacement" not in types(analyzer, who)
     assert "displacement" in types(analyzer, fled)
+
+
+def test_a_building_collapse_is_an_accident_a_mine_or_dam_collapse_a_disaster(analyzer):
+    # Written for this test. The labels call a collapsed building or bridge an accident
+    # (six train items, none labelled a disaster; houses, towers and other structures
+    # likewise) and a collapsed mine or burst dam an industrial disaster, as LABELLING.md.
+    building = types(analyzer, "Nine people are killed when a five-story apartment building "
+                               "collapses in Kisumu, Kenya.")
+    mine = types(analyzer, "Nine miners are killed when a gold mine collapses in Kisumu, Kenya.")
+    dam = types(analyzer, "Four workers are killed when a dam collapses near Ghent, Belgium.")
+    assert "disaster" not in building
+    assert "disaster" in mine and "disaster" in dam
