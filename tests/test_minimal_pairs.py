@@ -1547,10 +1547,14 @@ def test_an_event_called_upcoming_or_planned_has_not_happened(analyzer, foretold
          "minors.",
          "More than 40,000 people flee the fighting in Catatumbo, a third of them minors, "
          "the ombudsman says."),
+        ("Aid groups welcomed the new quota but said far more help was needed for the "
+         "millions displaced inside Sudan.",
+         "Fighting around El Fasher leaves 200,000 people displaced inside Sudan this week."),
     ],
 )
 def test_displaced_before_a_noun_says_who_people_are(analyzer, who, fled):
-    # "the displaced population" names people by what befell them before; the verb reports it
+    # "the displaced population", "the millions displaced" name people by what befell them
+    # before; the verb, or the participle after a number without "the", reports it
     assert "displacement" not in types(analyzer, who)
     assert "displacement" in types(analyzer, fled)
 
@@ -1565,3 +1569,4 @@ def test_a_building_collapse_is_an_accident_a_mine_or_dam_collapse_a_disaster(an
     dam = types(analyzer, "Four workers are killed when a dam collapses near Ghent, Belgium.")
     assert "disaster" not in building
     assert "disaster" in mine and "disaster" in dam
+
