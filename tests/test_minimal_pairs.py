@@ -1570,3 +1570,19 @@ def test_a_building_collapse_is_an_accident_a_mine_or_dam_collapse_a_disaster(an
     assert "disaster" not in building
     assert "disaster" in mine and "disaster" in dam
 
+
+def test_a_refugee_policy_is_placed_in_its_country_not_the_capital_it_was_announced_in(
+    analyzer,
+):
+    # Written for this test: the article's main town is the capital the policy was
+    # announced in, which is not where it happens; a camp it is about stays its place.
+    def where(title: str, text: str) -> list[str]:
+        events = analyzer.extractor.extract(Article(text=text, title=title, published=PUBLISHED))
+        return [p.name for e in events if e.type == "refugee_policy" for p in e.places]
+
+    assert where("Ghana to resettle 5,000 more refugees from Burkina Faso",
+                 "Ghana will resettle 5,000 more refugees from Burkina Faso over two years, "
+                 "the interior minister announced in Accra on Thursday.") == ["Ghana"]
+    assert where("Kenya orders the closure of Kakuma camp",
+                 "Kenya orders the closure of the Kakuma refugee camp within 30 days, "
+                 "officials in Kakuma said on Thursday.") == ["Kakuma"]

@@ -968,8 +968,13 @@ class EventExtractor:
             event = _merge(etype, cands)
             if ctx.primary is not None and event.places and all(
                 p.kind in ("country", "region") for p in event.places
-            ) and ctx.primary.country in {p.country for p in event.places}:
-                # "Floods kill dozens in southern Malawi": the article's main locality there
+            ) and ctx.primary.country in {p.country for p in event.places} and not (
+                etype == "refugee_policy" and self.gazetteer.is_capital(ctx.primary)
+            ):
+                # "Floods kill dozens in southern Malawi": the article's main locality there.
+                # A government's policy is its country's, not its capital's, where it was
+                # announced ("Canada will resettle 10,000 refugees, the minister announced
+                # in Ottawa"); a camp or island it is about stays ("closing Dadaab")
                 event.places = most_specific([ctx.primary, *event.places])
             if event.confidence >= self.min_confidence:
                 kept.append((event, cands))
