@@ -1586,3 +1586,23 @@ def test_a_refugee_policy_is_placed_in_its_country_not_the_capital_it_was_announ
     assert where("Kenya orders the closure of Kakuma camp",
                  "Kenya orders the closure of the Kakuma refugee camp within 30 days, "
                  "officials in Kakuma said on Thursday.") == ["Kakuma"]
+
+
+def test_harm_from_an_accident_is_no_attack_and_no_civilian_harm(analyzer):
+    # Written for this test: a grenade set off by mistake, bombs dropped in error and a gas
+    # explosion kill without an attack (the labels call all such items neither); the same
+    # harm from militants' grenade or a drone strike is both.
+    accident = types(analyzer, "Five villagers are killed in Kunduz, Afghanistan, after a boy "
+                               "accidentally detonates an old grenade he found in a field.")
+    attack = types(analyzer, "Five villagers are killed in Kunduz, Afghanistan, after militants "
+                             "detonate a grenade in a crowded market.")
+    error = types(analyzer, "Two air force jets erroneously release eight bombs over a village "
+                            "near Kunduz, Afghanistan, injuring 15 residents.")
+    gas = types(analyzer, "A gas explosion at an apartment block in Kazan, Russia, kills six "
+                          "residents, including two children.")
+    drone = types(analyzer, "A drone strike on an apartment block in Kazan, Russia, kills six "
+                            "residents, including two children.")
+    for harmless in (accident, error, gas):
+        assert not harmless & {"attack", "civilian_harm"}
+    assert "civilian_harm" in attack
+    assert {"attack", "civilian_harm"} <= drone

@@ -412,16 +412,21 @@ def struck_by_lightning(token: Token) -> bool:
                if c.dep_ in ("compound", "amod", "nsubj", "nmod"))
 
 
-def while_clauses(token: Token) -> str:
-    """The words of the clauses opened by "while" that hang on the trigger's clause or a
-    clause governing it ("killed in an explosion while removing munitions", "were injured
-    after a drone crashed and exploded, while they were inspecting it"), with "while"."""
+def circumstance_clauses(token: Token) -> str:
+    """The words of the clauses opened by "while", "after" or "when" that hang on the
+    trigger's clause or a clause governing it, with their opening word: what people were
+    doing or what set the harm off ("killed in an explosion while removing munitions",
+    "were injured after a drone crashed and exploded, while they were inspecting it",
+    "killed after a child accidentally detonates a grenade")."""
     head = clause_head(token)
     return " ".join(
         " ".join(w.text for w in c.subtree) for a in (token, head, *head.ancestors)
         for c in a.children
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "while"
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS
                                      for m in c.children))
+
+
+_CIRCUMSTANCE_MARKS = frozenset({"while", "after", "when"})
 
 
 def by_lightning(token: Token, etype: str) -> bool:

@@ -42,6 +42,7 @@ from bot.analysis.clauses import (
     camp_kind,
     capture_aimed,
     capture_of_nothing,
+    circumstance_clauses,
     clash_with_protesters,
     denied_by,
     displaced_as_epithet,
@@ -61,7 +62,6 @@ from bot.analysis.clauses import (
     travellers_evacuated,
     truce_news,
     victims,
-    while_clauses,
     whole_clause,
     without_crowds,
 )
@@ -648,7 +648,7 @@ class EventExtractor:
                                                       or AVERTED.search(above)):
             return True  # "police defuse a bomb near the market"
         if etype in ("attack", "civilian_harm") and ACCIDENT.search(
-                f"{clause} {above} {while_clauses(token)}"):
+                f"{clause} {above} {circumstance_clauses(token)}"):
             return True  # "killed in an explosion while removing munitions"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
