@@ -1606,3 +1606,15 @@ def test_harm_from_an_accident_is_no_attack_and_no_civilian_harm(analyzer):
         assert not harmless & {"attack", "civilian_harm"}
     assert "civilian_harm" in attack
     assert {"attack", "civilian_harm"} <= drone
+
+
+def test_a_bracketed_conversion_does_not_hide_the_ordnance_an_evacuation_is_for(analyzer):
+    # Written for this test: the small parser split the sentence at "(225-kilogram)" and
+    # lost the unexploded bomb the evacuation was for; an evacuation from fighting stands.
+    bomb = types(analyzer, "Police in Brno, Czech Republic, evacuate several downtown blocks "
+                           "after the discovery of a 500-pound (225-kilogram) World War II "
+                           "unexploded bomb in a construction site.")
+    fighting = types(analyzer, "Police in Brno, Czech Republic, evacuate several villages "
+                               "after heavy shelling by 155-millimetre (6-inch) guns.")
+    assert "displacement" not in bomb
+    assert "displacement" in fighting

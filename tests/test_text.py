@@ -1,4 +1,9 @@
-from bot.analysis.text import is_title_case, normalise_paragraphs, split_sentences
+from bot.analysis.text import (
+    is_title_case,
+    mask_conversions,
+    normalise_paragraphs,
+    split_sentences,
+)
 
 
 def test_splits_on_sentence_ends_and_keeps_offsets():
@@ -34,3 +39,14 @@ def test_title_case_tells_headlines_from_sentences():
     assert is_title_case("CHAD: FLOODS SUBMERGE N'DJAMENA DISTRICTS".title())
     assert not is_title_case("Gunmen attack villages in Zamfara State")
     assert not is_title_case("Kyiv and Kharkiv")  # too short to tell
+
+
+def test_unit_conversions_in_brackets_are_blanked_for_the_parser_keeping_offsets():
+    text = ("Police evacuate blocks after a 500-pound (225-kilogram) bomb is found; "
+            "winds of 185 km/h (115 mph) and 30.78 °C (87.40 °F) (UNHCR) (March 2025).")
+    masked = mask_conversions(text)
+    assert len(masked) == len(text)
+    assert "(225-kilogram)" not in masked and "(115 mph)" not in masked
+    assert "(87.40 °F)" not in masked
+    assert "(UNHCR)" in masked and "(March 2025)" in masked
+    assert masked.index("bomb") == text.index("bomb")

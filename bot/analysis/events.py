@@ -107,6 +107,7 @@ from bot.analysis.regions import ancestors
 from bot.analysis.text import (
     Sentence,
     is_title_case,
+    mask_conversions,
     normalise_name,
     normalise_paragraphs,
     split_sentences,
@@ -426,7 +427,7 @@ class EventExtractor:
             ctx.primary_unconfirmed = None
             if not _strong(m):
                 if i not in ctx.docs:
-                    ctx.docs[i] = self.nlp(sentences[i].text, disable=["ner"])
+                    ctx.docs[i] = self.nlp(mask_conversions(sentences[i].text), disable=["ner"])
                 self._entities(ctx.docs[i])
                 if _in_a_full_name(m, ctx.docs[i], sentences[i].start):
                     ctx.primary = None
@@ -484,7 +485,8 @@ class EventExtractor:
             return []
         # Only the sentences the classifier picked are parsed; their entities confirm
         # which gazetteer matches are places.
-        docs = list(self.nlp.pipe((sentences[i].text for i, _ in pending), disable=["ner"]))
+        docs = list(self.nlp.pipe(
+            (mask_conversions(sentences[i].text) for i, _ in pending), disable=["ner"]))
         ctx.docs.update((i, doc) for (i, _), doc in zip(pending, docs, strict=True))
         out: list[Candidate] = []
         for (i, hits), doc in zip(pending, docs, strict=True):
@@ -834,7 +836,7 @@ class EventExtractor:
         if not any(m.place is not None and not m.demonym for m in mentions):
             return []
         if n not in ctx.docs:
-            ctx.docs[n] = self.nlp(sentences[n].text, disable=["ner"])
+            ctx.docs[n] = self.nlp(mask_conversions(sentences[n].text), disable=["ner"])
         located = self._locate(ctx.docs[n], sentences[n], mentions, None)
         return [p for p in located.locations if p.kind != "region"]
 

@@ -95,3 +95,22 @@ def normalise_name(name: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"['’ʼ`]", "", text)  # "Ma'rib" and "Marib", "N'Djamena" and "Ndjamena"
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+# A measure repeated in other units, in brackets: "a 500-pound (225-kilogram) bomb",
+# "temperatures of 30.78 °C (87.40 °F)", "winds of 185 km/h (115 mph)".
+_CONVERSION = re.compile(
+    r"\(\s*(?:about |around |approximately |some |nearly |over |~)?[\d][\d.,]*"
+    r"(?:\s?[-–]\s?[\d.,]+)?[\s-]?(?:°\s?[CF]|°|sq(?:uare)?\.? (?:ft|feet|mi|miles|km|"
+    r"kilomet(?:er|re)s)|km2|km²|km/h|kph|mph|ft|feet|foot|mi|miles?|km|kilomet(?:er|re)s?|"
+    r"kg|kilograms?|lbs?|pounds?|acres?|hectares?|ha|tonnes?|tons?|m|met(?:er|re)s?|cm|mm|"
+    r"in|inch(?:es)?|gallons?|lit(?:er|re)s?|knots?)\)"
+)
+
+
+def mask_conversions(text: str) -> str:
+    """``text`` with each bracketed unit conversion blanked out, the same length, so that
+    the parser reads "a 500-pound (225-kilogram) World War II bomb" as "a 500-pound World
+    War II bomb" (the small parser split that sentence in two at the bracket) and every
+    character offset still holds."""
+    return _CONVERSION.sub(lambda m: " " * len(m.group()), text)
