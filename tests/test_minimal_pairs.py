@@ -1618,3 +1618,18 @@ def test_a_bracketed_conversion_does_not_hide_the_ordnance_an_evacuation_is_for(
                                "after heavy shelling by 155-millimetre (6-inch) guns.")
     assert "displacement" not in bomb
     assert "displacement" in fighting
+
+
+def test_bodies_or_graves_found_are_no_report_of_harm_unless_dated_or_amid_fighting(analyzer):
+    # Written for this test: a grave or bodies found tell of killings of no known date; the
+    # same find dated, or amid fighting, and a killing told with its toll, are civilian harm.
+    grave = types(analyzer, "Soldiers find a mass grave with the bodies of 40 civilians near "
+                            "Beni, Democratic Republic of the Congo.")
+    found = types(analyzer, "Investigators discover the bodies of 12 villagers who were shot "
+                            "dead in a forest near Beni, Democratic Republic of the Congo.")
+    dated = types(analyzer, "The bodies of 12 villagers killed by ADF militants on Sunday are "
+                            "recovered near Beni, Democratic Republic of the Congo.")
+    killed = types(analyzer, "ADF militants kill 12 villagers near Beni, Democratic Republic "
+                             "of the Congo, and their bodies are recovered the next day.")
+    assert "civilian_harm" not in grave and "civilian_harm" not in found
+    assert "civilian_harm" in dated and "civilian_harm" in killed

@@ -37,6 +37,7 @@ from bot.analysis.clauses import (
     an_outlook,
     assailants_flee,
     asylum_for_a_person,
+    bodies_found,
     by_lightning,
     camp_as_place,
     camp_kind,
@@ -652,6 +653,8 @@ class EventExtractor:
         if etype in ("attack", "civilian_harm") and ACCIDENT.search(
                 f"{clause} {above} {circumstance_clauses(token)}"):
             return True  # "killed in an explosion while removing munitions"
+        if etype == "civilian_harm" and bodies_found(token):
+            return True  # "soldiers find a mass grave with 465 bodies"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
