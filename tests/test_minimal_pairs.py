@@ -1633,3 +1633,18 @@ def test_bodies_or_graves_found_are_no_report_of_harm_unless_dated_or_amid_fight
                              "of the Congo, and their bodies are recovered the next day.")
     assert "civilian_harm" not in grave and "civilian_harm" not in found
     assert "civilian_harm" in dated and "civilian_harm" in killed
+
+
+def test_a_disease_outbreak_set_off_by_a_disaster_is_no_disaster_a_tornado_outbreak_is(
+    analyzer,
+):
+    # Written for this test: the outbreak is the news and LABELLING.md counts epidemics as
+    # no disaster; the floods themselves, or an outbreak of tornadoes, are one.
+    outbreak = types(analyzer, "At least 15 people are killed by a cholera outbreak caused by "
+                               "standing water from persistent flooding in Beira, Mozambique.")
+    floods = types(analyzer, "Persistent flooding kills at least 15 people in Beira, "
+                             "Mozambique, and health officials fear a cholera outbreak.")
+    tornadoes = types(analyzer, "A tornado outbreak kills 12 people across Mississippi and "
+                                "Alabama, United States.")
+    assert "disaster" not in outbreak
+    assert "disaster" in floods and "disaster" in tornadoes

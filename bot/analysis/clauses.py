@@ -366,6 +366,24 @@ def bodies_found(token: Token) -> bool:
     return False
 
 
+# An outbreak of these is weather or fire, not disease: "a tornado outbreak".
+_WEATHER_OUTBREAKS = frozenset({"tornado", "tornadoes", "wildfire", "wildfires", "fire",
+                                "fires", "weather", "storm", "storms"})
+
+
+def cause_of_an_outbreak(token: Token) -> bool:
+    """The disaster word names what set off a disease outbreak, which is the news ("killed by
+    a melioidosis outbreak caused by standing waters from persistent flooding", "declares a
+    leptospirosis outbreak after Hurricane Melissa"): LABELLING.md counts outbreaks and
+    epidemics as no disaster, and both such train and tune items are labelled none. A
+    "tornado outbreak" is weather."""
+    for word in token.ancestors:
+        if word.lemma_.lower() in ("outbreak", "epidemic") and word.pos_ == "NOUN":
+            named = {t.lower_ for c in word.lefts for t in c.subtree}  # "derecho and tornado"
+            return token.i > word.i and not named & _WEATHER_OUTBREAKS
+    return False
+
+
 def asylum_for_a_person(token: Token) -> bool:
     """Asylum granted to one named person is a decision on that person, not refugee
     policy. WCEP labels it so on two stories: "Mexico's decision to grant asylum to former

@@ -43,6 +43,7 @@ from bot.analysis.clauses import (
     camp_kind,
     capture_aimed,
     capture_of_nothing,
+    cause_of_an_outbreak,
     circumstance_clauses,
     clash_with_protesters,
     denied_by,
@@ -655,6 +656,8 @@ class EventExtractor:
             return True  # "killed in an explosion while removing munitions"
         if etype == "civilian_harm" and bodies_found(token):
             return True  # "soldiers find a mass grave with 465 bodies"
+        if etype == "disaster" and cause_of_an_outbreak(token):
+            return True  # "a melioidosis outbreak caused by … flooding"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
