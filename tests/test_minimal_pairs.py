@@ -1648,3 +1648,17 @@ def test_a_disease_outbreak_set_off_by_a_disaster_is_no_disaster_a_tornado_outbr
                                 "Alabama, United States.")
     assert "disaster" not in outbreak
     assert "disaster" in floods and "disaster" in tornadoes
+
+
+def test_a_protest_people_are_charged_or_released_for_is_no_protest_event(analyzer):
+    # Written for this test: the legal action is the news and the protest an earlier event;
+    # protesters arrested while they march are the protest's own news.
+    charged = types(analyzer, "Prosecutors in Tbilisi, Georgia, charge 40 people over their "
+                              "participation in violent protests against the government.")
+    released = types(analyzer, "A court in Tbilisi, Georgia, releases 30 students on bail after "
+                               "they were arrested for taking part in protests against the "
+                               "government.")
+    marching = types(analyzer, "Police in Tbilisi, Georgia, arrest 50 protesters as thousands "
+                               "march against the government.")
+    assert "protest" not in charged and "protest" not in released
+    assert "protest" in marching

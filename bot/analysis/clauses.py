@@ -384,6 +384,28 @@ def cause_of_an_outbreak(token: Token) -> bool:
     return False
 
 
+# What the authorities do to people for what they did.
+_LEGAL_ACTIONS = frozenset({
+    "arrest", "detain", "charge", "jail", "imprison", "sentence", "release", "convict",
+    "fine", "pardon", "prosecute", "indict", "expel", "deport", "punish", "sue", "free",
+})
+
+
+def protest_as_grounds(token: Token) -> bool:
+    """The protest is what people are arrested, charged or released for ("police detain
+    eleven people for … participating in shopping boycotts as a protest", "releases 127
+    people on bail after they were arrested for taking part in protests", "charge 98 people
+    with treason over their alleged participation in violent protests"): the news is the
+    legal action, the protest an earlier event (all nine train and tune items with an
+    arrest, charge or release for taking part in a protest are labelled no protest).
+    Protesters arrested at a protest are its news: "police arrest 50 protesters"."""
+    for word in token.ancestors:
+        if (word.dep_ == "prep" and word.lower_ in ("for", "over")
+                and word.head.lemma_.lower() in _LEGAL_ACTIONS):
+            return True
+    return False
+
+
 def asylum_for_a_person(token: Token) -> bool:
     """Asylum granted to one named person is a decision on that person, not refugee
     policy. WCEP labels it so on two stories: "Mexico's decision to grant asylum to former

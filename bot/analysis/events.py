@@ -57,6 +57,7 @@ from bot.analysis.clauses import (
     intercepts,
     modifies_a_thing,
     occasion,
+    protest_as_grounds,
     protest_as_motive,
     strikes_a_thing,
     takes_goods,
@@ -658,6 +659,8 @@ class EventExtractor:
             return True  # "soldiers find a mass grave with 465 bodies"
         if etype == "disaster" and cause_of_an_outbreak(token):
             return True  # "a melioidosis outbreak caused by … flooding"
+        if etype == "protest" and protest_as_grounds(token):
+            return True  # "arrested for taking part in protests"
         # A sports or market story (several distinct words of the field in the article)
         # is the genre, not a veto word: there only plain violence keeps the event.
         strong = bool(STRONG_ARMED.search(clause))
