@@ -396,9 +396,10 @@ def protest_as_grounds(token: Token) -> bool:
     eleven people for … participating in shopping boycotts as a protest", "releases 127
     people on bail after they were arrested for taking part in protests", "charge 98 people
     with treason over their alleged participation in violent protests"): the news is the
-    legal action, the protest an earlier event (all nine train and tune items with an
-    arrest, charge or release for taking part in a protest are labelled no protest).
-    Protesters arrested at a protest are its news: "police arrest 50 protesters"."""
+    legal action, the protest an earlier event (nine of the ten train and tune items with an
+    arrest, charge or release for taking part in a protest are labelled no protest; the
+    tenth, 500 people "detained … for attending a protest" at it, is lost). Protesters
+    arrested at a protest are its news: "police arrest 50 protesters"."""
     for word in token.ancestors:
         if (word.dep_ == "prep" and word.lower_ in ("for", "over")
                 and word.head.lemma_.lower() in _LEGAL_ACTIONS):
