@@ -242,11 +242,13 @@ def test_an_attack_fought_off_was_made_but_a_capture_fought_off_was_not(analyzer
 
 def test_the_year_of_a_law_dates_nothing(analyzer):
     # Written for this test: a year in a law's name ("the Public Order Act 1986") neither
-    # names an old event nor dates the arrests made under it; a year of its own does.
+    # names an old event nor dates the arrests made under it; a year of its own does. (People
+    # detained "for attending a protest" are now read as detained for an earlier protest:
+    # see test_a_protest_people_are_charged_or_released_for_is_no_protest_event.)
     law = ("More than 500 people are detained by police in London under the Public Order Act "
-           "1986 for attending a protest in support of a banned group.")
-    dated = ("More than 500 people are detained by police in London in 2019 for attending a "
-             "protest in support of a banned group.")
+           "1986 at a protest in support of a banned group.")
+    dated = ("More than 500 people are detained by police in London in 2019 at a protest in "
+             "support of a banned group.")
     assert "protest" in types(analyzer, law)
     assert "protest" not in types(analyzer, dated)
 
