@@ -479,6 +479,10 @@ def struck_by_lightning(token: Token) -> bool:
                if c.dep_ in ("compound", "amod", "nsubj", "nmod"))
 
 
+# What opens a clause of circumstance: "while removing munitions", "after a child …".
+_CIRCUMSTANCE_MARKS = frozenset({"while", "after", "when"})
+
+
 def circumstance_clauses(token: Token) -> str:
     """The words of the clauses opened by "while", "after" or "when" that hang on the
     trigger's clause or a clause governing it, with their opening word: what people were
@@ -492,8 +496,6 @@ def circumstance_clauses(token: Token) -> str:
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS
                                      for m in c.children))
 
-
-_CIRCUMSTANCE_MARKS = frozenset({"while", "after", "when"})
 
 
 def by_lightning(token: Token, etype: str) -> bool:
