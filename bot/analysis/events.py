@@ -421,6 +421,16 @@ class EventExtractor:
         best = max(scores, key=lambda k: (scores[k], -first[k][0]))
         return first[best]
 
+    def _parse(self, sentences: list[Sentence], indices: list[int], ctx: _Context) -> None:
+        """Parse the sentences at ``indices`` that are not parsed yet, into ``ctx.docs``:
+        without entities (`_entities` adds them where a check needs them), and with bracketed
+        unit conversions blanked (`mask_conversions`), which split the small parser's
+        sentences."""
+        todo = [i for i in indices if i not in ctx.docs]
+        docs = self.nlp.pipe((mask_conversions(sentences[i].text) for i in todo),
+                             disable=["ner"])
+        ctx.docs.update(zip(todo, docs, strict=True))
+
     def _confirm_primary(self, sentences: list[Sentence], ctx: _Context) -> Place | None:
         """The primary place, unless the parse reads its name as part of a person's where it
         is first named ("Secretary of State Marco Rubio" is no Marco, Florida); run only
@@ -429,8 +439,7 @@ class EventExtractor:
             i, m = ctx.primary_unconfirmed
             ctx.primary_unconfirmed = None
             if not _strong(m):
-                if i not in ctx.docs:
-                    ctx.docs[i] = self.nlp(mask_conversions(sentences[i].text), disable=["ner"])
+                self._parse(sentences, [i], ctx)
                 self._entities(ctx.docs[i])
                 if _in_a_full_name(m, ctx.docs[i], sentences[i].start):
                     ctx.primary = None
@@ -488,9 +497,8 @@ class EventExtractor:
             return []
         # Only the sentences the classifier picked are parsed; their entities confirm
         # which gazetteer matches are places.
-        docs = list(self.nlp.pipe(
-            (mask_conversions(sentences[i].text) for i, _ in pending), disable=["ner"]))
-        ctx.docs.update((i, doc) for (i, _), doc in zip(pending, docs, strict=True))
+        self._parse(sentences, [i for i, _ in pending], ctx)
+        docs = [ctx.docs[i] for i, _ in pending]
         out: list[Candidate] = []
         for (i, hits), doc in zip(pending, docs, strict=True):
             s = sentences[i]
@@ -844,8 +852,7 @@ class EventExtractor:
         mentions = ctx.mentions_by_sentence.get(n, [])
         if not any(m.place is not None and not m.demonym for m in mentions):
             return []
-        if n not in ctx.docs:
-            ctx.docs[n] = self.nlp(mask_conversions(sentences[n].text), disable=["ner"])
+        self._parse(sentences, [n], ctx)
         located = self._locate(ctx.docs[n], sentences[n], mentions, None)
         return [p for p in located.locations if p.kind != "region"]
 
