@@ -99,3 +99,48 @@ def test_every_trigger_matches_two_real_items_labelled_with_its_type():
             assert item["split"] != "test", f"{item_id} is in the untouched test month"
             assert any(e["type"] == t["type"] for e in item["events"]), (t["pattern"], item_id)
             assert rx.search(item["text"]), f"{t['pattern']!r} not in {item_id}"
+
+
+CLAUSE_WORDS = json.loads((DATA_DIR / "clause_words.json").read_text(encoding="utf-8"))
+WORD_LISTS = [name for name in CLAUSE_WORDS if not name.startswith("_")]
+
+
+@pytest.mark.parametrize("name", WORD_LISTS)
+def test_clause_word_list_is_well_formed(name):
+    entries = CLAUSE_WORDS[name]["entries"]
+    assert entries and CLAUSE_WORDS[name]["about"], f"{name} is empty or undescribed"
+    words = [e["word"] for e in entries]
+    assert len(words) == len(set(words)), f"{name} repeats a word"
+    for e in entries:
+        assert e["word"] == e["word"].lower().strip() and " " not in e["word"], e["word"]
+        assert len(set(e["examples"])) >= 2, f"{name}: {e['word']!r} needs two examples"
+
+
+@pytest.fixture(scope="module")
+def example_words(real_texts) -> dict[str, set[str]]:
+    """Per example text cited in clause_words.json, its tokens' lower-case forms and lemmas
+    as the shipped parser reads them (the checks compare the same)."""
+    from bot.analysis.nlp import get_nlp
+
+    ids = sorted({x for v in WORD_LISTS for e in CLAUSE_WORDS[v]["entries"]
+                  for x in e["examples"]})
+    assert not (unknown := [x for x in ids if x not in real_texts]), f"unknown {unknown}"
+    docs = get_nlp().pipe((real_texts[x] for x in ids), batch_size=64)
+    return {x: {w for t in doc for w in (t.lower_, t.lemma_.lower())}
+            for x, doc in zip(ids, docs, strict=True)}
+
+
+@pytest.mark.parametrize("name", WORD_LISTS)
+def test_every_clause_word_occurs_in_its_two_real_examples(name, example_words):
+    for e in CLAUSE_WORDS[name]["entries"]:
+        for item_id in e["examples"]:
+            assert not item_id.startswith("wcep-2025-12"), f"{item_id} is in the test month"
+            assert e["word"] in example_words[item_id], f"{name}: {e['word']!r} not in {item_id}"
+
+
+def test_the_checks_read_every_clause_word_list():
+    """No list in the file is dead: each is read by name in bot/analysis."""
+    analysis = Path(__file__).resolve().parent.parent / "bot" / "analysis"
+    code = "".join(p.read_text(encoding="utf-8") for p in analysis.glob("*.py"))
+    for name in WORD_LISTS:
+        assert f'words("{name}")' in code, f"{name} is read by nothing"

@@ -1018,6 +1018,15 @@ def test_fire_on_protesters_is_a_protest_fire_on_a_market_an_attack(analyzer):
     assert "attack" in market and "protest" not in market
 
 
+def test_who_marches_or_riots_protests_who_walks_does_not(analyzer):
+    # Written for this test: "marchers" and "rioters" are named by the protest they take
+    # part in (no word list holds them: the shared news has no example of either).
+    rioters = types(analyzer, "Police open fire on rioters in Dhaka, killing three people.")
+    walkers = types(analyzer, "Gunmen open fire on walkers in Dhaka, killing three people.")
+    assert "protest" in rioters and "attack" not in rioters
+    assert "attack" in walkers and "protest" not in walkers
+
+
 def test_fire_during_protests_is_an_attack_fire_aimed_at_protesters_a_protest(analyzer):
     # Written for this test, after WCEP-2025 items of security forces opening fire during
     # nationwide protests (labelled an attack) and on protesters (a protest met with force).

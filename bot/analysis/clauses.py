@@ -15,6 +15,7 @@ from bot.analysis.casualties import HARM
 from bot.analysis.factuality import (
     DENIAL_HEADS,
     FORETOLD,
+    MORE_GATHERINGS,
     ORDNANCE,
     PROTEST_GATHERINGS,
     PROTESTERS,
@@ -25,8 +26,10 @@ from bot.analysis.factuality import (
     clause_head,
     dates_an_old_span,
     own_clause,
+    protesting,
 )
 from bot.analysis.place_roles import climb_coordination
+from bot.analysis.wordlists import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -49,7 +52,7 @@ def grievances(sent: Span) -> frozenset[int]:
     )
 
 
-_PROTEST_WORDS = PROTESTERS | PROTEST_GATHERINGS | {"demonstrate", "riot", "strike", "unrest"}
+_PROTEST_WORDS = PROTESTERS | PROTEST_GATHERINGS | words("protest_acts")
 
 
 def intercepts(verb: Token) -> bool:
@@ -91,25 +94,17 @@ def occasion(token: Token) -> frozenset[int]:
 # What can be done to a truce that is news about it (SPEC: agreed, taking effect,
 # strengthened, collapsing); "monitor the ceasefire", "violations of the ceasefire",
 # "despite the agreed ceasefire" only name one.
-TRUCE_VERBS = {
-    "agree", "sign", "reach", "announce", "declare", "broker", "seal", "strike", "extend",
-    "implement", "approve", "ratify", "conclude", "finalize", "finalise", "negotiate",
-    "mediate", "end", "break", "collapse", "abandon", "suspend", "renew", "restore",
-    "secure", "enter", "begin", "start", "launch", "call", "order", "impose", "establish",
-}
+TRUCE_VERBS = words("truce_verbs")
 
 
 # Nouns of what is done to a truce that are news about it, as its verbs are: "the
 # announcement of a ceasefire" (two train items, both labelled ceasefire)
-TRUCE_ACTS = {"announcement"}
+TRUCE_ACTS = words("truce_acts")
 
 
 # A truce noun naming these is about talks, not a truce agreed or broken (labelling rule 8
 # of ../shared/eval/README.md: "Not: … talks").
-_TALKS = frozenset({
-    "talk", "talks", "negotiation", "proposal", "plan", "draft", "negotiator", "mediator",
-    "mediation",
-})
+_TALKS = words("talks")
 
 
 def truce_news(token: Token, depth: int = 0) -> bool:
@@ -212,7 +207,7 @@ def people(token: Token, places: frozenset[int]) -> bool:
 
 
 # Who governs an aim that has been reached: "managed to capture", "were able to retake".
-_ACHIEVED = frozenset({"manage", "succeed", "able"})
+_ACHIEVED = words("achieved")
 
 
 def capture_aimed(token: Token) -> bool:
@@ -225,7 +220,7 @@ def capture_aimed(token: Token) -> bool:
 
 
 # Nouns for what someone means to do: "the plan to capture", "a proposal to evacuate".
-_PLANS = frozenset({"plan", "proposal", "threat", "scheme", "idea", "intention"})
+_PLANS = words("plans")
 
 
 def displacement_planned(token: Token) -> bool:
@@ -239,10 +234,7 @@ def displacement_planned(token: Token) -> bool:
 
 # Where a camp is only the place something happens: "armoured vehicles entering the refugee
 # camp", "a strike on … in the camp".
-_CAMP_PLACE_VERBS = frozenset({
-    "enter", "storm", "raid", "strike", "hit", "attack", "shell", "bomb", "surround",
-    "besiege", "reach", "visit", "target", "pound",
-})
+_CAMP_PLACE_VERBS = words("camp_place_verbs")
 _CAMP_PLACE_PREPS = frozenset({"in", "at", "into", "inside", "near", "around", "outside"})
 
 
@@ -293,10 +285,7 @@ def travellers_evacuated(token: Token) -> bool:
 # Who flees an attack they made is no one displaced: "the attackers fled", "the suspect
 # fled", "militants storm a police station and set fire to two banks before fleeing" (five
 # train items, none labelled displacement).
-_ASSAILANTS = frozenset({
-    "attacker", "assailant", "gunman", "gunmen", "militant", "suspect", "perpetrator",
-    "shooter", "bomber", "robber", "kidnapper", "insurgent", "rebel",
-})
+_ASSAILANTS = words("assailants")
 
 
 def assailants_flee(token: Token) -> bool:
@@ -342,9 +331,8 @@ def evacuated_for_ordnance(token: Token) -> bool:
 
 
 # Finding the dead: what is found is bodies or graves.
-_FIND_VERBS = frozenset({"find", "discover", "recover", "uncover", "exhume", "unearth",
-                         "retrieve"})
-_REMAINS = frozenset({"body", "bodies", "remains", "grave", "graves", "corpse", "corpses"})
+_FIND_VERBS = words("find_verbs")
+_REMAINS = words("remains")
 
 
 def bodies_found(token: Token) -> bool:
@@ -367,8 +355,7 @@ def bodies_found(token: Token) -> bool:
 
 
 # An outbreak of these is weather or fire, not disease: "a tornado outbreak".
-_WEATHER_OUTBREAKS = frozenset({"tornado", "tornadoes", "wildfire", "wildfires", "fire",
-                                "fires", "weather", "storm", "storms"})
+_WEATHER_OUTBREAKS = words("weather_outbreaks")
 
 
 def cause_of_an_outbreak(token: Token) -> bool:
@@ -385,10 +372,7 @@ def cause_of_an_outbreak(token: Token) -> bool:
 
 
 # What the authorities do to people for what they did.
-_LEGAL_ACTIONS = frozenset({
-    "arrest", "detain", "charge", "jail", "imprison", "sentence", "release", "convict",
-    "fine", "pardon", "prosecute", "indict", "expel", "deport", "punish", "sue", "free",
-})
+_LEGAL_ACTIONS = words("legal_actions")
 
 
 def protest_as_grounds(token: Token) -> bool:
@@ -447,7 +431,7 @@ def fired_on_protesters(token: Token) -> bool:
             targets = [c] if c.dep_ == "dobj" else (
                 [p for p in c.children if p.dep_ == "pobj"]
                 if c.dep_ == "prep" and c.lower_ in ("on", "at", "into") else [])
-            if any(x.lemma_.lower() in PROTESTERS | PROTEST_GATHERINGS for x in targets):
+            if any(protesting(x) or x.lemma_.lower() in PROTEST_GATHERINGS for x in targets):
                 return True
     return False
 
@@ -524,13 +508,10 @@ def strikes_a_thing(token: Token) -> bool:
 # "crowds gather to protest", "demonstrations take place in protest") rather than its motive
 # ("the ministry summons the ambassador in protest", "ministers resign in protest", "a
 # spending boycott in protest of prices", "controllers go on strike to protest understaffing").
-_GATHER_VERBS = frozenset({
-    "demonstrate", "gather", "march", "rally", "protest", "assemble", "riot", "converge",
-    "picket", "chant", "mass", "walk", "occupy", "block", "barricade", "manifest",
-})
-_GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | {"walkout", "crowd", "sit-in", "riot"}
-_CROWDS = frozenset({"people", "thousands", "hundreds", "tens", "crowd", "crowds"})
-_UNREST_WORDS = _GATHERINGS | {"uprising", "unrest"}  # a protest told by its noun
+_GATHER_VERBS = words("gather_verbs")
+_GATHERINGS = PROTEST_GATHERINGS | PROTESTERS | MORE_GATHERINGS
+_CROWDS = words("crowds")
+_UNREST_WORDS = _GATHERINGS | words("unrest_nouns")  # a protest told by its noun
 
 
 def protest_as_motive(token: Token) -> bool:
@@ -570,16 +551,15 @@ def clash_with_protesters(token: Token) -> bool:
         sides += [p for c in anchor.children if c.dep_ == "prep"
                   and c.lower_ in ("between", "with", "among") for p in c.children
                   if p.dep_ == "pobj"]
-    return any(x.lemma_.lower() in PROTESTERS
-               for side in sides for x in (side, *side.conjuncts))
+    return any(protesting(x) for side in sides for x in (side, *side.conjuncts))
 
 
 # A hazard named as what a warning is about, or still to come, is an outlook (labelling
 # rule 10: "Not: outlooks"): "hurricane warnings are issued in Jamaica", "winter storm
 # alerts", "amidst the upcoming winter storm". Beside the adjectives that foretell any event
 # (factuality's FORETOLD veto list: "upcoming", "planned", "potential"), a hazard has its own.
-_WARNINGS = frozenset({"warning", "alert", "watch", "advisory"})
-_TO_COME = frozenset({"forecast", "predicted", "impending", "looming"})
+_WARNINGS = words("warnings")
+_TO_COME = words("to_come")
 
 
 def an_outlook(token: Token) -> bool:
@@ -599,7 +579,7 @@ def an_outlook(token: Token) -> bool:
 # A hazard whose clause only forecasts what it will do: "Tropical Cyclone Alfred is expected
 # to make landfall on Thursday" (wcep-2025-03-03-00995 and -03-05-01023, neither labelled a
 # disaster), "the storm is forecast to strengthen".
-_FORECAST_VERBS = frozenset({"expect", "forecast", "predict", "project"})
+_FORECAST_VERBS = words("forecast_verbs")
 
 
 def forecast(token: Token) -> bool:
@@ -617,8 +597,7 @@ def forecast(token: Token) -> bool:
 # What is done "ahead of" a hazard, "in anticipation of" or "in preparation for" it, is done
 # before it strikes: "145,000 people are evacuated ahead of Hurricane Melissa's potential
 # impacts" (wcep-2025-10-25-04175, labelled displacement alone).
-_AWAITING = {"of": {"ahead", "anticipation", "expectation", "advance"},
-             "for": {"preparation", "preparations"}}
+_AWAITING = {"of": words("awaiting_of"), "for": words("awaiting_for")}
 
 
 def awaited(token: Token) -> bool:
@@ -691,7 +670,7 @@ def victims(token: Token) -> frozenset[int]:
     )
 
 
-_FANS = frozenset({"fan", "crowd", "spectator", "supporter"})
+_FANS = words("fans")
 
 
 def without_crowds(token: Token, clause: str, skip: frozenset[int]) -> str:

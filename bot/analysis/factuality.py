@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.analysis.triggers import TriggerHit
+from bot.analysis.wordlists import words
 from config import DATA_DIR
 
 if TYPE_CHECKING:
@@ -46,15 +47,7 @@ MODALS = {"could", "might", "may", "should", "must", "would", "will", "shall", "
 FUTURE_OK_TYPES = {"refugee_policy", "ceasefire"}  # announced policies and deals count
 
 
-HYPOTHETICAL_HEADS = {
-    "threaten", "warn", "fear", "plan", "prepare", "try", "attempt", "expect", "intend", "vow",
-    "aim", "want", "consider", "propose", "urge", "demand", "risk", "predict", "forecast",
-    "hope", "wish", "decide", "mull", "weigh", "contemplate", "discuss", "debate", "seek",
-    "call", "ask", "need", "likely", "possible", "potential", "poised", "set", "prepared",
-    "able", "ready", "about", "prospect", "threat", "danger", "fears", "concern", "concerns",
-    "scenario", "chance", "if", "whether", "unless", "pledge", "promise", "study", "drill",
-    "exercise", "simulation", "rehearse", "proposal", "proposals", "bill", "draft",
-}
+HYPOTHETICAL_HEADS = words("hypothetical_heads")
 
 # "Set" foresees only with an infinitive ("the army is set to launch an offensive"); in
 # "set fire to homes" or "set up camps" it is an act.
@@ -94,21 +87,19 @@ def _presupposed(tok: Token) -> bool:
     return prep.lower_ in PRESUPPOSING_PREPS or cause.lower_ in CAUSAL_HEADS
 
 
-ATTEMPT_HEADS = {"try", "attempt", "seek", "aim", "set", "able", "ready", "about"}
+ATTEMPT_HEADS = words("attempt_heads")
 
 
 FUTURE_OK_HEADS = {  # announcing what will be done is the event for these types
-    "refugee_policy": {"decide", "plan", "pledge", "promise", "vow", "agree", "announce",
-                       "prepare", "set", "intend", "call"},
-    "ceasefire": {"agree", "announce", "declare", "sign", "decide"},
+    "refugee_policy": words("future_ok_refugee_policy"),
+    "ceasefire": words("future_ok_ceasefire"),
     # an attempt to storm a building is itself a protest ("protesters attempt to storm the
     # palace and clash with police")
-    "protest": {"try", "attempt"},
+    "protest": words("future_ok_protest"),
 }
 
 
-PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "deter", "avoid",
-                    "repel", "repulse", "halt", "cease", "end", "suspend", "pause"}
+PREVENTION_HEADS = words("prevention_heads")
 # What is stopped is the object of the stopping, or a noun joined to it by one of these
 # ("a halt to the fighting", "the suspension of deportations", "a pause on strikes", "kept
 # them from fleeing"); an event in an adjunct of the verb is not stopped by it: "farmers
@@ -116,21 +107,18 @@ PREVENTION_HEADS = {"prevent", "stop", "avert", "foil", "thwart", "block", "dete
 PREVENTED_VIA = {"to", "of", "on", "from"}
 # Fighting off an attack does not prevent it: all eight train and tune items that "repel"
 # an attack, ambush or assault are labelled attack. A capture repelled is still averted.
-REPEL_HEADS = {"repel", "repulse"}
+REPEL_HEADS = words("repel_heads")
 # What is banned is not reported by the ban: "a law prohibiting demonstrations", "bans the
 # protest network", "bans all civilian drones" (wcep-2025-10-22-04136, -06-23-02456,
 # -09-28-03740: none labelled so). Only the ban's object: "bans the party after deadly
 # clashes" still reports the clashes.
-BAN_HEADS = {"prohibit", "ban", "forbid", "outlaw"}
+BAN_HEADS = words("ban_heads")
 
 
-DENIAL_HEADS = {"deny", "refute", "dismiss", "reject", "disprove", "fail", "refuse",
-                "decline"}  # "failed to sign a peace agreement"
+DENIAL_HEADS = words("denial_heads")  # "failed to sign a peace agreement"
 
 
-REPORTING_HEADS = {"say", "report", "tell", "announce", "claim", "accuse", "confirm", "state",
-                   "add", "allege", "according", "quote", "note", "insist", "acknowledge",
-                   "admit", "describe", "show", "cite"}
+REPORTING_HEADS = words("reporting_heads")
 
 
 # What just drove people out: "…are displaced as Typhoon Kalmaegi makes landfall", "…are
@@ -258,8 +246,18 @@ SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\bsince\b(?:[^.]{0,40}\bin\s+|\
 SINCE_MONTH = re.compile(COMPARISON + r"[^.]{0,60}\bsince\s+(?:(?:early|late|mid-?)\s*)?$",
                          re.IGNORECASE)
 # People protesting and their gatherings.
-PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "marcher"})
-PROTEST_GATHERINGS = frozenset({"rally", "protest", "demonstration", "march"})
+PROTESTERS = words("protesters")
+PROTEST_GATHERINGS = words("protest_gatherings")
+# Further gatherings that protest: "riots", "a walkout", "a crowd".
+MORE_GATHERINGS = words("gatherings_more")
+
+
+def protesting(token: Token) -> bool:
+    """The word names people protesting: a protester word, or one who takes part in a
+    protest gathering, named by it with "-er" ("marchers", "rioters")."""
+    lemma = token.lemma_.lower()
+    return lemma in PROTESTERS or (
+        lemma.endswith("er") and lemma[:-2] in PROTEST_GATHERINGS | MORE_GATHERINGS)
 
 
 def clause_head(tok: Token) -> Token:
@@ -651,7 +649,7 @@ def is_factual(token: Token, etype: str) -> bool:
     if (
         etype == "protest"
         and token.dep_ == "nsubj"
-        and token.lemma_.lower() in PROTESTERS
+        and protesting(token)
         and token.head.lemma_.lower() in ("plan", "prepare", "intend", "threaten")
     ):
         # "protesters plan to march next week": the protest is still a plan ("protesters
@@ -746,8 +744,7 @@ def _foretold(subject: Token, future_ok: bool) -> bool:
 
 # Verbs that say an event comes about: "protests erupt", "a strike takes place", "rallies
 # are held", "fighting breaks out"
-COMING_ABOUT = {"erupt", "break", "occur", "happen", "take", "hold", "start", "begin",
-                "resume", "unfold", "materialize", "materialise"}
+COMING_ABOUT = words("coming_about")
 
 
 def _infinitive(clause: Token) -> bool:
