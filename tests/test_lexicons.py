@@ -131,11 +131,14 @@ def example_words(real_texts) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("name", WORD_LISTS)
-def test_every_clause_word_occurs_in_its_two_real_examples(name, example_words):
+def test_every_clause_word_occurs_in_its_two_real_examples(name, example_words, real_texts):
+    as_text = CLAUSE_WORDS[name].get("match") == "text"  # read in the text: "army's"
     for e in CLAUSE_WORDS[name]["entries"]:
         for item_id in e["examples"]:
             assert not item_id.startswith("wcep-2025-12"), f"{item_id} is in the test month"
-            assert e["word"] in example_words[item_id], f"{name}: {e['word']!r} not in {item_id}"
+            found = (re.search(rf"(?<!\w){re.escape(e['word'])}(?!\w)", real_texts[item_id],
+                               re.IGNORECASE) if as_text else e["word"] in example_words[item_id])
+            assert found, f"{name}: {e['word']!r} not in {item_id}"
 
 
 def test_the_checks_read_every_clause_word_list():

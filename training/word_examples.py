@@ -7,17 +7,20 @@ word needs two independent real texts it occurs in. This script parses the real 
 project may cite (WCEP-2025 items of January to November and the GeoVirus articles, from
 ``../shared/data/``) and, for each word, picks two texts of different days in which the word
 (as a token's lower-case form or lemma) stands in a sentence that holds a lexicon word of
-the list's event types (see CONTEXT), the heads' lists preferring a sentence where the word
-governs the lexicon word; failing that, a sentence with any lexicon word; failing that, any
-sentence. It prints, per list, the words whose examples would change and those with fewer
-than two texts; ``--write`` stores the examples found (a new word goes in with an empty
-``examples`` list) and leaves out the words without two. Deterministic; about a minute.
+the list's event types or, for the place roles' lists, a place name (see CONTEXT), the
+heads' lists preferring a sentence where the word governs the lexicon word; failing that,
+a sentence with any lexicon word; failing that, any sentence (a list with "match": "text"
+is looked for in the sentence's text). It prints, per list, the words whose examples would
+change and those with fewer than two texts; ``--write`` stores the examples found (a new
+word goes in with an empty ``examples`` list) and leaves out the words without two.
+Deterministic; about a minute.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -29,9 +32,11 @@ WORDS_FILE = ROOT / "config" / "data" / "clause_words.json"
 SHARED = ROOT.parent / "shared" / "data"
 
 ANY = frozenset({"*"})
+PLACE = frozenset({"place"})
 # Per list, what makes a sentence show the word in its role: event types whose lexicon
 # words (bot.analysis.triggers) it must hold, or "word:" / "list:" for a word or another
-# list's words; the heads' lists (HEADS) also prefer the word governing a lexicon word.
+# list's words, or "place" for a place name or demonym the gazetteer finds; the heads'
+# lists (HEADS) also prefer the word governing a lexicon word.
 CONTEXT: dict[str, frozenset[str]] = {
     "hypothetical_heads": ANY, "attempt_heads": ANY, "prevention_heads": ANY,
     "ban_heads": ANY, "denial_heads": ANY, "reporting_heads": ANY, "coming_about": ANY,
@@ -54,6 +59,10 @@ CONTEXT: dict[str, frozenset[str]] = {
     "awaiting_of": frozenset({"disaster", "displacement"}),
     "awaiting_for": frozenset({"disaster", "displacement"}),
     "fans": frozenset({"attack", "civilian_harm"}),
+    # the place roles' words: a sentence naming a place (or a demonym) shows them at work
+    "actor_nouns": PLACE, "place_nouns": PLACE, "target_verbs": PLACE, "launch_verbs": PLACE,
+    "place_subject_verbs": PLACE, "government_nouns": PLACE, "toll_verbs": PLACE,
+    "waters": PLACE, "uprooted": PLACE,
 }
 HEADS = frozenset({"hypothetical_heads", "attempt_heads", "prevention_heads", "ban_heads",
                    "denial_heads", "reporting_heads", "coming_about", "repel_heads",
@@ -76,35 +85,48 @@ def real_texts() -> list[tuple[str, str]]:
     return texts
 
 
-def candidates(lists: dict[str, frozenset[str]]) -> dict[tuple[str, str], list[tuple[int, str]]]:
+def candidates(lists: dict[str, frozenset[str]], text_lists: frozenset[str] = frozenset(),
+               ) -> dict[tuple[str, str], list[tuple[int, str]]]:
     """Per (list, word), (tier, text id) of every sentence showing the word: tier 0 in its
     role, 1 in its context but not governing a lexicon word (heads only), 2 in a sentence
-    with any lexicon word, 3 anywhere."""
+    with any lexicon word, 3 anywhere. The lists of ``text_lists`` are looked for in the
+    sentence's text, as the analysis reads them ("army's"), not token by token."""
     from bot.analysis.nlp import get_nlp
+    from bot.analysis.places import get_gazetteer
     from bot.analysis.triggers import find_triggers
 
     texts = real_texts()
+    gazetteer = get_gazetteer()
     found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     docs = get_nlp().pipe((t for _, t in texts), batch_size=64)
     for n, ((text_id, text), doc) in enumerate(zip(texts, docs, strict=True), 1):
         if n % 500 == 0:
             print(f"parsed {n}/{len(texts)} texts", file=sys.stderr, flush=True)
         hits = find_triggers(text)
+        places = [m.start for m in gazetteer.resolve(gazetteer.find_mentions(text), text=text)
+                  if m.place is not None]
         for sent in doc.sents:
             here = [h for h in hits if sent.start_char <= h.start < sent.end_char]
             types = {h.trigger.type for h in here}
+            placed = any(sent.start_char <= p < sent.end_char for p in places)
             spans = (doc.char_span(h.start, h.end, alignment_mode="expand") for h in here)
             cue_tokens = [s.root for s in spans if s is not None]
             forms = {w for t in sent for w in (t.lower_, t.lemma_.lower())}
             for name, words in lists.items():
                 context = CONTEXT[name]
-                in_role = bool(types) and (context is ANY or any(
+                in_role = placed if context is PLACE else bool(types) and (context is ANY or any(
                     (c.startswith("word:") and c[5:] in forms)
                     or (c.startswith("list:") and lists[c[5:]] & forms)
                     or c in types for c in context))
+                if name in text_lists:
+                    low = sent.text.lower()
+                    for w in words:
+                        if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low):
+                            found[(name, w)].append((0 if in_role else 3, text_id))
+                    continue
                 for t in sent:
                     for w in {t.lower_, t.lemma_.lower()} & words:
-                        tier = 3 if not types else 2 if not in_role else 0
+                        tier = 0 if in_role else 2 if types else 3
                         if tier == 0 and name in HEADS and not any(
                                 t in c.ancestors for c in cue_tokens):
                             tier = 1
@@ -144,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no CONTEXT for {missing}; add one to this script", file=sys.stderr)
         return 2
     lists = {n: frozenset(e["word"] for e in data[n]["entries"]) for n in names}
-    found = candidates(lists)
+    found = candidates(lists, frozenset(n for n in names if data[n].get("match") == "text"))
     changed = 0
     for name in names:
         entries = []
@@ -172,8 +194,9 @@ def dump(data: dict) -> str:
             out.append(f"{json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
             continue
         lines = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in value["entries"])
-        about = json.dumps(value["about"], ensure_ascii=False)
-        out.append(f'{json.dumps(name)}: {{"about": {about}, "entries": [\n{lines}\n]}}')
+        head = {k: v for k, v in value.items() if k != "entries"}  # "about", "match"
+        head_json = json.dumps(head, ensure_ascii=False)[1:-1]
+        out.append(f'{json.dumps(name)}: {{{head_json}, "entries": [\n{lines}\n]}}')
     return "{\n" + ",\n".join(out) + "\n}\n"
 
 

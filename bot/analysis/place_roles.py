@@ -12,26 +12,12 @@ from bot.analysis.factuality import (
     MODALS,
     REPORTING_HEADS,
 )
+from bot.analysis.wordlists import words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-ACTOR_NOUNS = {
-    "official", "officials", "government", "governments", "force", "forces", "troop", "troops",
-    "soldier", "soldiers", "army", "military", "president", "minister", "ministry", "police",
-    "embassy", "embassies", "ambassador", "spokesman", "spokeswoman", "spokesperson",
-    "authorities", "authority", "citizen", "citizens", "media", "agency", "leader", "leaders",
-    "navy", "jet", "jets", "warplane", "warplanes", "militant", "militants", "rebel", "rebels",
-    "gunman", "gunmen", "fighter", "fighters", "commander", "commanders", "counterpart",
-    "delegation", "diplomat", "diplomats", "envoy", "cabinet", "parliament", "court",
-    "department", "office", "administration", "premier", "king", "state", "side", "team",
-    "national", "nationals", "people", "scientists", "seismologists", "experts", "analysts",
-    "sources", "officer", "officers", "coalition", "alliance", "regime", "junta",
-    "helicopters", "helicopter", "aircraft", "drone", "drones", "army's", "interests",
-    "section", "mission", "missions", "group", "movement", "party", "faction", "newspaper",
-    "channel", "television", "radio", "agency's", "foreign", "prime", "secretary",
-    "ambassadors", "counterparts", "nationalists", "doctor", "employee", "worker", "workers",
-}
+ACTOR_NOUNS = words("actor_nouns")
 
 
 NEAR_BEFORE = re.compile(
@@ -66,16 +52,7 @@ def names_an_actor(after: str) -> bool:
     return bool(ACTOR_AFTER.search(after) or ACTOR_AFTER.search(_COORDINATED.sub("", after, 1)))
 
 
-PLACE_NOUNS = {
-    "town", "towns", "city", "cities", "village", "villages", "capital", "capitals", "province",
-    "provinces", "district", "districts", "region", "regions", "area", "areas", "camp", "camps",
-    "base", "airport", "port", "suburb", "suburbs", "neighborhood", "neighbourhood", "state",
-    "county", "island", "islands", "valley", "oblast", "territory", "stronghold", "outskirts",
-    "centre", "center", "streets", "street", "part", "parts", "zone", "hub", "municipality",
-    "settlement", "enclave", "governorate", "prefecture", "coast", "border",
-    "crossing", "strip", "refugee", "home", "homes", "heartland", "countryside", "shore",
-    "commune", "communes", "township", "regency", "parish", "raion", "barangay",
-}
+PLACE_NOUNS = words("place_nouns")
 
 
 LOCATIVE_PREPS = {
@@ -85,29 +62,17 @@ LOCATIVE_PREPS = {
 }
 
 
-TARGET_VERBS = {
-    "attack", "hit", "strike", "shell", "bomb", "capture", "seize", "take", "overrun", "storm",
-    "raid", "besiege", "flood", "shake", "rock", "devastate", "ravage", "destroy", "evacuate",
-    "flee", "leave", "enter", "invade", "retake", "recapture", "liberate", "control", "occupy",
-    "target", "pound", "bombard", "encircle", "surround", "inundate", "swamp", "submerge",
-    "batter", "lash", "sweep", "engulf", "reach", "cross", "ambush", "assault", "affect",
-    "cover",
-}
+TARGET_VERBS = words("target_verbs")
 
 
 # Verbs of sending a weapon off: the place it is sent "from" is not where it strikes.
-LAUNCH_VERBS = {"launch", "fire", "lob", "shoot"}
+LAUNCH_VERBS = words("launch_verbs")
 
 
-PLACE_SUBJECT_VERBS = {"fall", "flood", "burn", "collapse", "shake", "tremble", "suffer"}
+PLACE_SUBJECT_VERBS = words("place_subject_verbs")
 
 
-GOVERNMENT_NOUNS = {
-    "government", "ministry", "minister", "authorities", "authority", "officials", "cabinet",
-    "president", "parliament", "administration", "department", "office", "state", "court",
-    "police", "army", "military", "navy", "coastguard", "coast", "border", "interior",
-    "immigration", "premier", "chancellor", "leader", "leaders", "junta", "regime",
-}
+GOVERNMENT_NOUNS = words("government_nouns")
 
 
 def governs(doc: Doc, sentence: str, start: int, end: int) -> bool:
@@ -133,7 +98,7 @@ def climb_coordination(tok: Token) -> Token:
 
 
 # Verbs of a toll: a clause of them joined to the trigger's adds to its count.
-_TOLL_VERBS = frozenset({"kill", "injure", "wound", "hurt", "die"})
+_TOLL_VERBS = words("toll_verbs")
 
 
 def _in_other_clause(place: Token, trigger: Token) -> bool:
@@ -217,7 +182,7 @@ def is_place_noun(word: str) -> bool:
 
 
 # A country's sea named by its demonym: "off the Somali coast", "in Venezuelan waters".
-_WATERS = frozenset({"coast", "coastline", "waters", "shore", "shores"})
+_WATERS = words("waters")
 
 
 def _waters_of(doc: Doc, start: int, end: int) -> bool:
@@ -233,9 +198,7 @@ def _waters_of(doc: Doc, start: int, end: int) -> bool:
 
 # People who are where they come from, or are counted at the place they left: "refugees
 # from Sudan" arriving in Chad are displaced from there.
-_UPROOTED = {"refugee", "migrant", "seeker", "evacuee", "resident", "family", "people",
-             "person", "villager", "inhabitant", "civilian", "displaced", "thousand",
-             "hundred", "million", "dozen"}
+_UPROOTED = words("uprooted")
 
 
 def _whence(word: Token) -> bool:
