@@ -779,6 +779,19 @@ def test_suspending_a_refugee_programme_is_refugee_policy(analyzer):
                                                    "said on Monday.")
 
 
+def test_granting_or_ending_a_status_is_refugee_policy_holding_one_is_not(analyzer):
+    # Written for this test, after wcep-2025-05-12-01916 ("grants refugee status to the
+    # white minority group") and -08-20-03078 ("grants temporary humanitarian status"), both
+    # labelled refugee policy: a status decided is the policy; a status held only names who
+    # someone is.
+    assert "refugee_policy" in types(analyzer, "Canada grants refugee status to 800 Sudanese "
+                                               "families on Tuesday.")
+    assert "refugee_policy" in types(analyzer, "The United States ends temporary protected "
+                                               "status for 4,000 Haitians.")
+    assert "refugee_policy" not in types(analyzer, "Holders of refugee status queue for food "
+                                                   "rations in Kampala.")
+
+
 def test_a_year_after_a_superlative_still_dates_the_event(analyzer):
     # Written for this test. Only "since" makes a year the point a comparison reaches back
     # to; "the worst flood in decades struck … in 1953" is a flood of 1953.
