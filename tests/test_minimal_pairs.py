@@ -779,6 +779,15 @@ def test_suspending_a_refugee_programme_is_refugee_policy(analyzer):
                                                    "said on Monday.")
 
 
+def test_petrol_bombs_thrown_at_an_embassy_are_an_attack_those_of_1973_are_not(analyzer):
+    # Written for this test, after wcep-2025-01-11-00205 and -02-24-00883 (Molotov cocktails
+    # thrown at consulates, both labelled attack).
+    assert "attack" in types(analyzer, "Two men throw petrol bombs at the Turkish embassy in "
+                                       "Athens overnight.")
+    assert "attack" not in types(analyzer, "A museum in Athens shows petrol bombs thrown in "
+                                           "the 1973 uprising.")
+
+
 def test_granting_or_ending_a_status_is_refugee_policy_holding_one_is_not(analyzer):
     # Written for this test, after wcep-2025-05-12-01916 ("grants refugee status to the
     # white minority group") and -08-20-03078 ("grants temporary humanitarian status"), both
