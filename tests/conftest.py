@@ -33,6 +33,11 @@ def crossval_events():
 
 
 @pytest.fixture(scope="session")
+def word_examples():
+    return _training_script("word_examples")
+
+
+@pytest.fixture(scope="session")
 def analyzer():
     from bot.analysis.analyze import Analyzer
     from config.settings import Settings
