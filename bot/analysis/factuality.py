@@ -250,14 +250,14 @@ PROTESTERS = words("protesters")
 PROTEST_GATHERINGS = words("protest_gatherings")
 # Further gatherings that protest: "riots", "a walkout", "a crowd".
 MORE_GATHERINGS = words("gatherings_more")
+_ALL_GATHERINGS = PROTEST_GATHERINGS | MORE_GATHERINGS
 
 
 def protesting(token: Token) -> bool:
     """The word names people protesting: a protester word, or one who takes part in a
     protest gathering, named by it with "-er" ("marchers", "rioters")."""
     lemma = token.lemma_.lower()
-    return lemma in PROTESTERS or (
-        lemma.endswith("er") and lemma[:-2] in PROTEST_GATHERINGS | MORE_GATHERINGS)
+    return lemma in PROTESTERS or (lemma.endswith("er") and lemma[:-2] in _ALL_GATHERINGS)
 
 
 def clause_head(tok: Token) -> Token:
