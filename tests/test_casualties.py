@@ -154,3 +154,17 @@ def test_a_list_of_victims_before_the_verb_keeps_its_first_count():
     c = extract_casualties("Three students, a teacher and a security guard were killed in the "
                            "attack on the school.")
     assert c is not None and c.killed == 3
+
+
+def test_few_harmed_counts_the_people_named_one_by_one():
+    # Written for this test: "a man", "another" and "one person" are one each; a count of
+    # people shot is read too.
+    from bot.analysis.casualties import few_harmed
+
+    assert few_harmed("A man is shot dead outside a bar in Leeds.")
+    assert few_harmed("One person is killed and another is injured in a shooting.")
+    assert few_harmed("Two people are seriously injured in a stabbing at a bakery.")
+    assert not few_harmed("A woman is killed and two others are wounded in a shooting.")
+    assert not few_harmed("Two boys and a teacher were shot at a school in Tampa.")
+    assert not few_harmed("Two people are killed in a stabbing at a bakery.")
+    assert not few_harmed("Police arrest a man in Leeds.")

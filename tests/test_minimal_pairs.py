@@ -1695,3 +1695,26 @@ def test_a_protest_people_are_charged_or_released_for_is_no_protest_event(analyz
                                "march against the government.")
     assert "protest" not in charged and "protest" not in released
     assert "protest" in marching
+
+
+def test_a_shooting_or_stabbing_of_one_or_two_people_is_a_crime_not_an_attack(analyzer):
+    # Written for this test. The labels call a shooting or stabbing that hurt one or two
+    # people and killed one at most neither an attack nor civilian harm (five train items:
+    # an ordinary crime, LABELLING.md rule 2), while a mass stabbing, a third person hurt,
+    # a ramming or an armed group makes it both.
+    two_hurt = types(analyzer, "Two shoppers are seriously injured in a stabbing attack at a "
+                               "bakery in Gera, Thuringia, Germany. A 24-year-old man is "
+                               "arrested.")
+    one_dead = types(analyzer, "A man is shot dead outside a cafe in Malmo, Sweden. The "
+                               "suspect fled on a scooter.")
+    mass = types(analyzer, "Two shoppers are seriously injured in a mass stabbing at a bakery "
+                           "in Gera, Thuringia, Germany. A 24-year-old man is arrested.")
+    three = types(analyzer, "One man is killed and two others are injured in a shooting "
+                            "outside a cafe in Malmo, Sweden.")
+    gang = types(analyzer, "A man is shot dead by gang members outside a cafe in Malmo, "
+                           "Sweden.")
+    assert not two_hurt & {"attack", "civilian_harm"}
+    assert not one_dead & {"attack", "civilian_harm"}
+    assert "attack" in mass
+    assert "attack" in three
+    assert gang & {"attack", "civilian_harm"}

@@ -119,6 +119,34 @@ def extract_casualties(text: str) -> Casualties | None:
     )
 
 
+# One person hurt or killed, not counted: "a man is shot dead", "another is injured",
+# "one person is killed" (which `extract_casualties` counts too: the larger count stands).
+_ONE_KILLED = re.compile(
+    r"(?i)\b(?:an?|another|one)\s+(?:[\w'-]+\s+){0,4}?(?:(?:is|was)\s+)?(?:\w+ly\s+)?"
+    r"(?:killed|shot dead|murdered|dies)\b")
+_ONE_HURT = re.compile(
+    r"(?i)\b(?:an?|another|one)\s+(?:[\w'-]+\s+){0,4}?(?:(?:is|was)\s+)?(?:\w+ly\s+)?"
+    r"(?:injured|wounded|stabbed|shot)\b(?!\s+dead)")
+# People counted as shot or stabbed, which `extract_casualties` does not read as hurt,
+# every count of the group summed: "three children and an adult were shot" (four)
+_COUNT_SHOT = re.compile(
+    rf"(?i)\b(?P<who>{_NUM}\s+(?:[\w'-]+\s+){{0,4}}?)(?:are|were|have been)\s+"
+    rf"(?:\w+ly\s+)?(?:shot|stabbed)\b(?!\s+dead)")
+_COUNT_IN_GROUP = re.compile(rf"(?i)\b(?:{_NUM}|an?)\b")
+
+
+def few_harmed(text: str) -> bool:
+    """Whether a sentence tells of harm to one or two people at most, one of them dead at
+    most: "a man is shot dead", "one person is killed and another is injured", "two people
+    are injured". False where it counts more, or names no one harmed."""
+    counted = extract_casualties(text)
+    killed = max((counted.killed or 0) if counted else 0, len(_ONE_KILLED.findall(text)))
+    shot = [sum(parse_number(n) or 1 for n in _COUNT_IN_GROUP.findall(m.group("who")))
+            for m in _COUNT_SHOT.finditer(text)]
+    hurt = max((counted.injured or 0) if counted else 0, len(_ONE_HURT.findall(text)), *shot)
+    return 0 < killed + hurt <= 2 and killed <= 1
+
+
 def extract_people_count(text: str) -> int | None:
     """The largest head count of people in a sentence ('displacing over 200,000 people')."""
     best = None

@@ -117,9 +117,11 @@ from bot.analysis.text import (
 )
 from bot.analysis.triggers import (
     BUSINESS,
+    CRIME,
     SPORTS,
     Trigger,
     TriggerHit,
+    a_lone_crime,
     find_triggers,
     is_trigger_word,
     strike_alone,
@@ -477,6 +479,14 @@ class EventExtractor:
             hits = [h for score in types for h in _hits_for(
                 score, anchors, s.text, _kept(score, 0.0, deep, score.type in thin))]
             hits = [h for h in hits if self._passes_text_filters(h, s, ctx)]
+            around = " ".join(t.text for t in sentences[max(0, i - 1) : i + 3])
+            if a_lone_crime(s.text, around):
+                # "a man is shot dead at a metro station": a crime, no attack, unless a
+                # lexicon word of another kind names one ("shot … during an Israeli attack")
+                crime = [h for h in hits if h.trigger.type in ("attack", "civilian_harm")
+                         and ("sentence" in h.tags or CRIME.search(h.text))]
+                if not any(h.trigger.type == "attack" and h not in crime for h in hits):
+                    hits = [h for h in hits if h not in crime]
             if hits:
                 pending.append((i, hits))
         # Harm to people needs violence in the article: without an attack or a protest,

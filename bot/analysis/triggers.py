@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from bot.analysis.casualties import few_harmed
 from bot.analysis.literals import Prefilter
 from config import DATA_DIR
 
@@ -365,6 +366,31 @@ def strike_alone(sentence: str) -> bool:
     """The sentence names a strike and no unrest, crowd, harm or armed strike beside it: for
     a protest word there, a labour strike alone (`bot.analysis.events`)."""
     return bool(_WALKOUT.search(sentence)) and not _NOT_ALONE.search(sentence)
+
+
+# A shooting or stabbing told as a crime, from the victims' side ("a shooting", "is shot
+# dead"; not "a man from Tulkarm stabs two people", where the one who did it is the news),
+# and what makes it more than a crime (a mass attack, a spree, a ramming, a crowd of
+# protesters; an armed group or terror: the "armed" context apart from the shot and the gun
+# themselves).
+CRIME = re.compile(r"(?i)\b(?:shootings?|stabbings?|shot dead|"
+                   r"(?:is|are|was|were|been)\s+(?:\w+ly\s+)?(?:shot|stabbed))\b")
+_MORE_THAN_A_CRIME = re.compile(
+    r"(?i)\b(?:mass|spree|rampage|ram(?:s|med|ming)?|protest\w*|demonstrat\w+|rall(?:y|ies))\b")
+_CRIME_ARMS = frozenset({"shot", "shooting", "gunfire", "gun", "guns", "weapons", "armed"})
+
+
+def a_lone_crime(sentence: str, around: str) -> bool:
+    """The sentence tells of a shooting or stabbing that hurt one or two people and killed
+    one at most, and neither it nor the text ``around`` it names a mass attack, a ramming, a
+    protest, an armed group or terror: an ordinary crime, which the labelling rules do not
+    count as an attack ("two people are injured in a stabbing attack at a supermarket")."""
+    if not CRIME.search(sentence) or not few_harmed(sentence):
+        return False
+    if _MORE_THAN_A_CRIME.search(around):
+        return False
+    arms = {m.group(0).lower() for m in CONTEXT["armed"].finditer(around)}
+    return arms <= _CRIME_ARMS
 
 
 def is_trigger_word(text: str) -> bool:
