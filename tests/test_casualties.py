@@ -168,3 +168,15 @@ def test_few_harmed_counts_the_people_named_one_by_one():
     assert not few_harmed("Two boys and a teacher were shot at a school in Tampa.")
     assert not few_harmed("Two people are killed in a stabbing at a bakery.")
     assert not few_harmed("Police arrest a man in Leeds.")
+
+
+def test_violent_harm_names_who_opened_fire_or_killed():
+    # Written for this test: harm done by armed men is no accident's toll, harm by a flood
+    # or a crash may be.
+    from bot.analysis.casualties import VIOLENT_HARM
+
+    assert VIOLENT_HARM.search("At least 30 people are killed by the Israel Defense Forces.")
+    assert VIOLENT_HARM.search("Twelve villagers are killed by suspected jihadist militants.")
+    assert VIOLENT_HARM.search("Gunmen open fire on worshippers at a mosque, killing nine.")
+    assert not VIOLENT_HARM.search("Twelve villagers are killed by flash floods in Kasese.")
+    assert not VIOLENT_HARM.search("Nine people are killed when a bus hits a truck.")
