@@ -124,12 +124,9 @@ def extract_casualties(text: str) -> Casualties | None:
 
 # One person hurt or killed, not counted: "a man is shot dead", "another is injured",
 # "one person is killed" (which `extract_casualties` counts too: the larger count stands).
-_ONE_KILLED = re.compile(
-    r"(?i)\b(?:an?|another|one)\s+(?:[\w'-]+\s+){0,4}?(?:(?:is|was)\s+)?(?:\w+ly\s+)?"
-    r"(?:killed|shot dead|murdered|dies)\b")
-_ONE_HURT = re.compile(
-    r"(?i)\b(?:an?|another|one)\s+(?:[\w'-]+\s+){0,4}?(?:(?:is|was)\s+)?(?:\w+ly\s+)?"
-    r"(?:injured|wounded|stabbed|shot)\b(?!\s+dead)")
+_ONE = r"(?i)\b(?:an?|another|one)\s+(?:[\w'-]+\s+){0,4}?(?:(?:is|was)\s+)?(?:\w+ly\s+)?"
+_ONE_KILLED = re.compile(_ONE + r"(?:killed|shot dead|murdered|dies)\b")
+_ONE_HURT = re.compile(_ONE + r"(?:injured|wounded|stabbed|shot)\b(?!\s+dead)")
 # People counted as shot or stabbed, which `extract_casualties` does not read as hurt,
 # every count of the group summed: "three children and an adult were shot" (four)
 _COUNT_SHOT = re.compile(
