@@ -67,3 +67,8 @@ async def store(tmp_path: Path) -> AsyncIterator:
         yield s
     finally:
         await s.close()
+
+
+@pytest.fixture(scope="session")
+def pattern_examples():
+    return _training_script("pattern_examples")

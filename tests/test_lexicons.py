@@ -147,3 +147,57 @@ def test_the_checks_read_every_clause_word_list():
     code = "".join(p.read_text(encoding="utf-8") for p in analysis.glob("*.py"))
     for name in WORD_LISTS:
         assert f'words("{name}")' in code, f"{name} is read by nothing"
+
+
+# The pattern word lists: per file, the module that reads it (training/pattern_examples.py
+# finds their examples).
+PATTERN_FILES = {"contexts.json": "triggers", "false_friends.json": "triggers",
+                 "casualty_words.json": "casualties"}
+PATTERN_LISTS = {
+    (f, name): lst
+    for f in PATTERN_FILES
+    for name, lst in json.loads((DATA_DIR / f).read_text(encoding="utf-8")).items()
+    if not name.startswith("_")
+}
+
+
+@pytest.mark.parametrize("key", PATTERN_LISTS, ids="/".join)
+def test_pattern_list_is_well_formed(key):
+    from bot.models import EVENT_TYPES
+
+    lst = PATTERN_LISTS[key]
+    assert lst["entries"] and lst["about"], f"{key} is empty or undescribed"
+    assert lst["types"] and set(lst["types"]) <= set(EVENT_TYPES), key
+    patterns = [e["pattern"] for e in lst["entries"]]
+    assert len(patterns) == len(set(patterns)), f"{key} repeats an entry"
+    for e in lst["entries"]:
+        re.compile(e["pattern"])
+        assert set(e) <= {"pattern", "examples", "note"}, f"{key}: {e['pattern']!r}: keys"
+        assert len(set(e["examples"])) >= 2, f"{key}: {e['pattern']!r} needs two examples"
+
+
+@pytest.mark.parametrize("key", PATTERN_LISTS, ids="/".join)
+def test_every_pattern_entry_occurs_in_its_two_real_examples(key, real_texts):
+    for e in PATTERN_LISTS[key]["entries"]:
+        rx = re.compile(rf"\b(?:{e['pattern']})\b", re.IGNORECASE)
+        if _pages(e["examples"], f"{key}: {e['pattern']}"):
+            continue
+        days = {x[:15] if x.startswith("wcep") else x for x in e["examples"]}
+        assert len(days) >= 2, f"{key}: {e['pattern']!r}: two texts of one day"
+        for item_id in e["examples"]:
+            assert item_id in real_texts, f"{key}: unknown example {item_id}"
+            assert not item_id.startswith("wcep-2025-12"), f"{item_id} is in the test month"
+            assert rx.search(real_texts[item_id]), f"{key}: {e['pattern']!r} not in {item_id}"
+
+
+def test_every_pattern_list_is_read():
+    """No list is dead: each is read by name in the module that uses it, and a trigger's
+    `needs` names only a context the lexicon builds."""
+    from bot.analysis import triggers
+
+    analysis = Path(triggers.__file__).parent
+    for f, name in PATTERN_LISTS:
+        code = (analysis / f"{PATTERN_FILES[f]}.py").read_text(encoding="utf-8")
+        assert f'"{name}"' in code or f"'{name}'" in code, f"{f}: {name} is read by nothing"
+    for t in TRIGGERS:
+        assert set(t.get("needs", ())) <= set(triggers.CONTEXT), t["pattern"]

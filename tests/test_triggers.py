@@ -36,7 +36,6 @@ def test_trigger_types(sentence, expected):
         "The group launched a hostile takeover of its rival.",
         "The company reported a flood of orders.",
         "She won in a landslide victory.",
-        "The reform was passed by a landslide in parliament.",
         "Riot police storm the building.",
         "The junta installs a government after seizing power.",
         "The navy seizes the Panamanian-flagged oil tanker off the coast.",

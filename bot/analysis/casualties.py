@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from bot.models import Casualties
+from config import DATA_DIR
+
+# The word lists are data (config/data/casualty_words.json): every entry names two real
+# texts, which tests/test_lexicons.py checks.
+with open(DATA_DIR / "casualty_words.json", encoding="utf-8") as _f:
+    _LISTS = json.load(_f)
+
+
+def _alternatives(name: str) -> str:
+    return "(?:" + "|".join(e["pattern"] for e in _LISTS[name]["entries"]) + ")"
+
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -58,14 +70,7 @@ _NOT_PEOPLE = re.compile(r"^(?:19|20)\d\d$")
 # Words saying that people came to harm. In 737 of the 740 civilian-harm evidence quotes of
 # the labelled wcep-2025 train and tune splits one of them stands (the other three quote
 # only part of a sentence that has one).
-HARM = re.compile(
-    r"\b(?:kill\w*|dead|deaths?|die[sd]?|dying|injur\w*|wound\w*|massacr\w*|execut\w*|shot|"
-    r"shoot\w*|casualt\w*|hurt|victims?|abduct\w*|kidnap\w*|rap(?:e|ed|es|ing)|tortur\w*|"
-    r"starv\w*|bod(?:y|ies)|murder\w*|slain|slaughter\w*|lynch\w*|harm\w*|burn(?:t|ed|ing)?|"
-    r"maim\w*|fatal\w*|lost their lives|perish\w*|beat(?:en|ing)?|assault\w*|stabb\w*|"
-    r"missing|civilians?)\b",
-    re.IGNORECASE,
-)
+HARM = re.compile(rf"\b{_alternatives('harm')}\b", re.IGNORECASE)
 # Violence done to people, in a word or two: harm a sentence names with one of these is no
 # accident's toll (each stands in two or more civilian-harm evidence quotes of the labelled
 # wcep-2025 train and tune splits; "open fire" in 20, "killed … by" armed men in 21)
@@ -159,16 +164,7 @@ def extract_people_count(text: str) -> int | None:
 
 # Who the dead or hurt were, by the noun the text gives them: "killing 12 officers",
 # "three soldiers are killed". Civilian harm needs someone who is not one of these.
-_COMBATANT = re.compile(
-    r"(?:soldiers?|troops|(?:police )?officers?|policem[ae]n|police|militants?|fighters?|"
-    r"insurgents?|rebels?|gunm[ae]n|attackers?|assailants?|servicem[ae]n|servicewomen|guards?|"
-    r"rangers?|peacekeepers?|servicemembers?|security|"
-    r"personnel|forces|commanders?|jihadists?|terrorists?|suspects?|perpetrators?|bombers?|"
-    r"guerrillas?|paramilitar(?:y|ies)|militiam[ae]n|militias?|combatants?|operatives?|"
-    r"leaders?|members?|recruits?|cadets?|marines?|sailors?|pilots?|gendarmes?|agents?|"
-    r"deputies|deputy|mercenaries|mercenary)",
-    re.IGNORECASE,
-)
+_COMBATANT = re.compile(_alternatives("combatants"), re.IGNORECASE)
 COMBATANT_WORD = re.compile(rf"\b{_COMBATANT.pattern}\b", re.IGNORECASE)
 _VICTIM_WORD = (r"(?!(?:and|or|in|at|on|by|during|after|before|when|while|as|with|including|"
                 r"near|from|the|of|are|were|is|was|have|has|had)\b)[A-Za-z][\w'-]*")
@@ -240,9 +236,7 @@ def victims_all_combatants(text: str) -> bool | None:
 # "the former mayor of Nova Kakhovka is killed in a drone strike". Of the train and tune items
 # labelled attack whose text this matches, 40 are civilian harm and 4 are not (two of those
 # dead are fighters, whom the caller rules out; one is a denial).
-_ROLE = (r"(?:judge|mayor|journalist|reporter|teacher|student|doctor|nurse|child|boy|girl|"
-         r"woman|civilian|priest|imam|worshipper|farmer|official|politician|candidate|"
-         r"activist|lawyer|governor|councillor|driver|principal)s?")
+_ROLE = _alternatives("civilian_roles")
 ROLE_KILLED = re.compile(
     rf"(?i)\b(?:kill(?:ing|s|ed)|shot dead|assassinat\w+)\s+(?:the|a|an|its|their)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?{_ROLE}\b"
@@ -252,7 +246,6 @@ ROLE_KILLED = re.compile(
 
 # Members of a family, a clan, a school's faculty, an elected body or a crew are not fighters
 # (wcep-2025: "19 Doghmush clan members … are killed", "three faculty members are wounded",
-# a cargo ship's "four crew members" killed by a missile strike,
-# "two Sangguniang Barangay members are killed", "two parliament members" injured).
-_CIVIL_BODY = re.compile(
-    r"(?i)\b(?:family|clan|faculty|parliament|barangay|crew)\s+members?\b")
+# a cargo ship's "four crew members" killed by a missile strike, "two parliament members"
+# injured).
+_CIVIL_BODY = re.compile(rf"(?i)\b{_alternatives('civil_bodies')}\b")
