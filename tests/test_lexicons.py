@@ -152,7 +152,7 @@ def test_the_checks_read_every_clause_word_list():
 # The pattern word lists: per file, the module that reads it (training/pattern_examples.py
 # finds their examples).
 PATTERN_FILES = {"contexts.json": "triggers", "false_friends.json": "triggers",
-                 "casualty_words.json": "casualties"}
+                 "casualty_words.json": "casualties", "summary_words.json": "summary"}
 PATTERN_LISTS = {
     (f, name): lst
     for f in PATTERN_FILES

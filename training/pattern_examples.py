@@ -4,7 +4,8 @@
 
 The trigger lexicon's context lists and false friends (``contexts.json`` and
 ``false_friends.json``, read by ``bot.analysis.triggers``) and the casualty word lists
-(``casualty_words.json``, read by ``bot.analysis.casualties``) are regular expressions, one
+(``casualty_words.json``, read by ``bot.analysis.casualties``) and the summary's stopwords
+(``summary_words.json``) are regular expressions, one
 entry a word or phrase, and every entry needs two independent real texts it occurs in. This
 script reads the real news the project may cite (WCEP-2025 items of January to November and
 the GeoVirus articles, from ``../shared/data/``) and, for each entry, picks two texts of
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT / "training"))
 from word_examples import SHARED, dump, real_texts, two_examples  # noqa: E402
 
 FILES = [ROOT / "config" / "data" / name for name in ("contexts.json", "casualty_words.json",
-                                                     "false_friends.json")]
+                                                     "false_friends.json", "summary_words.json")]
 PAGES = ("http://", "https://")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 

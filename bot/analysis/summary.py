@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
 from bot.analysis.text import Sentence, split_sentences
 from bot.models import Event
+from config import DATA_DIR
 
 MAX_CHARS = 480
 _QUOTE_OPEN = re.compile(r"^[\"“‘']")
@@ -16,13 +18,10 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
-_STOP = frozenset({
-    "the", "a", "an", "of", "to", "in", "on", "and", "or", "for", "with", "at", "by", "from",
-    "as", "is", "was", "were", "be", "been", "are", "that", "this", "it", "its", "has", "have",
-    "had", "he", "she", "they", "them", "his", "her", "their", "said", "says", "will", "would",
-    "could", "may", "might", "not", "but", "also", "which", "who", "after", "before", "over",
-    "into", "than", "more", "most", "some",
-})
+# Function words and reporting verbs (config/data/summary_words.json, each backed by two
+# real texts) count for nothing when sentences are compared.
+with open(DATA_DIR / "summary_words.json", encoding="utf-8") as _f:
+    _STOP = frozenset(e["pattern"] for e in json.load(_f)["stopwords"]["entries"])
 
 
 def _content_words(text: str) -> set[str]:
