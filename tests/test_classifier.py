@@ -44,13 +44,28 @@ def test_the_shipped_model_read_the_inputs_of_today(train_events):
     assert meta.get("inputs_sha256") == train_events.inputs_digest(
         _train_and_tune_items(train_events)), (
         "the classifier's inputs on the training data changed since the event model was "
-        "trained (config/data/triggers.json, the context words or vetoes of "
+        "trained (config/data/triggers.json, contexts.json or false_friends.json, "
         "bot/analysis/triggers.py, or the text normalisation): run `make train` and check "
         "`make eval` before shipping the new weights")
 
 
+def test_the_shipped_model_says_which_numeric_stack_built_it(train_events):
+    # The same inputs give the same bytes only under the same library versions: the shipped
+    # weights record theirs, so a rebuild can be compared with them.
+    meta = json.loads((MODEL_DIR / "thresholds.json").read_text())
+    assert set(meta["built_with"]) == set(train_events.built_with()) == {
+        "spacy", "thinc", "numpy", "blis"}
+    assert all(v[0].isdigit() for v in meta["built_with"].values())
+    # and `make install` installs those versions (constraints.txt), so a fresh clone's
+    # `make train` rebuilds the shipped bytes
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if line and not line.startswith("#"))
+    assert pins == meta["built_with"]
+
+
 def test_the_inputs_digest_sees_a_changed_context_word(monkeypatch, train_events):
-    # Context words live in Python, not in triggers.json: the digest must still notice them.
+    # Context words live in contexts.json, not in triggers.json: the digest must still
+    # notice them.
     import re
 
     from bot.analysis import triggers

@@ -231,6 +231,9 @@ threshold is set to maximise that type's item-level F1 on the tune split, and th
 model gives the whole analyser (classifier, lexicon, parse-based checks) the best event-type
 F1 on the tune split, among those that keep the regression sets of `tests/data/regression/`
 within one case of their pins, is kept (epoch {epoch}). The test split is not read.
+The rebuild is deterministic: the same inputs give the same weights, byte for byte, under
+the same versions of the numeric stack, recorded in `thresholds.json` ("built_with":
+{", ".join(f"{k} {v}" for k, v in built_with().items())}); other versions give other bytes.
 
 ## Figures
 
@@ -247,10 +250,19 @@ derivative and are shared under CC BY-SA 4.0 with the same attribution.
 """, encoding="utf-8")
 
 
+def built_with() -> dict[str, str]:
+    """The versions of the numeric stack the weights depend on: `make train` gives the same
+    bytes for the same inputs and these versions, and other bytes under other versions
+    (floating-point kernels differ), though not other analyses of any labelled text so far."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in ("spacy", "thinc", "numpy", "blis")}
+
+
 def inputs_digest(items: list[dict]) -> str:
     """SHA-256 of what the classifier reads for every sentence of ``items``: the text as
     normalised for the model and the trigger lexicon's cue markers. Any change that alters
-    them (triggers.json, the context words and vetoes in bot/analysis/triggers.py, the text
+    them (the trigger lexicon, its context lists and false friends in config/data/, the text
     normalisation, the data) means the shipped model was trained on other inputs than
     today's code produces (tests/test_classifier.py checks it); edits that change no input
     (comments, reordering) do not."""
@@ -448,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps({"epoch": epoch, "tune_item_f1": round(f1, 4),
                     "tune_end_to_end_f1": round(e2e, 4),
                     "inputs_sha256": inputs_digest(train_items + tune_items),
+                    "built_with": built_with(),
                     "thresholds": thresholds,
                     "train_positives": {t: int(counts[t]) for t in LABELS}},
                    indent=2) + "\n", encoding="utf-8")
