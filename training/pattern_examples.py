@@ -19,7 +19,6 @@ the examples found and leaves out the entries without two. Deterministic; about 
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -30,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "training"))
 
-from word_examples import SHARED, dump, real_texts, two_examples  # noqa: E402
+from word_examples import arguments, dump, real_texts, two_examples  # noqa: E402
 
 FILES = [ROOT / "config" / "data" / name for name in ("contexts.json", "casualty_words.json",
                                                      "false_friends.json", "summary_words.json")]
@@ -78,17 +77,10 @@ def examples_for(entry: dict, seen: list[tuple[int, str]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Find two real examples for each entry of config/data/contexts.json, "
-                    "casualty_words.json and false_friends.json.",
-        epilog="example: python training/pattern_examples.py --write",
-    )
-    parser.add_argument("--write", action="store_true",
-                        help="store the examples found and leave out entries without two")
-    args = parser.parse_args(argv)
-    if not (SHARED / "wcep-2025.jsonl").is_file():
-        print(f"error: {SHARED} is absent; put the shared news beside the project",
-              file=sys.stderr)
+    args = arguments("Find two real examples for each entry of the pattern word lists in "
+                     "config/data/ (contexts, casualty words, false friends, summary words).",
+                     "pattern_examples.py", "entries", argv)
+    if args is None:
         return 2
     changed = 0
     for path in FILES:

@@ -148,17 +148,26 @@ def two_examples(seen: list[tuple[int, str]]) -> list[str]:
     return chosen
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Find two real examples for each word of config/data/clause_words.json.",
-        epilog="example: python training/word_examples.py --write",
-    )
+def arguments(description: str, script: str, what: str,
+              argv: list[str] | None) -> argparse.Namespace | None:
+    """The example finders' command line (``--write``); None, after saying so on stderr,
+    when the shared news they read is absent."""
+    parser = argparse.ArgumentParser(description=description,
+                                     epilog=f"example: python training/{script} --write")
     parser.add_argument("--write", action="store_true",
-                        help="store the examples found and leave out words without two")
+                        help=f"store the examples found and leave out {what} without two")
     args = parser.parse_args(argv)
     if not (SHARED / "wcep-2025.jsonl").is_file():
         print(f"error: {SHARED} is absent; put the shared news beside the project",
               file=sys.stderr)
+        return None
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments("Find two real examples for each word of config/data/clause_words.json.",
+                     "word_examples.py", "words", argv)
+    if args is None:
         return 2
     data = json.loads(WORDS_FILE.read_text(encoding="utf-8"))
     names = [n for n in data if not n.startswith("_")]
