@@ -42,9 +42,11 @@ def entry_pattern(entry: dict) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{entry['pattern']})\b", re.IGNORECASE)
 
 
-def candidates(data: dict, names: list[str]) -> dict[tuple[str, str], list[tuple[int, str]]]:
-    """Per (list, pattern), (tier, text id) of every sentence the entry matches: tier 0 beside
-    a lexicon word of the list's types, 1 beside any lexicon word, 2 anywhere."""
+def candidates(data: dict, names: list[str], texts: list[tuple[str, str]],
+               ) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    """Per (list, pattern), (tier, text id) of every sentence of ``texts`` (id, text) the entry
+    matches: tier 0 beside a lexicon word of the list's types, 1 beside any lexicon word, 2
+    anywhere."""
     from bot.analysis.triggers import TRIGGERS
 
     by_type: dict[str, list[re.Pattern[str]]] = defaultdict(list)
@@ -53,7 +55,7 @@ def candidates(data: dict, names: list[str]) -> dict[tuple[str, str], list[tuple
     every = [p for ps in by_type.values() for p in ps]
     compiled = {n: [(e["pattern"], entry_pattern(e)) for e in data[n]["entries"]] for n in names}
     found: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    for text_id, text in real_texts():
+    for text_id, text in texts:
         for sentence in _SENTENCE_END.split(text):
             cued = any(p.search(sentence) for p in every)
             for name in names:
@@ -83,10 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     if args is None:
         return 2
     changed = 0
+    texts = real_texts()  # read once for all the files
     for path in FILES:
         data = json.loads(path.read_text(encoding="utf-8"))
         names = [n for n in data if not n.startswith("_")]
-        found = candidates(data, names)
+        found = candidates(data, names, texts)
         for name in names:
             entries = []
             for e in data[name]["entries"]:

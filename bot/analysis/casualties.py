@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 
+from bot.analysis.wordlists import patterns
 from bot.models import Casualties
-from config import DATA_DIR
+
 
 # The word lists are data (config/data/casualty_words.json): every entry names two real
 # texts, which tests/test_lexicons.py checks.
-with open(DATA_DIR / "casualty_words.json", encoding="utf-8") as _f:
-    _LISTS = json.load(_f)
-
-
 def _alternatives(name: str) -> str:
-    return "(?:" + "|".join(e["pattern"] for e in _LISTS[name]["entries"]) + ")"
+    return "(?:" + "|".join(patterns("casualty_words.json", name)) + ")"
 
 
 _WORDS = {

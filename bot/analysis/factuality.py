@@ -3,14 +3,12 @@ denied, prevented, negated or long-past one, and the word lists they use."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.analysis.triggers import TriggerHit
-from bot.analysis.wordlists import words
-from config import DATA_DIR
+from bot.analysis.wordlists import patterns, whole_words, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -18,14 +16,9 @@ if TYPE_CHECKING:
 
 def _lexicon(name: str) -> re.Pattern[str]:
     """One veto list of ``config/data/vetoes.json`` as a whole-word, case-blind pattern."""
-    entries = _VETOES[name]["entries"]
-    return re.compile(
-        r"\b(?:" + "|".join(e["pattern"] for e in entries) + r")\b", re.IGNORECASE
-    )
+    return whole_words(*patterns("vetoes.json", name))
 
 
-with open(DATA_DIR / "vetoes.json", encoding="utf-8") as _f:
-    _VETOES = json.load(_f)
 HISTORY = _lexicon("history")  # the clause is about the past
 HABITUAL = _lexicon("habitual")  # what usually happens
 RETROSPECTIVE = _lexicon("retrospective")  # trials, studies, films, forecasts

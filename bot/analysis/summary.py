@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 
 from bot.analysis.text import Sentence, split_sentences
+from bot.analysis.wordlists import patterns
 from bot.models import Event
-from config import DATA_DIR
 
 MAX_CHARS = 480
 _QUOTE_OPEN = re.compile(r"^[\"“‘']")
@@ -20,8 +19,7 @@ _BYLINE = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # Function words and reporting verbs (config/data/summary_words.json, each backed by two
 # real texts) count for nothing when sentences are compared.
-with open(DATA_DIR / "summary_words.json", encoding="utf-8") as _f:
-    _STOP = frozenset(e["pattern"] for e in json.load(_f)["stopwords"]["entries"])
+_STOP = frozenset(patterns("summary_words.json", "stopwords"))
 
 
 def _content_words(text: str) -> set[str]:

@@ -13,21 +13,14 @@ from dataclasses import dataclass, field
 
 from bot.analysis.casualties import few_harmed
 from bot.analysis.literals import Prefilter
+from bot.analysis.wordlists import patterns, whole_words
 from config import DATA_DIR
-
-
-def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
 # The context lists are data (config/data/contexts.json): every entry names two real texts,
 # which tests/test_lexicons.py checks.
-with open(DATA_DIR / "contexts.json", encoding="utf-8") as _f:
-    _CONTEXTS = json.load(_f)
-
-
 def _entries(name: str) -> list[str]:
-    return [e["pattern"] for e in _CONTEXTS[name]["entries"]]
+    return patterns("contexts.json", name)
 
 
 # A head count, not a share, a sum, a distance, a span of time or a year: grammar beside the
@@ -45,11 +38,11 @@ _CAPITALISED = r"(?:\b(?![A-Z][a-z]+(?:an|ian|ish|ese|i)\b)[A-Z][\w'’]+(?![\w'
 # Context classes: a trigger that names one in `needs` fires only when the sentence
 # (or, for "armed" and "violence", the sentence before it) contains a match.
 CONTEXT: dict[str, re.Pattern[str]] = {
-    name: _words(*_entries(name))
+    name: whole_words(*_entries(name))
     for name in ("armed", "civilian", "refugee", "policy", "agreement", "unrest", "grievance",
                  "damage", "violence")
 }
-CONTEXT["people"] = _words(*_entries("people"), _HEAD_COUNT)
+CONTEXT["people"] = whole_words(*_entries("people"), _HEAD_COUNT)
 CONTEXT["place_object"] = re.compile(
     r"\b(?:" + "|".join(_entries("place_object")) + r")\b|" + _CAPITALISED)
 
@@ -91,26 +84,18 @@ with open(DATA_DIR / "triggers.json", encoding="utf-8") as _f:
 
 # Phrases whose words look like triggers but are not events (config/data/false_friends.json,
 # every entry backed by two real texts). A trigger hit that overlaps one of these is dropped.
-with open(DATA_DIR / "false_friends.json", encoding="utf-8") as _f:
-    FALSE_FRIENDS: re.Pattern[str] = _words(
-        *(e["pattern"] for e in json.load(_f)["false_friends"]["entries"]))
+FALSE_FRIENDS = whole_words(*patterns("false_friends.json", "false_friends"))
 
 # A bomb that went off or hurt (the "detonation" context a bare "bomb" needs), and one that
 # was found, made safe or only threatened (then a bare "bomb" is no attack).
-DETONATION = _words(*_entries("detonation"))
-DEFUSED = _words(*_entries("defused"))
+DETONATION = whole_words(*_entries("detonation"))
+DEFUSED = whole_words(*_entries("defused"))
 CONTEXT["detonation"] = DETONATION
 
 
 # Words marking a sentence about sport or business: triggers there are rarely events.
-def _veto_list(name: str) -> re.Pattern[str]:
-    with open(DATA_DIR / "vetoes.json", encoding="utf-8") as f:
-        entries = json.load(f)[name]["entries"]
-    return _words(*(e["pattern"] for e in entries))
-
-
-SPORTS = _veto_list("sports")  # config/data/vetoes.json: a match's "attack"
-BUSINESS = _veto_list("business")  # markets' "disaster", a company's "capture"
+SPORTS = whole_words(*patterns("vetoes.json", "sports"))  # a match's "attack"
+BUSINESS = whole_words(*patterns("vetoes.json", "business"))  # markets' "disaster", a takeover
 
 
 @dataclass(slots=True)
@@ -196,8 +181,8 @@ _PREFILTER = Prefilter([t.pattern for t in TRIGGERS])
 # alone unlabelled. A general strike is a mass action, and unrest, a crowd or deaths beside
 # the strike make it a protest (the four train/tune sentences that are a strike alone are
 # none of them labelled a protest; "a general strike to protest pension reform" is).
-_WALKOUT = _words(r"strik(?:e|es|ing)")
-_NOT_ALONE = _words(
+_WALKOUT = whole_words(r"strik(?:e|es|ing)")
+_NOT_ALONE = whole_words(
     *_entries("strike_company"),
     *(w for w in _entries("unrest") if w != r"protest\w*"),  # the protest word is no unrest
 )
@@ -216,7 +201,7 @@ def strike_alone(sentence: str) -> bool:
 # themselves).
 CRIME = re.compile(r"(?i)\b(?:shootings?|stabbings?|shot dead|"
                    r"(?:is|are|was|were|been)\s+(?:\w+ly\s+)?(?:shot|stabbed))\b")
-_MORE_THAN_A_CRIME = _words(*_entries("more_than_a_crime"))
+_MORE_THAN_A_CRIME = whole_words(*_entries("more_than_a_crime"))
 _CRIME_ARMS = frozenset(_entries("crime_arms"))
 
 
