@@ -971,3 +971,54 @@ def test_a_word_that_begins_another_place_name_is_not_a_place_abroad(analyzer):
     )
     assert "Seradala Regency" in places(events, "attack")
     assert countries(events, "attack") == {"ID"}
+
+
+# Roundups and live blogs: each paragraph a story of its own, in its own country. Written
+# for these tests, after pairs of WCEP-2025 items joined by bench/roundup_pairs.py.
+@pytest.mark.parametrize(("text", "etype", "expected"), [
+    # a place named only as a modifier ("a central London march") is no location; the
+    # story before (Switzerland) is not where the march was
+    ("A landslide buried most of the village of Brienz in Switzerland on Wednesday; one "
+     "person is missing.\n\nPolice arrested 40 people after a central London march in "
+     "support of Palestine Action on Saturday.", "protest", {"GB"}),
+    # "residents of the area" is the sentence's own town, not the story before's
+    ("Bandits killed 17 soldiers in an ambush in Kaduna State, Nigeria, on Tuesday, the army "
+     "said.\n\nA fire at a chemical plant in Glendora, Mississippi, forced hundreds of "
+     "residents of the area to flee their homes on Friday.", "displacement", {"US"}),
+    # a report placed only by the article's main town keeps its country rather than join a
+    # report of its type from the next story
+    ("Twenty bodies were found hanging from a bridge near Culiacán, Sinaloa, on Monday, amid "
+     "fighting between rival cartel factions.\n\nAccording to a local leader, 40 people were "
+     "killed when rebels attacked the village of Ntoyo in North Kivu, Democratic Republic of "
+     "the Congo.", "attack", {"MX", "CD"}),
+])
+def test_a_roundup_paragraph_keeps_its_own_story(analyzer, text, etype, expected):
+    events = run(analyzer, text, title="World news in brief")
+    assert countries(events, etype) == expected
+    assert all(len({p.country for p in e.places}) == 1 for e in events)
+
+
+@pytest.mark.parametrize(("title", "text", "country"), [
+    # "the south of the city" points back at the main story: a market named after a town
+    # abroad is no story there
+    ("Drone strike on El Fasher market kills 20",
+     "A drone strike hit a crowded market in El Fasher, in Sudan's North Darfur state, on "
+     "Friday, killing at least 20 civilians, medics said.\n\nActivists blamed the "
+     "paramilitary forces for the strike on the Naivasha market in the south of the city. "
+     "Among the dead were four children.", "SD"),
+    # a government abroad reacting is an actor, not a story
+    ("Rebels seize Birao",
+     "Rebels have seized the town of Birao in the Central African Republic after a day of "
+     "fighting, officials said on Tuesday.\n\nThe French foreign ministry condemned the "
+     "assault. Hundreds of families have fled.", "CF"),
+    # the country next door belongs to the main story
+    ("Bombing in Quetta kills 30",
+     "A suicide bomber blew himself up in a crowded snooker hall in Quetta, Pakistan, on "
+     "Thursday, killing at least 30 people, officials said.\n\nPolice said the bomber had "
+     "crossed over from Afghanistan a week earlier. Most of the dead were Hazara civilians.",
+     "PK"),
+])
+def test_a_paragraph_of_the_main_story_is_no_story_of_its_own(analyzer, title, text, country):
+    events = run(analyzer, text, title=title)
+    assert events
+    assert {p.country for e in events for p in e.places} == {country}

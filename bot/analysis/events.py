@@ -208,6 +208,8 @@ class _Context:
     primary_unconfirmed: tuple[int, Mention] | None = None
     # the title's label when it frames the whole article ("Review: …", "Study: …")
     frame: str = ""
+    # the country of each paragraph that tells a story of its own (`_stories`)
+    stories: dict[int, str] = field(default_factory=dict)
 
 
 class EventExtractor:
@@ -329,8 +331,10 @@ class EventExtractor:
 
         for i, s in enumerate(sentences):
             requalify(s, by_sentence.get(i, []))
-        # Dominant country: where the title and lead place things, by weight.
+        # Dominant country: where the title and lead place things, by weight; and each
+        # paragraph's own weights, for a roundup's paragraphs that tell stories of their own
         weights: Counter[str] = Counter()
+        paragraph_weights: dict[int, Counter[str]] = defaultdict(Counter)
         for i, s in enumerate(sentences):
             w = 3.0 if s.paragraph == -1 else 2.0 if s.paragraph < 2 else 1.0
             for m in by_sentence.get(i, []):
@@ -339,14 +343,17 @@ class EventExtractor:
                     before = s.text[max(0, m.start - s.start - 30) : m.start - s.start]
                     actorish = (m.demonym or names_an_actor(after)
                                 or bool(TRADE_BEFORE.search(before) or TRADE_AFTER.match(after)))
-                    weights[m.place.country] += w * (
-                        0.2 if BORDER_WITH.search(before) else ACTOR_WEIGHT if actorish else 1.0)
+                    share = 0.2 if BORDER_WITH.search(before) else ACTOR_WEIGHT if actorish else 1.0
+                    weights[m.place.country] += w * share
+                    paragraph_weights[s.paragraph][m.place.country] += share
         dominant = weights.most_common(1)[0][0] if weights else None
+        stories = self._stories(sentences, paragraph_weights, dominant)
 
         found: dict[str, Place] = {}
         for i, s in enumerate(sentences):
             text = article.title if s.paragraph == -1 else article.text
-            extra = pattern_mentions(text, s, by_sentence[i], dominant,
+            # a place the gazetteer lacks lies in the country of the story it is told in
+            extra = pattern_mentions(text, s, by_sentence[i], stories.get(s.paragraph, dominant),
                                      self.gazetteer.never_a_place)
             if extra:
                 by_sentence[i] = sorted([*by_sentence.get(i, []), *extra], key=lambda m: m.start)
@@ -380,7 +387,8 @@ class EventExtractor:
         label = _LABEL.match(article.title or "")
         frame = label.group(1) if label and _retrospective(label.group(1)) else ""
         return _Context(article.published, reference, dominant, primary, sports, business,
-                        by_sentence, primary_unconfirmed=primary_at, frame=frame)
+                        by_sentence, primary_unconfirmed=primary_at, frame=frame,
+                        stories=stories)
 
     def _as_nationality(self, m: Mention, text: str) -> None:
         """'the southern Somali port of Kismayo': an adjective of nationality before a noun
@@ -748,10 +756,13 @@ class EventExtractor:
                            and not m.demonym and m.place not in places]
         places_inferred = False
         if ANAPHORA.search(s.text) and index > 0:
-            # "fled the town": the town is the one the previous sentence named
-            places = places + [
-                p for p in self._neighbour_places(index - 1, sentences, ctx) if p not in places
-            ]
+            # "fled the town": the town is the one the previous sentence named, unless that
+            # lies in another country than every place this sentence names itself ("In
+            # Glendora, Mississippi, … residents of the area" after a story from Nigeria)
+            before = self._neighbour_places(index - 1, sentences, ctx)
+            own = {p.country for p in places if p.country}
+            if not own or any(p.country in own for p in before):
+                places = places + [p for p in before if p not in places]
         places_fallback = False
         if not places and t not in ("refugee_policy", "ceasefire"):
             # "One person is killed … and a route is severed in Israeli attacks in Msayleh":
@@ -828,10 +839,13 @@ class EventExtractor:
         The flag says the answer is only the article's main place or country."""
         s = sentences[index]
         found: list[list[Place]] = []
+        own = self._story_place(s.paragraph, sentences, ctx)
         neighbours = [index - 1] if index > 0 else []
         if index + 1 < len(sentences) and sentences[index + 1].paragraph == s.paragraph:
             neighbours.append(index + 1)
         for n in neighbours:
+            if sentences[n].paragraph != s.paragraph and own:
+                continue  # a story of its own: the paragraph before tells another one
             places = self._neighbour_places(n, sentences, ctx)
             if places and sentences[n].paragraph != s.paragraph and ctx.dominant_country and all(
                     p.country != ctx.dominant_country for p in places):
@@ -849,11 +863,56 @@ class EventExtractor:
                 if {p.country for p in merged} == {p.country for p in first}:
                     return merged, False
             return first, False
+        if own:
+            return own, True
         if self._confirm_primary(sentences, ctx) is not None:
             return [ctx.primary], True
         if ctx.dominant_country:
             return [self.gazetteer.country(ctx.dominant_country)], True
         return [], True
+
+    def _stories(self, sentences: list[Sentence], weights: dict[int, Counter[str]],
+                 dominant: str | None) -> dict[int, str]:
+        """The paragraphs that tell stories of their own, as a roundup's or a live blog's
+        do, with their countries: a paragraph names none of the article's dominant country,
+        its main country is neither that one nor its neighbour and is named other than as
+        an actor, and it does not point back at a place told before ("the city", "there").
+        A sentence there without a place happened in that country, not where the article's
+        first story is. No story of its own: a flight into the country next door ("crossed
+        the border into Sudan"), officials abroad reacting ("the French foreign ministry
+        condemned it"), more of the main story ("the strike on the Naivasha market in the
+        south of the city"). ``weights``: each paragraph's countries, weighed as for the
+        dominant country."""
+        out: dict[int, str] = {}
+        if dominant is None:
+            return out
+        for paragraph, own in weights.items():
+            if paragraph < 0 or not own or own.get(dominant):
+                continue
+            country, weight = own.most_common(1)[0]
+            if (weight >= 1.0 and not self.gazetteer.neighbours(country, dominant)
+                    and not any(ANAPHORA.search(x.text) for x in sentences
+                                if x.paragraph == paragraph)):
+                out[paragraph] = country
+        return out
+
+    def _story_place(self, paragraph: int, sentences: list[Sentence],
+                     ctx: _Context) -> list[Place]:
+        """Where a paragraph that tells a story of its own is (`_stories`): its first town
+        or province in its country, else that country; [] for a paragraph of the main
+        story or the title."""
+        country = ctx.stories.get(paragraph)
+        if country is None:
+            return []
+        for i, s in enumerate(sentences):
+            if s.paragraph != paragraph:
+                continue
+            for m in ctx.mentions_by_sentence.get(i, []):
+                p = m.place
+                if (p is not None and not m.demonym and p.country == country
+                        and p.kind not in ("country", "region")):
+                    return [p]
+        return [self.gazetteer.country(country)]
 
     def _neighbour_places(
         self, n: int, sentences: list[Sentence], ctx: _Context
@@ -983,13 +1042,22 @@ class EventExtractor:
             country = countries[0] if countries else ctx.dominant_country
             groups[(c.type, country)].append(c)
         _join_shared_places(groups)
+        def apart(x: Candidate) -> bool:  # told in a roundup's story of its own
+            return x.sentence.paragraph in ctx.stories
+
         for c in borrowed:
+            countries = [p.country for p in c.places if p.country]
             same_type = [k for k in groups if k[0] == c.type]
+            if countries:
+                # a report placed in one country joins one of that country, if there is one;
+                # else one of another only within the main story, never across stories
+                same_type = [k for k in same_type if k[1] == countries[0]] or (
+                    [] if apart(c) else
+                    [k for k in same_type if not all(apart(x) for x in groups[k])])
             if same_type:
                 strongest = max(same_type, key=lambda k: max(x.strength for x in groups[k]))
                 groups[strongest].append(c)
             else:
-                countries = [p.country for p in c.places if p.country]
                 groups[(c.type, countries[0] if countries else ctx.dominant_country)].append(c)
         kept: list[tuple[Event, list[Candidate]]] = []
         for (etype, _country), cands in groups.items():
