@@ -991,6 +991,12 @@ def test_a_word_that_begins_another_place_name_is_not_a_place_abroad(analyzer):
      "fighting between rival cartel factions.\n\nAccording to a local leader, 40 people were "
      "killed when rebels attacked the village of Ntoyo in North Kivu, Democratic Republic of "
      "the Congo.", "attack", {"MX", "CD"}),
+    # "the camp" after the paragraph named its camp is that camp, not the story before's
+    # place: the camp the gazetteer lacks lies in the paragraph's country
+    ("Paramilitary fighters stormed the Abu Shouk camp in North Darfur, Sudan, on Sunday. "
+     "Conditions inside the camp are described as desperate, with an unknown number of "
+     "casualties.\n\nPanama declares a state of emergency in Bocas del Toro Province after "
+     "protesters block roads; two people are killed in clashes with police.", "attack", {"SD"}),
 ])
 def test_a_roundup_paragraph_keeps_its_own_story(analyzer, text, etype, expected):
     events = run(analyzer, text, title="World news in brief")

@@ -347,7 +347,7 @@ class EventExtractor:
                     weights[m.place.country] += w * share
                     paragraph_weights[s.paragraph][m.place.country] += share
         dominant = weights.most_common(1)[0][0] if weights else None
-        stories = self._stories(sentences, paragraph_weights, dominant)
+        stories = self._stories(sentences, paragraph_weights, dominant, by_sentence)
 
         found: dict[str, Place] = {}
         for i, s in enumerate(sentences):
@@ -872,17 +872,17 @@ class EventExtractor:
         return [], True
 
     def _stories(self, sentences: list[Sentence], weights: dict[int, Counter[str]],
-                 dominant: str | None) -> dict[int, str]:
+                 dominant: str | None, mentions: dict[int, list[Mention]]) -> dict[int, str]:
         """The paragraphs that tell stories of their own, as a roundup's or a live blog's
         do, with their countries: a paragraph names none of the article's dominant country,
         its main country is neither that one nor its neighbour and is named other than as
-        an actor, and it does not point back at a place told before ("the city", "there").
+        an actor, and it does not point back at a place told before (`_points_back`).
         A sentence there without a place happened in that country, not where the article's
         first story is. No story of its own: a flight into the country next door ("crossed
         the border into Sudan"), officials abroad reacting ("the French foreign ministry
         condemned it"), more of the main story ("the strike on the Naivasha market in the
         south of the city"). ``weights``: each paragraph's countries, weighed as for the
-        dominant country."""
+        dominant country; ``mentions``: each sentence's places."""
         out: dict[int, str] = {}
         if dominant is None:
             return out
@@ -891,10 +891,25 @@ class EventExtractor:
                 continue
             country, weight = own.most_common(1)[0]
             if (weight >= 1.0 and not self.gazetteer.neighbours(country, dominant)
-                    and not any(ANAPHORA.search(x.text) for x in sentences
-                                if x.paragraph == paragraph)):
+                    and not self._points_back(paragraph, sentences, mentions)):
                 out[paragraph] = country
         return out
+
+    @staticmethod
+    def _points_back(paragraph: int, sentences: list[Sentence],
+                     mentions: dict[int, list[Mention]]) -> bool:
+        """The paragraph names a place by pointing back ("the city", "there") before it
+        names a town or province of its own: the place is one told before it ("the camp"
+        after "the Zamzam camp in North Darfur" is its own)."""
+        for i, s in enumerate(sentences):
+            if s.paragraph != paragraph:
+                continue
+            if ANAPHORA.search(s.text):
+                return True
+            if any(m.place is not None and not m.demonym
+                   and m.place.kind not in ("country", "region") for m in mentions.get(i, [])):
+                return False
+        return False
 
     def _story_place(self, paragraph: int, sentences: list[Sentence],
                      ctx: _Context) -> list[Place]:
