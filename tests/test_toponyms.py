@@ -36,6 +36,15 @@ def test_abbreviations_and_currencies(find):
     assert "US" not in found
 
 
+def test_abbreviations_of_cities_and_provinces(analyzer, find):
+    found = find("Subway service in NYC was cut after the storm, and floods hit towns in "
+                 "KZN and the streets of L.A.")
+    assert found == {"NYC": "US", "KZN": "ZA", "L.A.": "US"}
+    places = {t.text: t.place.name for t in analyzer.find_toponyms(
+        "Subway service in NYC was cut, and crews in L.A. cleared roads.")}
+    assert places == {"NYC": "New York City", "L.A.": "Los Angeles"}
+
+
 def test_country_codes_are_not_read_as_words(find):
     assert find("FLOODS AND LANDSLIDES KILL 40 IN NEPAL") == {"NEPAL": "NP"}
     assert "MAC" not in find("The MAC AIDS Fund handed a cheque to a charity in Athens.")

@@ -685,8 +685,12 @@ class Gazetteer:
                           lat=lat, lon=lon)
             self._add(place, [], preferred=[r["name"], *r.get("aliases", [])])
         for acr, key in self._aliases.get("acronyms", {}).items():
-            if not acr.startswith("_") and key in self._other_ids:
+            if acr.startswith("_"):
+                continue
+            if key in self._other_ids:
                 self._acronyms[acr] = self._other_ids[key]
+            elif (city := self._gid_index(key)) is not None:
+                self._acronyms[acr] = city  # a city's: "NYC", "L.A."
         self._world = Place(key="world", name="World", kind="region")
 
     def _region_point(
@@ -787,12 +791,18 @@ class Gazetteer:
 
     def _city_id(self, place: Place) -> int | None:
         i = self._city_of_key.get(place.key)
-        if i is None and place.key.startswith("geonames:"):
-            gid = int(place.key.split(":", 1)[1])
-            j = bisect.bisect_left(self._gids, gid)
-            if j < self._n and self._gids[j] == gid:
-                i = j
-        return i
+        return self._gid_index(place.key) if i is None else i
+
+    def _gid_index(self, key: str) -> int | None:
+        """The city index of a ``geonames:<id>`` key; None for another key or no such city."""
+        if not key.startswith("geonames:"):
+            return None
+        try:
+            gid = int(key.split(":", 1)[1])
+        except ValueError:
+            return None
+        j = bisect.bisect_left(self._gids, gid)
+        return j if j < self._n and self._gids[j] == gid else None
 
     def get(self, key: str) -> Place | None:
         """The place with this stable key, or None."""
@@ -802,15 +812,8 @@ class Gazetteer:
         eid = self._other_ids.get(key)
         if eid is not None:
             return self._others[eid - self._n]
-        if key.startswith("geonames:"):
-            try:
-                gid = int(key.split(":", 1)[1])
-            except ValueError:
-                return None
-            j = bisect.bisect_left(self._gids, gid)
-            if j < self._n and self._gids[j] == gid:
-                return self._place(j)
-        return None
+        j = self._gid_index(key)
+        return self._place(j) if j is not None else None
 
     def former_keys(self, key: str) -> list[str]:
         """Keys a division had before it was found to be one with an ISO subdivision
