@@ -1,14 +1,16 @@
-"""Two stories on one page: does each keep its own events and countries?
+"""Two or more stories on one page: does each keep its own events and countries?
 
-Draws pairs of labelled train items (training/wcep-2025-events.jsonl), joins each pair as the
-two paragraphs of one text, as a news roundup or a live blog prints them, and compares the
-events found there (type and countries) with the union of those found in each item alone.
-Only pairs whose items both raise events, in two different countries, are compared. A
-difference means one story's place leaked into the other's event, or two events merged.
+Draws pairs (or, with --stories N, sets of N) of labelled train items
+(training/wcep-2025-events.jsonl), joins them as the paragraphs of one text, as a news
+roundup or a live blog prints them, and compares the events found there (type and
+countries) with the union of those found in each item alone. Only pages whose items all
+raise events, each in countries of its own, are compared. A difference means one story's
+place leaked into another's event, or two events merged.
 
 Example:
     .venv/bin/python bench/roundup_pairs.py --seed 1 --draws 400
     .venv/bin/python bench/roundup_pairs.py --seed 2 --draws 600 --show 5
+    .venv/bin/python bench/roundup_pairs.py --seed 3 --draws 600 --stories 3
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--draws", type=int, default=400, help="pairs drawn (default 400)")
+    parser.add_argument("--stories", type=int, default=2, metavar="N",
+                        help="items joined into one page (default 2: pairs)")
     parser.add_argument("--show", type=int, default=0, metavar="N",
                         help="print the first N differing pairs")
     parser.add_argument("--data", type=Path, default=ROOT / "training/wcep-2025-events.jsonl",
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.draws < 1:
         parser.error("--draws must be at least 1")
+    if args.stories < 2:
+        parser.error("--stories must be at least 2")
 
     items = [json.loads(line) for line in args.data.open(encoding="utf-8")]
     items = [d for d in items if d.get("split") == "train"]
@@ -60,25 +66,26 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     compared = differ = 0
     for k in range(args.draws):
-        a, b = rng.sample(items, 2)
-        for d in (a, b):
+        drawn = rng.sample(items, args.stories)
+        for d in drawn:
             if d["id"] not in alone:
                 alone[d["id"]] = found(d["text"])
-        fa, fb = alone[a["id"]], alone[b["id"]]
-        ca = {c for _, cs in fa for c in cs}
-        cb = {c for _, cs in fb for c in cs}
-        if fa and fb and not ca & cb:
+        each = [alone[d["id"]] for d in drawn]
+        countries = [{c for _, cs in f for c in cs} for f in each]
+        if all(each) and sum(map(len, countries)) == len(set().union(*countries)):
             compared += 1
-            both = found(f"{a['text']}\n\n{b['text']}")
-            if both != fa | fb:
+            union = frozenset().union(*each)
+            together = found("\n\n".join(d["text"] for d in drawn))
+            if together != union:
                 differ += 1
                 if differ <= args.show:
-                    print(f"{a['id']} + {b['id']}\n  alone:    {sorted(fa | fb)}\n"
-                          f"  together: {sorted(both)}")
+                    print(f"{' + '.join(d['id'] for d in drawn)}\n  alone:    {sorted(union)}\n"
+                          f"  together: {sorted(together)}")
         if (k + 1) % 100 == 0:
             print(f"drawn {k + 1}/{args.draws}", file=sys.stderr)
-    print(f"pairs compared {compared}, differing {differ} "
-          f"({differ / compared:.3f})" if compared else "no pair compared")
+    what = "pairs" if args.stories == 2 else f"pages of {args.stories} stories"
+    print(f"{what} compared {compared}, differing {differ} "
+          f"({differ / compared:.3f})" if compared else f"no {what} compared")
     return 0
 
 

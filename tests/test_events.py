@@ -1028,3 +1028,26 @@ def test_a_paragraph_of_the_main_story_is_no_story_of_its_own(analyzer, title, t
     events = run(analyzer, text, title=title)
     assert events
     assert {p.country for e in events for p in e.places} == {country}
+
+
+def test_a_roundup_story_past_the_second_paragraph_is_read_as_news(analyzer):
+    # Written for this test. Past the first two paragraphs an article's sentences are
+    # background more often than news, but a roundup's third story is news as much as its
+    # first: its first paragraph is that story's lead.
+    text = ("A landslide buried most of the village of Brienz in Switzerland on Wednesday; one "
+            "person is missing.\n\nGunmen shot dead nine people at a party in Irapuato, "
+            "Guanajuato, Mexico, late on Saturday, prosecutors said.\n\nA Houthi missile "
+            "struck a cargo ship off the coast of Hodeidah, Yemen, setting it on fire.")
+    events = run(analyzer, text, title="World news in brief")
+    assert countries(events, "attack") == {"MX", "YE"}
+
+
+def test_a_capital_named_as_its_government_tells_no_story_of_its_own(analyzer):
+    # Written for this test: "evacuated by Washington" names the US government, not a
+    # place; the paragraph is no story from the United States.
+    text = ("Russian drones struck Kharkiv overnight, killing three people, the governor "
+            "said.\n\nPresident Zelensky criticised Washington for delaying air defence "
+            "deliveries.\n\nThousands of translators who worked with the US military have been "
+            "evacuated by Washington.")
+    events = run(analyzer, text, title="Ukraine war live")
+    assert {p.country for e in events for p in e.places} == {"UA"}

@@ -345,7 +345,12 @@ class EventExtractor:
                                 or bool(TRADE_BEFORE.search(before) or TRADE_AFTER.match(after)))
                     share = 0.2 if BORDER_WITH.search(before) else ACTOR_WEIGHT if actorish else 1.0
                     weights[m.place.country] += w * share
-                    paragraph_weights[s.paragraph][m.place.country] += share
+                    # a capital alone, not where something is, may be its government
+                    # ("criticized Washington", "evacuated by Washington"): no story of its
+                    # own on that alone ("a march in London" is one)
+                    paragraph_weights[s.paragraph][m.place.country] += (
+                        ACTOR_WEIGHT if m.qualifier is None and not _WHERE_BEFORE.search(before)
+                        and self.gazetteer.is_capital(m.place) else share)
         dominant = weights.most_common(1)[0][0] if weights else None
         stories = self._stories(sentences, paragraph_weights, dominant, by_sentence)
 
@@ -477,7 +482,7 @@ class EventExtractor:
             # The model's threshold, or a fraction of it where the lexicon names the type;
             # nothing where a decisive lexicon word names it ("killed in violent protests":
             # the model, having seen death tolls mostly in attacks, doubts the protest)
-            deep = s.paragraph >= 2  # past the lead: background more often than news
+            deep = not _in_a_lead(s, ctx)  # past the lead: background more often than news
             thin = self.classifier.thin_types | {
                 h.trigger.type for h in anchors if h.trigger.decisive}
             types = [ts for ts in types
@@ -532,7 +537,8 @@ class EventExtractor:
                 if "fallback" in hit.tags and (
                     token is None or len(failed[hit.trigger.type]) < anchored[hit.trigger.type]
                     or not self._retry_at_main_verb(doc, token, failed[hit.trigger.type],
-                                                    hit.trigger.type, deep=s.paragraph >= 2)
+                                                    hit.trigger.type,
+                                                    deep=not _in_a_lead(s, ctx))
                 ):
                     continue
                 if token is None or not is_factual(token, hit.trigger.type):
@@ -808,7 +814,7 @@ class EventExtractor:
                 places = places + [p for p in near if p not in places]
         casualties = extract_casualties(s.text)
         people = extract_people_count(s.text) if t in ("displacement", "protest") else None
-        headline = s.paragraph < 2
+        headline = _in_a_lead(s, ctx)
         direct_local = any(p.kind in ("city", "area", "admin1") for p in located.locations)
         anchored = bool(
             direct_local or TIME_ANCHOR.search(s.text) or casualties or people or headline
@@ -1095,6 +1101,17 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
+
+
+# A place named as where something is: "in London", "outside Kyiv", "central London".
+_WHERE_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|inside|across|around|central|downtown)\s+$", re.IGNORECASE)
+
+
+def _in_a_lead(s: Sentence, ctx: _Context) -> bool:
+    """The title, the first two paragraphs, or the first paragraph of a roundup's story of
+    its own (`EventExtractor._stories`): news more often than background."""
+    return s.paragraph < 2 or s.paragraph in ctx.stories
 
 
 def _root_of(m: Mention, doc: Doc, offset: int) -> int | None:
