@@ -264,6 +264,18 @@ def test_villages_the_gazetteer_lacks_are_placed_by_their_qualifier(analyzer):
     assert "March" not in places(quiet, "attack")
 
 
+def test_states_as_a_verb_names_no_state(analyzer):
+    # Written for this test. "X states that" is a verb; only a list names states by a
+    # plural ("Adamawa and Borno states").
+    events = run(analyzer, "Texas Governor Greg Abbott states that floods have killed 24 "
+                           "people across the state since Friday.")
+    assert "disaster" in kinds(events)
+    assert not any("Abbott" in p.name for e in events for p in e.places)
+    listed = run(analyzer, "Gunmen killed 40 villagers in attacks across Adamawa and Borno "
+                           "states, Nigeria, officials said on Monday.")
+    assert {"Adamawa", "Borno"} <= places(listed, "attack")
+
+
 @pytest.mark.parametrize(("title", "text", "town"), [
     ("Gunmen Torch Kaduna Villages",
      "Gunmen burned houses and killed 12 farmers overnight, Nigerian police said on Monday.",

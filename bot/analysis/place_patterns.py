@@ -163,6 +163,12 @@ def pattern_mentions(
                 words = words[:-1]
             if not words or (len(words) == 1 and words[0].isupper()):
                 continue  # "MST camps": an acronym names a group, not a place
+            if (pattern is _PATTERN_PLACES[1] and m.group("noun") == "states"
+                    and not m.group("more")):
+                # "Governor Gavin Newsom states that …" is a verb, and "Baltic states",
+                # "Sahel states" are groups of countries; a list names states ("Adamawa
+                # and Borno states")
+                continue
             if (pattern is not _QUALIFIED and never(" ".join(words))
                     and not m.group("noun").lower().startswith("region")):
                 continue  # "Boko Haram camps", "a mostly Kurdish city"; a qualifier or a
