@@ -823,3 +823,13 @@ def test_a_division_named_department_is_a_place_not_an_agency(gaz: Gazetteer) ->
     assert places(gaz, "Clashes broke out in La Paz Department.")["La Paz Department"][1] == "BO"
     assert not places(gaz, "The California Department of Forestry said the fire grew.")
     assert not places(gaz, "The State Department said talks would resume.")
+
+
+def test_a_group_of_countries_named_with_a_common_noun_is_the_region(gaz: Gazetteer) -> None:
+    # "the Baltic states" is Estonia, Latvia and Lithuania, not a town called Baltic in the
+    # United States the article is about
+    found = places(gaz, "Texas officials said the Baltic states and the Gulf states offered "
+                        "help after the floods in Houston.")
+    assert found["Baltic states"][0] == "region"
+    assert found["Gulf states"][0] == "region"
+    assert "Baltic" not in found

@@ -380,6 +380,8 @@ _POSSESSIVE_GAPS = ("'s ", "\u2019s ")
 # Abbreviations of a place that also write an era after a year ("500 B.C.").
 _ERAS = frozenset({"B.C."})
 _ABBREV = {"st", "ste", "mt", "ft", "dem", "rep", "pt", "sta", "sto"}
+# Lower-case last words of the names of groups of places: "the Baltic states".
+_GROUP_TAILS = frozenset({"states", "countries"})
 _CONNECTORS = {
     "de", "del", "la", "le", "les", "al", "el", "of", "and", "the", "upon", "on", "am", "an",
     "der", "du", "des", "da", "do", "dos", "das", "di", "y", "i", "e", "en", "sur", "im", "bin",
@@ -1062,6 +1064,12 @@ class Gazetteer:
             parts.append(("'s " if possessive else " ") + nk)
             ends.append(k + 1)
             k += 1
+        if k + 1 < len(toks) and self._joined(text, toks[k], toks[k + 1]):
+            tail = toks[k + 1]
+            key = "".join(parts) + " " + norm(tail.text)
+            if not tail.cap and norm(tail.text) in _GROUP_TAILS and self._ids_for(key):
+                # a group's name ends in a common noun: "the Baltic states", "Gulf states"
+                return k + 1, self._ids_for(key), None, False
         for L in range(len(parts), 0, -1):
             j = ends[L - 1]
             if not toks[j].cap:
