@@ -1064,12 +1064,13 @@ class Gazetteer:
             parts.append(("'s " if possessive else " ") + nk)
             ends.append(k + 1)
             k += 1
-        if k + 1 < len(toks) and self._joined(text, toks[k], toks[k + 1]):
-            tail = toks[k + 1]
-            key = "".join(parts) + " " + norm(tail.text)
-            if not tail.cap and norm(tail.text) in _GROUP_TAILS and self._ids_for(key):
-                # a group's name ends in a common noun: "the Baltic states", "Gulf states"
-                return k + 1, self._ids_for(key), None, False
+        tail = toks[k + 1] if k + 1 < len(toks) else None
+        if (tail is not None and not tail.cap and norm(tail.text) in _GROUP_TAILS
+                and self._joined(text, toks[k], tail)):
+            # a group's name ends in a common noun: "the Baltic states", "Gulf states"
+            ids = self._ids_for("".join(parts) + " " + norm(tail.text))
+            if ids:
+                return k + 1, ids, None, False
         for L in range(len(parts), 0, -1):
             j = ends[L - 1]
             if not toks[j].cap:
