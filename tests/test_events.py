@@ -1009,6 +1009,11 @@ def test_a_word_that_begins_another_place_name_is_not_a_place_abroad(analyzer):
      "Conditions inside the camp are described as desperate, with an unknown number of "
      "casualties.\n\nPanama declares a state of emergency in Bocas del Toro Province after "
      "protesters block roads; two people are killed in clashes with police.", "attack", {"SD"}),
+    # a capital named as a city ("the Somali capital city Mogadishu"), not as a government
+    ("Wildfires have burned more than 12,000 homes in Los Angeles County, California, United "
+     "States, officials said on Sunday.\n\nThe Somali capital city Mogadishu went into a "
+     "security lockdown after several mortars were fired at the airport on Monday.", "attack",
+     {"SO"}),
 ])
 def test_a_roundup_paragraph_keeps_its_own_story(analyzer, text, etype, expected):
     events = run(analyzer, text, title="World news in brief")

@@ -1103,9 +1103,11 @@ class EventExtractor:
         return events
 
 
-# A place named as where something is: "in London", "outside Kyiv", "central London".
+# A place named as where something is: "in London", "outside Kyiv", "central London", "the
+# Somali capital city Mogadishu".
 _WHERE_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|inside|across|around|central|downtown)\s+$", re.IGNORECASE)
+    r"\b(?:in|at|near|outside|inside|across|around|central|downtown|capital(?: city)?)\s+$",
+    re.IGNORECASE)
 
 
 def _in_a_lead(s: Sentence, ctx: _Context) -> bool:
