@@ -1103,13 +1103,6 @@ class EventExtractor:
         return events
 
 
-# A place named as where something is: "in London", "outside Kyiv", "central London", "the
-# Somali capital city Mogadishu".
-_WHERE_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|inside|across|around|central|downtown|capital(?: city)?)\s+$",
-    re.IGNORECASE)
-
-
 def _in_a_lead(s: Sentence, ctx: _Context) -> bool:
     """The title, the first two paragraphs, or the first paragraph of a roundup's story of
     its own (`EventExtractor._stories`): news more often than background."""
@@ -1225,6 +1218,11 @@ _TWO_SIDED = re.compile(
 _NO_PATTERN = re.compile(r"(?!)")
 # Prepositions that put a protest's own scene after what it is against
 _SCENE_PREPS = frozenset({"in", "at", "outside", "near", "across", "throughout"})
+# A place named as where something is, in the text before it: a scene preposition ("in
+# London", "outside Kyiv"), or "central London", "the Somali capital city Mogadishu".
+_WHERE_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted(_SCENE_PREPS | {"inside", "around", "central", "downtown"}))
+    + r"|capital(?: city)?)\s+$", re.IGNORECASE)
 # Unions of states that decide refugee policy for their members ("the European Union's
 # interior ministers approved …"): the decision is theirs, not one member's.
 POLICY_BLOCS = frozenset({"region:eu"})
