@@ -1668,6 +1668,18 @@ def test_bodies_or_graves_found_are_no_report_of_harm_unless_dated_or_amid_fight
     assert "civilian_harm" in dated and "civilian_harm" in killed
 
 
+def test_bodies_found_of_people_killed_by_militants_are_no_report_of_an_attack(analyzer):
+    # Written for this test: remains found of people killed by an armed group are a
+    # discovery (WCEP-2025 labels 27 of 28 train and tune items telling of bodies or graves
+    # found with no attack); the killing told as news is one.
+    found = types(analyzer, "Soldiers find the bodies of 30 villagers killed by Islamic State "
+                            "militants in a desert near Sirte, Libya.")
+    killed = types(analyzer, "Islamic State militants kill 30 people in a desert near Sirte, "
+                             "Libya, and their remains are found the next day.")
+    assert "attack" not in found and "civilian_harm" not in found
+    assert "attack" in killed
+
+
 def test_a_disease_outbreak_set_off_by_a_disaster_is_no_disaster_a_tornado_outbreak_is(
     analyzer,
 ):

@@ -336,11 +336,13 @@ _REMAINS = words("remains")
 
 
 def bodies_found(token: Token) -> bool:
-    """Harm told only through bodies or graves found ("soldiers find a mass grave with
-    around 465 bodies", "the bodies of three women who were shot and killed are discovered
-    in a graveyard"): a discovery, and killings of no known date, not a report of harm
-    now (15 of the 17 train and tune items that tell of bodies or graves found are labelled no
-    civilian harm). The harm stands when the sentence dates it or sets the finding amid
+    """Harm or an attack told only through bodies or graves found ("soldiers find a mass
+    grave with around 465 bodies", "the bodies of three women who were shot and killed are
+    discovered in a graveyard", "the remains of 30 people believed to have been killed by
+    Islamic State militants are found"): a discovery, and killings of no known date, not a
+    report of harm now (15 of the 17 train and tune items that tell of bodies or graves
+    found are labelled no civilian harm, and 27 of 28 no attack). The harm stands when the
+    sentence dates it or sets the finding amid
     fighting, as the other two do: "the bodies of fourteen aid workers killed on March 23
     are recovered", "twenty bodies … are found … amid clashes between factions"."""
     for verb in (token, *token.ancestors):

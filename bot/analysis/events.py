@@ -687,7 +687,7 @@ class EventExtractor:
         if etype in ("attack", "civilian_harm") and ACCIDENT.search(
                 f"{clause} {above} {circumstance_clauses(token)}"):
             return True  # "killed in an explosion while removing munitions"
-        if etype == "civilian_harm" and bodies_found(token):
+        if etype in ("civilian_harm", "attack") and bodies_found(token):
             return True  # "soldiers find a mass grave with 465 bodies"
         if etype == "disaster" and cause_of_an_outbreak(token):
             return True  # "a melioidosis outbreak caused by … flooding"
