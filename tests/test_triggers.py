@@ -71,6 +71,10 @@ def test_the_longer_cue_names_the_type_where_cues_overlap():
     # the capture word inside it still names a capture.
     assert types("Insurgents overran a military base near the town, killing 17 soldiers.") == {
         "attack", "capture"}
+    # Civilians killed by an armed side are both: the harm word inside "killed by ADF
+    # militants" still names the harm to the villagers.
+    assert types("Twelve villagers are killed by ADF militants near Beni on Sunday.") == {
+        "attack", "civilian_harm"}
 
 
 @pytest.mark.parametrize(
@@ -141,10 +145,47 @@ def test_gun_and_knife_attacks_are_cued(sentence):
         # An armed advance on a place (WCEP-2025: "rebels advance on the city of Goma").
         ("Rebels advance on the city of Uvira after taking the airport.", True),
         ("Prices advance on strong demand for copper.", False),
+        # Missiles launched or fired, in the present as in the past (WCEP-2025: "launches a
+        # major ballistic and cruise missile attack", "launch ballistic missiles at the
+        # centre of Odesa"); a space launch is none, nor a payload launched on a rocket.
+        ("Iran launches dozens of ballistic missiles at Haifa overnight.", True),
+        ("Iran launched dozens of ballistic missiles at Haifa overnight.", True),
+        ("Gunmen fire mortars at the airport perimeter in Mogadishu.", True),
+        ("A private firm launches its first heavy rocket from a space coast pad.", False),
+        ("The crew is launched on a Long March rocket from the Gobi desert.", False),
+        # Killed by an armed group named at length (WCEP-2025: "killed by Coalition of
+        # Patriots for Change gunmen", "killed by West Papua National Liberation Army
+        # (TPNPB) militants", "killed by armed gangs"); by a named disease, none.
+        ("Nine villagers are killed by Cooperative for Development (CODECO) militants in Ituri.",
+         True),
+        ("Forty people are killed by armed gangs in the capital's northern suburbs.", True),
+        ("Nine villagers are killed by an outbreak of cholera near Beni.", False),
+        # A stabbing spree, an air force bombing in the present (WCEP-2025: "a stabbing
+        # spree in Hollow Water First Nation", "the Israeli Air Force bombs …"), an ambush
+        # by whoever (WCEP-2025: "five police officers are killed after an ambush").
+        ("Four people are wounded in a stabbing spree at a train station in Hamburg.", True),
+        ("The air force bombs a weapons depot outside Sanaa.", True),
+        ("The ruling party bombs in the regional elections.", False),
+        ("Two officers are killed after an ambush on a highway near Tapachula.", True),
     ],
 )
 def test_weapons_strikes_shootings_fire_and_advances_cue_an_attack(sentence, attack):
     assert ("attack" in types(sentence)) is attack
+
+
+@pytest.mark.parametrize(
+    ("sentence", "capture"),
+    [
+        # Retaking a place, in the present as in the past (WCEP-2025: "the Sudanese Armed
+        # Forces retakes the presidential palace", "retakes control of Rafah").
+        ("The army retakes the town of Sudzha after a week of fighting.", True),
+        ("The army retook the town of Sudzha after a week of fighting.", True),
+        ("Ukrainian forces liberate the village of Robotyne.", True),
+        ("The minister vows to retake the lead in the polls.", False),
+    ],
+)
+def test_retaking_a_place_cues_a_capture(sentence, capture):
+    assert ("capture" in types(sentence)) is capture
 
 
 def test_opening_fire_is_cued_beside_a_protest():
@@ -257,6 +298,31 @@ def test_fighters_killed_and_fire_exchanged(sentence, expected):
 )
 def test_crowds_that_demonstrate_and_rallies_held(sentence, expected):
     assert types(sentence) & {"protest"} == expected
+
+
+def decisive(sentence: str) -> set[str]:
+    return {h.trigger.type for h in find_triggers(sentence) if h.trigger.decisive}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Protesters doing violence, or a building stormed by them, name the protest so
+        # plainly that the model's doubt does not drop it (WCEP-2025: "protesters set fire
+        # to the Regional House of Representatives building", "is stormed by protesters",
+        # "protesters clash with police"); deaths beside them had made the model read only
+        # an attack.
+        ("Two people die after protesters set fire to the council building in Bandung.",
+         {"protest"}),
+        ("The governor's office is stormed by protesters and set alight.", {"protest"}),
+        ("Rioters loot shops in the city centre overnight.", {"protest"}),
+        # a protest named alone is still the model's to judge
+        ("The minister resigns in protest over the budget.", set()),
+        ("Police storm the building and arrest the gunman.", set()),
+    ],
+)
+def test_protesters_doing_violence_are_a_decisive_cue(sentence, expected):
+    assert decisive(sentence) == expected
 
 
 @pytest.mark.parametrize(

@@ -157,19 +157,20 @@ def scan(sentence: str, previous: str, triggers: list[Trigger]) -> list[TriggerH
     # Where cues of two types overlap, the longer, more specific one names the type:
     # "clashed with police" is unrest, not the armed "clash"; a "drone strike" is an
     # attack, not the labour "strike". An assault that takes the place names both: "overran
-    # the base" is an attack and a capture.
+    # the base" is an attack and a capture; so does a killing by an armed side: "villagers
+    # killed by ADF militants" is an attack and harm to civilians.
     return [
         h for h, start, end in found
         if not any(
             o.trigger.type != h.trigger.type
-            and {o.trigger.type, h.trigger.type} != _BOTH_AT_ONCE
+            and frozenset({o.trigger.type, h.trigger.type}) not in _BOTH_AT_ONCE
             and o_start <= start and end <= o_end and o_end - o_start > end - start
             for o, o_start, o_end in found
         )
     ]
 
 
-_BOTH_AT_ONCE = frozenset({"attack", "capture"})
+_BOTH_AT_ONCE = (frozenset({"attack", "capture"}), frozenset({"attack", "civilian_harm"}))
 
 
 _PREFILTER = Prefilter([t.pattern for t in TRIGGERS])
