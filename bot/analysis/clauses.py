@@ -342,9 +342,9 @@ def bodies_found(token: Token) -> bool:
     Islamic State militants are found"): a discovery, and killings of no known date, not a
     report of harm now (15 of the 17 train and tune items that tell of bodies or graves
     found are labelled no civilian harm, and 27 of 28 no attack). The harm stands when the
-    sentence dates it or sets the finding amid
-    fighting, as the other two do: "the bodies of fourteen aid workers killed on March 23
-    are recovered", "twenty bodies … are found … amid clashes between factions"."""
+    sentence dates it or sets the finding amid fighting, as the two items labelled harm do:
+    "the bodies of fourteen aid workers killed on March 23 are recovered", "twenty bodies …
+    are found … amid clashes between factions"."""
     for verb in (token, *token.ancestors):
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in _FIND_VERBS:
             continue
