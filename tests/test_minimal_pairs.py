@@ -1641,6 +1641,36 @@ def test_harm_from_an_accident_is_no_attack_and_no_civilian_harm(analyzer):
     assert {"attack", "civilian_harm"} <= drone
 
 
+def test_an_accident_told_in_a_misparsed_after_clause_is_still_read(analyzer):
+    # Written for this test: the small parser joins "after a boy accidentally detonates …"
+    # to "killed" as a conjunct, or hangs it on "injured", instead of an adverbial clause;
+    # the accident must be read all the same (both raised civilian harm before).
+    joined = types(analyzer, "Three people are killed and four more injured in Kunduz, "
+                             "Afghanistan, after a boy accidentally detonates an old grenade "
+                             "in their yard.")
+    hung = types(analyzer, "Two people are killed and six injured in Herat, Afghanistan, after "
+                           "a child accidentally sets off an old mortar shell.")
+    assert not joined & {"attack", "civilian_harm"}
+    assert not hung & {"attack", "civilian_harm"}
+
+
+def test_a_bomb_that_goes_off_on_its_bearer_is_no_attack(analyzer):
+    # Written for this test: a bomb that explodes on the one carrying or planting it is
+    # labelled neither attack nor harm in WCEP-2025 (the parser reads "after" as a
+    # preposition here, the carrying as a relative clause); a bomb that explodes near a
+    # passer-by stays an attack with harm.
+    carried = types(analyzer, "A man is killed in Larissa, Greece, after a bomb he was carrying "
+                              "explodes, damaging several parked cars.")
+    planted = types(analyzer, "A suspected militant is killed in Bannu, Pakistan, after a bomb "
+                              "he was planting outside a shop explodes prematurely, damaging "
+                              "ten shops.")
+    passer_by = types(analyzer, "A woman is killed in Larissa, Greece, after a bomb explodes "
+                                "near her, also damaging several parked cars.")
+    assert not carried & {"attack", "civilian_harm"}
+    assert not planted & {"attack", "civilian_harm"}
+    assert {"attack", "civilian_harm"} <= passer_by
+
+
 def test_a_bracketed_conversion_does_not_hide_the_ordnance_an_evacuation_is_for(analyzer):
     # Written for this test: the small parser split the sentence at "(225-kilogram)" and
     # lost the unexploded bomb the evacuation was for; an evacuation from fighting stands.

@@ -471,16 +471,23 @@ _CIRCUMSTANCE_MARKS = frozenset({"while", "after", "when"})
 
 def circumstance_clauses(token: Token) -> str:
     """The words of the clauses opened by "while", "after" or "when" that hang on the
-    trigger's clause or a clause governing it, with their opening word: what people were
-    doing or what set the harm off ("killed in an explosion while removing munitions",
-    "were injured after a drone crashed and exploded, while they were inspecting it",
-    "killed after a child accidentally detonates a grenade")."""
+    trigger's clause, a clause governing it or a clause joined to it, with their opening
+    word: what people were doing or what set the harm off ("killed in an explosion while
+    removing munitions", "were injured after a drone crashed and exploded, while they were
+    inspecting it", "killed after a child accidentally detonates a grenade"). The small
+    parser often joins such a clause to the one before as a conjunct that keeps its "after"
+    ("five are killed and two injured …, after a child accidentally detonates …"), hangs it
+    on the second of two joined verbs ("two are killed and six injured after …"), or reads
+    its "after" as a preposition whose object carries the rest as a relative clause
+    ("killed after a bomb [she was carrying explodes]")."""
     head = clause_head(token)
     return " ".join(
-        " ".join(w.text for w in c.subtree) for a in (token, head, *head.ancestors)
+        " ".join(w.text for w in c.subtree)
+        for a in (token, head, *head.conjuncts, *head.ancestors)
         for c in a.children
-        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS
-                                     for m in c.children))
+        if (c.dep_ == "prep" and c.lower_ in _CIRCUMSTANCE_MARKS)
+        or (c.dep_ in ("advcl", "conj")
+            and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS for m in c.children)))
 
 
 
