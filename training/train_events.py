@@ -188,7 +188,7 @@ def write_card(out: Path, items: list[dict], train: list, epoch: int, f1: float,
     from collections import Counter
 
     from bot.analysis.classifier import THIN_TYPE
-    from bot.analysis.events import CUE_SCALE, UNCUED_MIN
+    from bot.analysis.events import CUE_SCALE, UNCUED_MIN, UNCUED_MIN_BY_TYPE
 
     splits = Counter(i["split"] for i in items)
     per_type = {s: Counter(e["type"] for i in items if i["split"] == s for e in i["events"])
@@ -197,6 +197,7 @@ def write_card(out: Path, items: list[dict], train: list, epoch: int, f1: float,
         f"| `{t}` | {per_type['train'][t]} | {per_type['tune'][t]} | {thresholds[t]:.2f} |"
         for t in LABELS
     )
+    uncued_own = "".join(f" ({bar} for `{t}`)" for t, bar in UNCUED_MIN_BY_TYPE.items())
     out.joinpath("MODEL_CARD.md").write_text(f"""# newsbot event classifier
 
 A spaCy `textcat_multilabel` pipeline (blank English tokenizer; {describe(args)}) that gives
@@ -206,8 +207,8 @@ marker word per event type the trigger lexicon names in it (`bot.analysis.classi
 How newsbot uses it (`bot.analysis.events`): a sentence reports a type when the lexicon
 names the type and the probability reaches {CUE_SCALE} × the threshold below, or, with no
 lexicon word, when the sentence is in the title or lead and the probability reaches the
-threshold and {UNCUED_MIN}. For a type with fewer than {THIN_TYPE} positive training sentences
-the model's "no" is not trusted: the lexicon word stands. The parse-based checks
+threshold and {UNCUED_MIN}{uncued_own}. For a type with fewer than {THIN_TYPE} positive
+training sentences the model's "no" is not trusted: the lexicon word stands. The parse-based checks
 (factuality, vetoes in the trigger's clause, place roles, casualties) then decide what
 becomes an event.
 

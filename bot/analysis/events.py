@@ -1240,6 +1240,11 @@ MIN_WORDS = 4
 # plain "X people are killed in a drone strike" leads; 0.4 let lead sentences of
 # non-event articles through).
 UNCUED_MIN = 0.45
+# A disaster the lexicon names nothing in is an explosion or a collapse (every hazard word is
+# a cue), which the labels split between "major industrial accident" and an accident that
+# is none: held out (`make crossval`) the uncued disasters between 0.45 and 0.6 were 6 false
+# alarms and 4 events, on tune 1 false alarm and none; above 0.6, 4 events and 1 false alarm.
+UNCUED_MIN_BY_TYPE = {"disaster": 0.6}
 # The model's own thresholds maximise its item-level F1 alone; the checks after it
 # (factuality, vetoes, violence in the article) prune civilian harm most, so there the
 # end-to-end optimum lies lower (chosen on the tune split, dev and regression sets watched).
@@ -1403,7 +1408,8 @@ def _kept(score: TypeScore, cue: float, deep: bool, thin: bool) -> bool:
     threshold = END_TO_END_THRESHOLDS.get(score.type, score.threshold)
     if cue:
         return thin or score.probability >= threshold * CUE_SCALE
-    return not deep and score.probability >= max(threshold, UNCUED_MIN)
+    return not deep and score.probability >= max(
+        threshold, UNCUED_MIN_BY_TYPE.get(score.type, UNCUED_MIN))
 
 
 def _mention_token(doc: Doc, s: Sentence, m: Mention) -> Token | None:
