@@ -1666,9 +1666,13 @@ def test_a_bomb_that_goes_off_on_its_bearer_is_no_attack(analyzer):
                               "ten shops.")
     passer_by = types(analyzer, "A woman is killed in Larissa, Greece, after a bomb explodes "
                                 "near her, also damaging several parked cars.")
+    # a bomber who sets off what he carries is an attacker: no accident in the carrying
+    bomber = types(analyzer, "Twenty people are killed in Peshawar, Pakistan, after a suicide "
+                             "bomber blows up the explosives he was carrying at a crowded market.")
     assert not carried & {"attack", "civilian_harm"}
     assert not planted & {"attack", "civilian_harm"}
     assert {"attack", "civilian_harm"} <= passer_by
+    assert {"attack", "civilian_harm"} <= bomber
 
 
 def test_a_bracketed_conversion_does_not_hide_the_ordnance_an_evacuation_is_for(analyzer):
