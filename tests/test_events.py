@@ -1075,13 +1075,13 @@ def test_a_disaster_the_lexicon_names_nothing_in_needs_a_surer_model():
     # Without a lexicon word a lead sentence is kept on the model's word alone; for a
     # disaster (an explosion or a collapse, which the labels split) that word must be surer
     # than for the other types. With a lexicon word the share of the threshold still does.
-    def kept(etype: str, probability: float, threshold: float, cue: float = 0.0) -> bool:
-        return _kept(TypeScore(etype, probability, threshold), cue, deep=False, thin=False)
+    def kept(etype: str, probability: float, threshold: float, cue: float = 0.0,
+             deep: bool = False) -> bool:
+        return _kept(TypeScore(etype, probability, threshold), cue, deep=deep, thin=False)
 
     assert not kept("disaster", 0.55, 0.2)
     assert kept("disaster", 0.65, 0.2)
     assert kept("protest", 0.55, 0.1)
     assert kept("disaster", 0.1, 0.2, cue=1.0)
     # and only in the lead: deeper in an article the model alone never decides
-    assert not _kept(TypeScore("disaster", 0.9, 0.2), 0.0, deep=True, thin=False)
-
+    assert not kept("disaster", 0.9, 0.2, deep=True)
