@@ -165,9 +165,15 @@ class Env:
         return last.get("data", last) if "type" in last else last
 
     async def message(self, content: str, *, channel: str = LOBBY, **kw: Any) -> None:
+        before = asyncio.all_tasks()
         self.client._connection.parse_message_create(  # type: ignore[arg-type]
             message_payload(content, channel_id=channel, guild_id=GUILD, **kw))
-        await asyncio.sleep(0.05)  # on_message runs as a task
+        # discord.py runs on_message as a task of its own; wait for exactly those tasks, not
+        # for a guessed time (a loaded machine once took longer than 50 ms to look up a channel).
+        dispatched = [t for t in asyncio.all_tasks() - before
+                      if t.get_name().startswith("discord.py: ")]
+        assert dispatched, "the message was not dispatched"
+        await asyncio.gather(*dispatched)
         await self.ingestor.join()
 
     async def deliver(self) -> int:
