@@ -117,7 +117,10 @@ async def test_two_schedulers_poll_each_feed_once_per_interval(
     server.delay = 0.15  # polls overlap, so both workers must take part
     await add_feeds(store, server, 3)
     other = Store(db_url)  # a second engine, as another process would have
-    policy = FeedPolicy(poll_interval=1.0)
+    # Wide margins on every side, so that a loaded machine cannot fail the test: the first
+    # interval's polls take about 0.5 s of its 2 s, the second's start at 2 s and are read at
+    # 3.4 s, and a third could not start before 4 s.
+    policy = FeedPolicy(poll_interval=2.0)
     submit = Collector()
     a = FeedScheduler(
         store, SETTINGS, submit, worker_id="a", policy=policy, tick=0.1, concurrency=1
@@ -128,9 +131,9 @@ async def test_two_schedulers_poll_each_feed_once_per_interval(
     try:
         a.start()
         b.start()
-        await asyncio.sleep(0.8)  # inside the first interval
+        await asyncio.sleep(1.4)  # inside the first interval
         assert sorted(server.hits.values()) == [1, 1, 1]
-        await asyncio.sleep(0.9)  # into the second interval, not the third
+        await asyncio.sleep(2.0)  # into the second interval, not the third
     finally:
         await asyncio.gather(a.shutdown(), b.shutdown())
         await other.close()
