@@ -1764,3 +1764,21 @@ def test_a_shooting_or_stabbing_of_one_or_two_people_is_a_crime_not_an_attack(an
     assert "attack" in mass
     assert "attack" in three
     assert gang & {"attack", "civilian_harm"}
+
+
+def test_an_attack_that_kills_or_people_killed_after_one_need_no_armed_word(analyzer):
+    # Written for this test. "attack" beside no armed word (troops, gunmen, a bomb) is no cue
+    # alone, but an attack that killed or hurt people, or people killed after, by or from
+    # one, is; a stabbing attack that hurt two stays an ordinary crime, and an attack of
+    # years ago stays history.
+    after = types(analyzer, "Six people are killed and 38 others are injured after an attack "
+                            "by the group hits a hospital in Khartoum, Sudan.")
+    kills = types(analyzer, "A faction claims responsibility for an attack on a convoy in "
+                            "Takhar province, Afghanistan, killing three people.")
+    crime = types(analyzer, "A stabbing attack at a bakery in Gera, Thuringia, Germany, "
+                            "injures two shoppers. A 24-year-old man is arrested.")
+    history = types(analyzer, "Iran hangs nine men for a 2018 attack which killed three "
+                              "Revolutionary Guard personnel in Ahvaz.")
+    assert "attack" in after and "attack" in kills
+    assert not crime & {"attack", "civilian_harm"}
+    assert "attack" not in history

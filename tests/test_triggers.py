@@ -251,9 +251,17 @@ def test_more_hazards_and_collapses_at_mines_cue_a_disaster(sentence, disaster):
         ("Bandits storm a boarding school and kill a teacher.", {"attack"}),
         ("Nine worshippers are killed in an attack on a mosque on Friday.", {"attack"}),
         ("Three people are killed and five injured in a shooting at a market.", {"attack"}),
+        # ... or after, by or from one, and an attack that kills or wounds people
+        ("Four people are killed after an attack by the group hits a clinic.", {"attack"}),
+        ("Dozens are killed by overnight attacks across the district.", {"attack"}),
+        ("The attack on the convoy killed two drivers.", {"attack"}),
+        ("Officials say the attacks have wounded at least forty people.", {"attack"}),
         # an animal's or the body's "attack" is none
         ("A swimmer is killed in a shark attack off the coast.", set()),
         ("The singer died in hospital after a heart attack.", set()),
+        ("A shark attack off the beach killed a surfer.", set()),
+        ("A diver is injured by a shark attack on the reef.", set()),
+        ("He died from a heart attack in 2019.", set()),
     ],
 )
 def test_who_kills_and_what_people_die_in(sentence, expected):
