@@ -1782,3 +1782,23 @@ def test_an_attack_that_kills_or_people_killed_after_one_need_no_armed_word(anal
     assert "attack" in after and "attack" in kills
     assert not crime & {"attack", "civilian_harm"}
     assert "attack" not in history
+
+
+@pytest.mark.parametrize(
+    ("civilians", "fighters"),
+    [
+        # Written for this test: the same attack hurting people named as civilians, and
+        # hurting soldiers or police; nobody is killed in either.
+        ("A gunman opens fire on a school bus in Ohio, injuring four students.",
+         "A gunman opens fire on a police patrol in Ohio, injuring four officers."),
+        ("A hand grenade thrown into a market in Bangui injures 12 women and children.",
+         "A hand grenade thrown at an army post in Bangui injures 12 soldiers."),
+        ("An explosive device planted on a bus in Quetta, Pakistan, wounds nine passengers.",
+         "An explosive device planted on a bus in Quetta, Pakistan, wounds nine soldiers."),
+    ],
+)
+def test_an_attack_that_only_hurt_people_named_as_civilians_is_civilian_harm(
+    analyzer, civilians, fighters
+):
+    assert {"attack", "civilian_harm"} <= types(analyzer, civilians)
+    assert types(analyzer, fighters) & {"attack", "civilian_harm"} == {"attack"}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bot.analysis.casualties import (
     COMBATANT_WORD,
     HARM,
+    HURT_CIVILIANS,
     ROLE_KILLED,
     VIOLENT_HARM,
     extract_casualties,
@@ -1185,19 +1186,22 @@ def _harm_where_the_attack_is(cands: list[Candidate]) -> list[Candidate]:
 
 def _harm_of_attacks(cands: list[Candidate]) -> list[Candidate]:
     """People an attack kills (counted, or one named by a civilian role: "killing the
-    presiding judge"), or protesters killed, who are not said to be fighters come
-    to harm as civilians ("four people are killed in an Israeli attack on a building";
-    labelling rule 4 of training/LABELLING.md, and "protesters shot dead are protest and
-    civilian_harm"). Not where the dead may be of either side (clashes, a shootout), only
-    the hurt are counted, or the dead are combatants (named so, or unnamed beside
-    fighters: "missiles at a group of gunmen, killing six")."""
+    presiding judge"), or protesters killed, who are not said to be fighters come to harm
+    as civilians ("four people are killed in an Israeli attack on a building"; labelling
+    rule 4 of training/LABELLING.md, and "protesters shot dead are protest and
+    civilian_harm"); so do people it only hurt when they are named as civilians, women,
+    children, passengers and the like ("a bomb injures 19 civilians"). Not where the dead
+    may be of either side (clashes, a shootout), the hurt are not named so, or the dead
+    are combatants (named so, or unnamed beside fighters: "missiles at a group of gunmen,
+    killing six")."""
     have = {(c.sentence.start, c.type) for c in cands}
     out: list[Candidate] = []
     for c in cands:
         if c.type not in ("attack", "protest") or (c.sentence.start, "civilian_harm") in have:
             continue
-        if not (c.casualties and c.casualties.killed) and not ROLE_KILLED.search(
-                c.sentence.text):
+        toll = c.casualties
+        if not (toll and toll.killed) and not ROLE_KILLED.search(c.sentence.text) and not (
+                toll and toll.injured and HURT_CIVILIANS.search(c.sentence.text)):
             continue
         if c.type == "attack" and _TWO_SIDED.search(c.hit.text):
             continue
