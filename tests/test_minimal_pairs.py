@@ -1802,3 +1802,12 @@ def test_an_attack_that_only_hurt_people_named_as_civilians_is_civilian_harm(
 ):
     assert {"attack", "civilian_harm"} <= types(analyzer, civilians)
     assert types(analyzer, fighters) & {"attack", "civilian_harm"} == {"attack"}
+
+
+def test_a_month_a_measure_lasts_until_is_no_date_of_the_past(analyzer):
+    # Written for this test (published in March): "in June" dates the act to last June,
+    # while "until June" says how long a measure taken now will last.
+    until = types(analyzer, "Pakistan suspends the deportation of Afghan refugees until June.")
+    last_june = types(analyzer, "Pakistan suspended the deportation of Afghan refugees in June.")
+    assert "refugee_policy" in until
+    assert "refugee_policy" not in last_june

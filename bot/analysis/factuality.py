@@ -453,6 +453,8 @@ def dated_in_the_past(
                 (compared if SINCE_MONTH.search(text[: m.start()]) else old).append(m.start())
     if published is not None:
         for m in MONTH_REF.finditer(text):
+            if m.group(0).split()[0].lower() in ("until", "by"):
+                continue  # "suspends deportations until June": an end or a deadline
             named = MONTHS.index(m.group(1).lower()) + 1
             if (month - named) % 12 >= 2:  # two or more months back (a year wraps)
                 (compared if SINCE_MONTH.search(text[: m.start(1)]) else old).append(m.start(1))
