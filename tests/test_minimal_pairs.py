@@ -33,6 +33,12 @@ def types(analyzer, text: str, title: str = "") -> set[str]:
         ("Thousands of residents flee Goma as fighting approaches the city.",
          "Thousands of residents fled Goma as fighting approached the city.",
          "displacement"),
+        ("Rebels shell the town of Uvira, wounding dozens of residents.",
+         "Rebels shelled the town of Uvira, wounding dozens of residents.",
+         "attack"),
+        ("Sudanese army planes bombard a market in Nyala, Darfur.",
+         "Sudanese army planes bombarded a market in Nyala, Darfur.",
+         "attack"),
     ],
 )
 def test_present_tense_reports_like_the_past(analyzer, present, past, etype):

@@ -23,6 +23,9 @@ def types(sentence: str, previous: str = "") -> set[str]:
         ("A magnitude 6.1 earthquake struck the coast.", {"disaster"}),
         ("Sixteen people are killed after a bus is hit by a landslide.", {"disaster"}),
         ("Storm Claudia makes landfall, killing three people.", {"disaster"}),
+        # a plural armed subject takes the verb's bare form in the present tense
+        ("Government troops shell villages near Kadugli.", {"attack"}),
+        ("Army planes bombard a market in Nyala.", {"attack"}),
     ],
 )
 def test_trigger_types(sentence, expected):
@@ -33,6 +36,8 @@ def test_trigger_types(sentence, expected):
     "sentence",
     [
         "The attacking midfielder scored twice.",
+        "Iran shell companies were used to evade sanctions.",
+        "The army bomb disposal unit made the device safe.",
         "The group launched a hostile takeover of its rival.",
         "The company reported a flood of orders.",
         "She won in a landslide victory.",
