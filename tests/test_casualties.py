@@ -77,6 +77,21 @@ def test_present_tense_counts():
     assert c is not None and (c.killed, c.injured) == (9, 4)
 
 
+def test_other_verbs_of_killing_take_the_count_as_their_object():
+    # Written for this test: beheading, slaughtering, shooting dead and gunning down count
+    # the dead as killing does, and name who they were.
+    from bot.analysis.casualties import victims_all_combatants
+
+    for text in ("Insurgents behead 15 villagers in the district.",
+                 "Gunmen shoot dead 15 worshippers at the mosque.",
+                 "Militiamen gunned down 15 farmers in their fields.",
+                 "Attackers slaughter 15 herders near the river."):
+        c = extract_casualties(text)
+        assert c is not None and c.killed == 15, text
+        assert victims_all_combatants(text) is False, text
+    assert victims_all_combatants("Troops shoot dead 15 militants near the border.") is True
+
+
 def test_victims_after_an_adverb_or_in_another_sentence():
     from bot.analysis.casualties import victims_all_combatants
 

@@ -37,6 +37,10 @@ _NUM = (
 _QUAL = r"(?:at least|more than|over|about|around|some|nearly|almost|up to|an estimated|" \
         r"approximately|roughly|as many as|fewer than|at most)"
 _KILLED = _alternatives("dead_words")
+# Verbs of killing that take the count of the dead as their object ("kills 12", "behead 15
+# villagers", "gunmen shoot dead six worshippers").
+_KILLING = (r"kill(?:ed|ing|s)?|massacr\w+|behead(?:s|ed|ing)?|slaughter(?:s|ed|ing)?|"
+            r"(?:shoot|shoots|shot|shooting) dead|gun(?:s|ned|ning)? down")
 _HURT = _alternatives("hurt_words")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -44,7 +48,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     for kind, p in [
         ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:\w+[\s,]+){{0,7}}?(?:were |have been "
                    rf"|had been |was |are |reported |been )?{_KILLED}\b"),
-        ("killed", rf"\b(?:kill(?:ed|ing|s)?|massacr\w+|slew|left)\s+(?P<q>{_QUAL}\s+)?"
+        ("killed", rf"\b(?:{_KILLING}|slew|left)\s+(?P<q>{_QUAL}\s+)?"
                    rf"(?P<n>{_NUM})\b(?!\s*(?:years?|days?|hours?|km|miles|percent|%))"),
         ("killed", rf"(?P<q>{_QUAL}\s+)?(?P<n>{_NUM})\s+(?:[a-z]+\s+){{0,2}}?deaths\b"),
         ("killed", rf"\bdeath toll\b[^.]{{0,160}}?\b(?:to|of|at|passes|passed|reached|reaches|"
@@ -169,7 +173,7 @@ _VICTIM_WORD = (r"(?!(?:and|or|in|at|on|by|during|after|before|when|while|as|wit
 _NEUTRAL = {"others", "other", "more", "second", "third", "fourth", "fifth"}
 _VICTIMS = [
     re.compile(
-        rf"\b(?:kill(?:ed|ing|s)?|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e)|shot dead|massacr\w+)\s+"
+        rf"\b(?:{_KILLING}|wound(?:ed|ing|s)?|injur(?:ed|ing|es|e))\s+"
         rf"(?:{_QUAL}\s+)?(?:{_NUM}|an?|one)\s+(?P<words>(?:{_VICTIM_WORD}\s+){{0,3}}"
         rf"{_VICTIM_WORD})",
         re.IGNORECASE,
