@@ -26,6 +26,7 @@ def types(sentence: str, previous: str = "") -> set[str]:
         # a plural armed subject takes the verb's bare form in the present tense
         ("Government troops shell villages near Kadugli.", {"attack"}),
         ("Army planes bombard a market in Nyala.", {"attack"}),
+        ("The army issues an evacuation order for the whole of the city.", {"displacement"}),
     ],
 )
 def test_trigger_types(sentence, expected):
@@ -37,6 +38,8 @@ def test_trigger_types(sentence, expected):
     [
         "The attacking midfielder scored twice.",
         "Iran shell companies were used to evade sanctions.",
+        "Officials lift evacuation orders for the valley as the fire is contained.",
+        "Evacuation orders were lifted on Sunday.",
         "The army bomb disposal unit made the device safe.",
         "The group launched a hostile takeover of its rival.",
         "The company reported a flood of orders.",
