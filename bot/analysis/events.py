@@ -1199,14 +1199,15 @@ def _harm_of_attacks(cands: list[Candidate]) -> list[Candidate]:
     for c in cands:
         if c.type not in ("attack", "protest") or (c.sentence.start, "civilian_harm") in have:
             continue
-        toll = c.casualties
-        if not (toll and toll.killed) and not ROLE_KILLED.search(c.sentence.text) and not (
-                toll and toll.injured and HURT_CIVILIANS.search(c.sentence.text)):
+        toll, text = c.casualties, c.sentence.text
+        killed = (toll and toll.killed) or ROLE_KILLED.search(text)
+        hurt_civilians = toll and toll.injured and HURT_CIVILIANS.search(text)
+        if not (killed or hurt_civilians):
             continue
         if c.type == "attack" and _TWO_SIDED.search(c.hit.text):
             continue
-        named = victims_all_combatants(c.sentence.text)
-        if named or (named is None and COMBATANT_WORD.search(c.sentence.text)):
+        named = victims_all_combatants(text)
+        if named or (named is None and COMBATANT_WORD.search(text)):
             continue
         out.append(replace(c, type="civilian_harm"))
         have.add((c.sentence.start, "civilian_harm"))
