@@ -408,6 +408,17 @@ def test_a_bomb_found_and_defused_is_no_attack(analyzer):
     assert "attack" in types(analyzer, blast)
 
 
+def test_an_attack_plotted_is_no_attack_one_carried_out_is(analyzer):
+    # Labelling rule 1: "Not: … hypotheticals, … events prevented or foiled." A plot, like a
+    # plan, is what someone meant to do; written for this test.
+    plotted = ("Police in Berlin arrest three men suspected of plotting a bomb attack on a "
+               "synagogue, prosecutors said on Monday.")
+    done = ("Three men carry out a bomb attack on a synagogue in Berlin, prosecutors said on "
+            "Monday.")
+    assert "attack" not in types(analyzer, plotted)
+    assert "attack" in types(analyzer, done)
+
+
 def test_a_drill_is_no_disaster_and_no_flight(analyzer):
     # SPEC labelling rule 1: "Not: … drills." A drill's scenario and its evacuation are not
     # news; a real quake in a story that mentions drills is.
