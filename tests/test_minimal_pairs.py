@@ -101,6 +101,17 @@ def test_metaphors_raise_no_event(analyzer, text):
     assert types(analyzer, text) == set()
 
 
+def test_a_trade_truce_is_no_ceasefire_a_truce_in_a_war_is(analyzer):
+    # Written for this test: a truce between trading partners pauses tariffs, not fighting.
+    for trade in ("China and the United States extend their trade truce by another 90 days, "
+                  "hours before higher tariffs would have taken effect.",
+                  "Trump signs an order extending the China tariff truce by 90 days."):
+        assert "ceasefire" not in types(analyzer, trade), trade
+    assert "ceasefire" in types(
+        analyzer, "Israel and Hamas extend their truce by another 90 days, hours before "
+        "fighting would have resumed in Gaza.")
+
+
 def test_a_team_named_after_storms_is_no_disaster_named_storms_are(analyzer):
     # Written for this test: a plural storm word closing a name of several words is a
     # team's, and so is a singular one beside a score; first in the name ("Hurricane
