@@ -720,6 +720,23 @@ def test_a_court_that_halts_deportations_makes_refugee_policy(analyzer):
                                                    "on Monday.")
 
 
+def test_a_ruling_decides_refugee_policy_whichever_way_it_goes(analyzer):
+    # Labelling rule 6: "a court ruling that blocks or allows such a policy counts as the
+    # policy being decided" (wcep-2025-05-01-01782, -05-30-02159, -08-29-03197 say "cannot",
+    # "can", "may" under "rules that"). Written for this test: the same words said by the
+    # opposition, or a government ruling deportations out, decide nothing.
+    for ruling in ("A federal judge rules that the government cannot deport Venezuelan "
+                   "migrants under the Alien Enemies Act.",
+                   "The Court of Appeal rules that the government may continue housing asylum "
+                   "seekers in a hotel in Epping, Essex."):
+        assert "refugee_policy" in types(analyzer, ruling), ruling
+    for other in ("The opposition says the government cannot deport Venezuelan migrants "
+                  "under the Alien Enemies Act.",
+                  "The government rules out deporting Venezuelan migrants under the Alien "
+                  "Enemies Act, a court heard on Monday."):
+        assert "refugee_policy" not in types(analyzer, other), other
+
+
 def test_who_protests_and_against_what_is_no_trial_or_study(analyzer):
     # Written for this test. Protesters at a court, against a court's ruling, or scientists
     # walking out are a protest (wcep-2025-01-19-00323, -08-12-02996, -03-07-01064); a

@@ -88,6 +88,7 @@ from bot.analysis.factuality import (
     YEAR,
     clause_head,
     continues_old_story,
+    court_ruling_over,
     dated_in_the_past,
     governing_words,
     is_factual,
@@ -662,7 +663,8 @@ class EventExtractor:
             above = f"{ctx.frame} {above}"
         # A court that blocks or halts deportations makes refugee policy; one that tries
         # or sentences an asylum seeker does not.
-        ruling = etype == "refugee_policy" and bool(COURT_RULING.search(f"{clause} {above}"))
+        ruling = etype == "refugee_policy" and bool(
+            COURT_RULING.search(f"{clause} {above}") or court_ruling_over(token) is not None)
         # Who protests or what against is no trial or study: "protesters raid the district
         # court", "activists protesting against the Supreme Court's decision", "walkouts of
         # scientists"

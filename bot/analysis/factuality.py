@@ -61,6 +61,8 @@ PRESUPPOSING_PREPS = {"amid", "amidst", "during", "following", "despite", "after
 CAUSAL_HEADS = {"due", "because", "owing"}  # "due to", "because of", "owing to"
 DONE_BEFORE = {"after", "following", "since"}  # "…accept a truce after capturing the town"
 ASSERTED_MARKS = {"as", "because", "after", "while", "since", "though", "although"}
+# Who rules on a policy: a ruling of theirs decides it whichever way it goes.
+COURT_WORDS = {"court", "courts", "judge", "judges", "justice", "justices", "tribunal"}
 
 
 def _presupposed(tok: Token) -> bool:
@@ -677,10 +679,16 @@ def is_factual(token: Token, etype: str) -> bool:
         cur = cur.head
         path.append(cur)
     through_from = False
+    ruling = court_ruling_over(token) if etype == "refugee_policy" else None
     for i, tok in enumerate(path):
         lemma = tok.lemma_.lower()
         if i > 0 and lemma in REPORTING_HEADS:
             break
+        if ruling is not None and ruling in tok.ancestors:
+            # "a judge rules that the government cannot deport them", "the court rules that
+            # the government may go on housing asylum seekers there": the ruling is the
+            # policy decided, the negation or the modal only which way it went
+            continue
         for child in tok.children:
             if child.dep_ == "neg":
                 return False
@@ -716,6 +724,18 @@ def is_factual(token: Token, etype: str) -> bool:
         if lemma in HYPOTHETICAL_HEADS and lemma not in FUTURE_OK_HEADS.get(etype, ()):
             return False
     return True
+
+
+def court_ruling_over(tok: Token) -> Token | None:
+    """The verb of a court's ruling above ``tok`` ("the Supreme Court rules that …", "…,
+    ruling that …") in a sentence that names a court or a judge, or None; "rules out" is a
+    refusal, not a ruling."""
+    if not any(t.lower_ in COURT_WORDS for t in tok.sent):
+        return None
+    return next((a for a in tok.ancestors
+                 if a.pos_ == "VERB" and a.lemma_.lower() == "rule"
+                 and not any(c.dep_ == "prt" and c.lower_ == "out" for c in a.children)),
+                None)
 
 
 def _foretold(subject: Token, future_ok: bool) -> bool:
