@@ -677,6 +677,11 @@ def test_the_time_a_comparison_reaches_back_to_dates_nothing(analyzer):
                                        "Sunday for the first time since November 2023.")
     assert "disaster" in types(analyzer, "The Ubinas volcano erupts in southern Peru for the "
                                          "first time since the 16th century, officials said.")
+    # … and so does the old event it is measured against (wcep-2025-07-22-02752)
+    assert "disaster" in types(analyzer, "Floods kill 40 people in Valencia, Spain, the "
+                                         "deadliest since the 1957 flood.")
+    assert "protest" in types(analyzer, "Thousands of people protest in Kyiv against the law, "
+                                        "the largest protests since the 2022 Russian invasion.")
     # A month or a century outside a comparison still dates the event
     assert "attack" not in types(analyzer, "Israeli jets struck the port of Tyre, Lebanon, "
                                            "in November 2023, the report said.")

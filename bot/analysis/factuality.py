@@ -234,8 +234,8 @@ COMPARISON = (r"\b(?:worst|deadliest|bloodiest|largest|biggest|strongest|heavies
               r"greatest|fiercest|longest|lowest|first|most(?!\s+of\b)|record|unprecedented|"
               r"never)\b")
 SINCE_YEAR = re.compile(COMPARISON + r"[^.]{0,60}\bsince\b(?:[^.]{0,40}\bin\s+|\s+(?:at least\s+|"
-                        r"(?:(?:early|late|mid-?)\s*)?(?:(?:" + "|".join(MONTHS) + r")\s+)?))$",
-                        re.IGNORECASE)
+                        r"the\s+|(?:(?:early|late|mid-?)\s*)?(?:(?:" + "|".join(MONTHS)
+                        + r")\s+)?))$", re.IGNORECASE)  # "… since the 2022 invasion"
 # … and a month it reaches back to: "the first time since November 2024" (not "the largest
 # city in eastern Congo, in January", a date)
 SINCE_MONTH = re.compile(COMPARISON + r"[^.]{0,60}\bsince\s+(?:(?:early|late|mid-?)\s*)?$",
