@@ -742,6 +742,17 @@ def test_a_ruling_decides_refugee_policy_whichever_way_it_goes(analyzer):
         assert "refugee_policy" not in types(analyzer, other), other
 
 
+def test_a_policy_protested_against_is_a_grievance_not_policy_news(analyzer):
+    # Labelling rule 6: "Not: … criticism"; a protest against a policy is news of the
+    # protest (wcep-2025-02-02-00564 is labelled so). Written for this test.
+    protested = types(analyzer, "Thousands of demonstrators protest against the deportation "
+                                "policies of the government in downtown Berlin on Sunday.")
+    assert protested == {"protest"}
+    assert "refugee_policy" in types(analyzer, "The German government decides to deport 500 "
+                                               "asylum seekers to Afghanistan, officials said "
+                                               "in Berlin on Sunday.")
+
+
 def test_who_protests_and_against_what_is_no_trial_or_study(analyzer):
     # Written for this test. Protesters at a court, against a court's ruling, or scientists
     # walking out are a protest (wcep-2025-01-19-00323, -08-12-02996, -03-07-01064); a

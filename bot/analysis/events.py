@@ -583,8 +583,9 @@ class EventExtractor:
                     continue
                 if hit.trigger.type == "refugee_policy" and (
                     camp_as_place(token) or asylum_for_a_person(token)
+                    or token.i in grievances(token.sent)
                 ):
-                    continue
+                    continue  # "protest against immigration policies": a grievance
                 if self._vetoed(token, hit.trigger.type, ctx):
                     _note_failed(failed, hit, token)
                     continue
