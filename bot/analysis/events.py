@@ -75,6 +75,7 @@ from bot.analysis.factuality import (
     AVERTED,
     CAMP_POLICY,
     COMPARISON,
+    COURT_WORDS,
     DENIED_CLAIM,
     HABITUAL,
     HISTORY,
@@ -1364,8 +1365,7 @@ _RANKED_IN = re.compile(COMPARISON + r"[^.]{0,80}\bin\s+(?:the\s+)?(?:[\w.’'-]
 COURT_RULING = re.compile(
     r"\b(?:injunctions?|block(?:s|ed|ing)?|halt(?:s|ed|ing)?|rul(?:e|es|ed|ing) that|"
     r"str(?:ike|ikes|uck|iking) down)\b", re.IGNORECASE)
-_COURT = frozenset({"court", "judge", "judges"})
-_PROTEST_PARTIES = _COURT | {"scientist", "scientists"}
+_PROTEST_PARTIES = COURT_WORDS | {"scientist", "scientists"}
 
 
 def _retrospective(text: str, ruling: bool = False,
@@ -1377,7 +1377,7 @@ def _retrospective(text: str, ruling: bool = False,
         word = m.group(0).lower()
         if word == "history" and _RANKED_IN.search(text[: m.start()]):
             continue
-        if (ruling and word in _COURT) or word in parties:
+        if (ruling and word in COURT_WORDS) or word in parties:
             continue
         return True
     return False

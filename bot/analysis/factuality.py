@@ -62,7 +62,7 @@ CAUSAL_HEADS = {"due", "because", "owing"}  # "due to", "because of", "owing to"
 DONE_BEFORE = {"after", "following", "since"}  # "…accept a truce after capturing the town"
 ASSERTED_MARKS = {"as", "because", "after", "while", "since", "though", "although"}
 # Who rules on a policy: a ruling of theirs decides it whichever way it goes.
-COURT_WORDS = {"court", "courts", "judge", "judges", "justice", "justices", "tribunal"}
+COURT_WORDS = frozenset({"court", "courts", "judge", "judges", "justice", "justices", "tribunal"})
 
 
 def _presupposed(tok: Token) -> bool:
