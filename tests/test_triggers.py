@@ -372,3 +372,21 @@ def test_a_named_wildfire(sentence, expected):
 )
 def test_deport_and_deportees(sentence, expected):
     assert types(sentence) & {"refugee_policy"} == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # written for this test: migrants named as without papers, and immigration enforced,
+        # beside what a government does
+        ("The interior ministry launches a crackdown on undocumented migrants in Athens.",
+         {"refugee_policy"}),
+        ("The city ends its contract to hold immigration detainees in the county jail.",
+         {"refugee_policy"}),
+        # … and without a policy word, or migrants named otherwise, no cue
+        ("A boat carrying undocumented migrants capsizes off Lampedusa.", set()),
+        ("The minister announces a new visa for immigrant investors.", set()),
+    ],
+)
+def test_undocumented_migrants_and_immigration_enforcement(sentence, expected):
+    assert types(sentence) & {"refugee_policy"} == expected
