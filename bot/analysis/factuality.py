@@ -684,15 +684,15 @@ def is_factual(token: Token, etype: str) -> bool:
         lemma = tok.lemma_.lower()
         if i > 0 and lemma in REPORTING_HEADS:
             break
-        if ruling is not None and ruling in tok.ancestors:
-            # "a judge rules that the government cannot deport them", "the court rules that
-            # the government may go on housing asylum seekers there": the ruling is the
-            # policy decided, the negation or the modal only which way it went
-            continue
+        # "a judge rules that the government cannot deport them", "the court rules that the
+        # government may go on housing asylum seekers there": the ruling is the policy
+        # decided, a negation or a modal under it only which way it went ("if", a denial
+        # or a prevention under it still counts)
+        ruled = ruling is not None and ruling in tok.ancestors
         for child in tok.children:
-            if child.dep_ == "neg":
+            if child.dep_ == "neg" and not ruled:
                 return False
-            if child.dep_ in ("aux", "auxpass") and child.lower_ in MODALS:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in MODALS and not ruled:
                 if future_ok and child.lower_ in ("will", "would", "'ll", "shall"):
                     continue
                 return False
