@@ -161,6 +161,24 @@ def test_gun_and_knife_attacks_are_cued(sentence):
         ("Gunmen fire mortars at the airport perimeter in Mogadishu.", True),
         ("A private firm launches its first heavy rocket from a space coast pad.", False),
         ("The crew is launched on a Long March rocket from the Gobi desert.", False),
+        # Drones launched like missiles (WCEP-2025: "launches over 100 Shahed drones and
+        # ballistic missiles towards Israel", "launches over 450 bomber drones"); a drone
+        # programme launched is none, nor a light show.
+        ("Russia launches over 450 bomber drones at Kyiv overnight.", True),
+        ("The ministry launches a drone delivery programme for rural clinics.", False),
+        ("Shanghai launches 10,000 drones in a record light show over the Bund.", False),
+        # Missiles or mortars said to be fired, in the passive (WCEP-2025: "several mortars
+        # were fired toward Aden Adde International Airport", "rockets from Lebanon being
+        # fired into Israel"); a satellite launch is none.
+        ("Several mortars were fired toward the airport in Mogadishu.", True),
+        ("Two rockets are fired into northern Israel from Lebanon.", True),
+        ("The rocket was fired from the pad to put two satellites in orbit.", False),
+        # A counter-offensive or counter-attack launched (WCEP-2025: "launches a
+        # counterattack against M23 rebels", "have launched counteroffensives against the
+        # bandit gangs"); a counter-offensive merely talked of is none.
+        ("The Congolese army launches a counterattack against M23 rebels near Sake.", True),
+        ("The army has launched counteroffensives against the bandit gangs.", True),
+        ("Analysts debate whether a counteroffensive is still possible next year.", False),
         # Killed by an armed group named at length (WCEP-2025: "killed by Coalition of
         # Patriots for Change gunmen", "killed by West Papua National Liberation Army
         # (TPNPB) militants", "killed by armed gangs"); by a named disease, none.
