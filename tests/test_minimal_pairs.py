@@ -711,6 +711,11 @@ def test_the_place_an_attack_happened_at_is_not_what_it_is(analyzer):
                                        "at a street festival in Lyon on Saturday.")
     assert "attack" not in types(analyzer, "A film festival in Lyon screened a documentary "
                                            "about the vehicle-ramming attack on Saturday.")
+    # What a car was driven into or through, and where that crowd stood, is the target too.
+    assert "attack" in types(analyzer, "Nine people are killed after a man drives his car "
+                                       "into a crowd at a street festival in Lyon.")
+    assert "attack" not in types(analyzer, "A film festival in Lyon screens a documentary on "
+                                           "the day a man drove his car into a crowd.")
 
 
 def test_a_court_that_halts_deportations_makes_refugee_policy(analyzer):

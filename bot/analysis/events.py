@@ -644,15 +644,17 @@ class EventExtractor:
         another clause or an aside ("on Monday, the anniversary of …") does not."""
         # Where it happened is not what it is: "a bombing outside a court" is no trial, nor
         # is "a ramming attack at a street festival" a film festival; nor is what it hit:
-        # "a strike on a festival". The phrase may hang on the noun a trigger word modifies
-        # ("vehicle" in "vehicle-ramming attack").
+        # "a strike on a festival", "drives his car into a crowd at a street festival". The
+        # phrase may hang on the noun a trigger word modifies ("vehicle" in "vehicle-ramming
+        # attack").
         phrase = [token]
         while phrase[-1].dep_ in ("compound", "amod", "npadvmod") and len(phrase) < 3:
             phrase.append(phrase[-1].head)
         target = frozenset(
             t.i for word in phrase for prep in word.children
             if etype in ("attack", "civilian_harm") and prep.dep_ == "prep"
-            and prep.lower_ in ("on", "against", "targeting", "at") for t in prep.subtree
+            and prep.lower_ in ("on", "against", "targeting", "at", "into", "through")
+            for t in prep.subtree
         )
         victim_words = victims(token)
         skip = target | victim_words | occasion(token) | set_off_by(token)
