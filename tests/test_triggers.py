@@ -53,10 +53,18 @@ def test_trigger_types(sentence, expected):
         "He died of a heart attack at home.",
         "The peace prize was awarded on Friday.",
         "A bomb squad defused the device found near the station.",
+        "Air raid sirens sound across Kyiv for the third night in a row.",
+        "An air-raid alert is declared in Kharkiv and Sumy regions.",
+        "Families sleep in an air raid shelter under the school.",
     ],
 )
 def test_false_friends_are_not_triggers(sentence):
     assert types(sentence) == set()
+
+
+def test_an_air_raid_warned_of_is_none_one_carried_out_is():
+    assert "attack" in types("Russian air raids on Kharkiv kill three people.")
+    assert "attack" not in types("Air raid sirens sound in Kharkiv as residents head to shelters.")
 
 
 def test_attack_needs_an_armed_context_in_this_or_the_previous_sentence():
