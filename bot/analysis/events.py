@@ -1396,9 +1396,13 @@ def _background(
     clause in the perfect, "a year after …", a past date in its clause or in a clause on
     the trigger itself ("an earthquake that hit Hatay in 2023"; not for a truce, whose news
     is what befalls an old deal: "rebels broke the truce agreed in 2023"), or an undated
-    sentence going on with the old story of the sentence before it in its paragraph."""
+    sentence going on with the old story of the sentence before it, in its paragraph or
+    closing the paragraph before ("… struck Palu in September 2018 …" / "The earthquake and
+    tsunami killed more than 4,300 people.")."""
     before = sentences[i - 1] if i > 0 else None
-    previous = before.text if before and before.paragraph == sentences[i].paragraph else ""
+    # the title (paragraph -1) is no story the text goes on with
+    previous = before.text if before and before.paragraph >= max(
+        sentences[i].paragraph - 1, 0) else ""
     return (
         record_of(token)
         or long_before(token)

@@ -573,6 +573,10 @@ def continues_old_story(
     if home.tag_ == "VBD":
         return True
     auxes = {c.lower_ for c in home.children if c.dep_ in ("aux", "auxpass")}
+    if "had" in auxes and any(a.tag_ == "VBD" and a.lemma_.lower() in REPORTING_HEADS
+                              for a in home.ancestors):
+        return False  # "officials said they had received families who had crossed": the
+        # past perfect of reported speech, not the old story
     return home.tag_ in ("VBN", "VBG") and bool(auxes & {"was", "were", "had"})
 
 
