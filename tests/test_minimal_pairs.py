@@ -160,6 +160,20 @@ def test_a_veto_counts_only_in_the_triggers_clause(analyzer, inside, outside, et
         assert etype in types(analyzer, outside)
 
 
+def test_what_a_year_or_season_brings_on_average_is_no_event(analyzer):
+    # Written for this test: an average season's storms, a toll every year, a monthly average
+    # against the news; the habit in another clause of the sentence leaves the news standing.
+    assert "disaster" not in types(analyzer, "An average Atlantic season produces 14 named "
+                                             "storms, seven hurricanes and three major ones.")
+    assert "disaster" in types(analyzer, "Hurricane Milton made landfall near Sarasota on "
+                                         "Wednesday, forcing thousands to flee their homes.")
+    assert "displacement" not in types(analyzer, "On average, fighting displaces 2,000 people "
+                                                 "a month in North Kivu.")
+    assert "displacement" in types(analyzer, "The river floods its banks every year, but on "
+                                             "Monday the floods forced 20,000 people from "
+                                             "their homes in Beira.")
+
+
 def test_a_veto_word_that_only_says_where_does_not_veto(analyzer):
     outside = ("Twelve people are killed and 27 injured in a suicide bombing outside a court "
                "in Islamabad, Pakistan, on Tuesday.")
