@@ -169,6 +169,10 @@ def test_what_a_year_or_season_brings_on_average_is_no_event(analyzer):
                                          "Wednesday, forcing thousands to flee their homes.")
     assert "displacement" not in types(analyzer, "On average, fighting displaces 2,000 people "
                                                  "a month in North Kivu.")
+    # measured against the habit, the news stands
+    assert "disaster" in types(analyzer, "Wildfires in Portugal have burned more land this week "
+                                         "than in an average year, forcing 2,000 people to "
+                                         "flee.")
     assert "displacement" in types(analyzer, "The river floods its banks every year, but on "
                                              "Monday the floods forced 20,000 people from "
                                              "their homes in Beira.")
