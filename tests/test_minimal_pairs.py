@@ -1247,6 +1247,14 @@ def test_an_undated_sentence_goes_on_with_the_old_story_before_it(analyzer):
     # the old story may end one paragraph and be taken up in the next
     assert "displacement" not in types(analyzer, old.replace(". About", ".\n\nAbout"))
     assert "displacement" in types(analyzer, new.replace(". About", ".\n\nAbout"))
+    # nor is the old story's paragraph when the next opens a roundup's story of its own
+    roundup = ("Floods forced 20,000 people from their homes in Beira, Mozambique, on Monday, "
+               "officials said.\n\nCyclone Idai struck Beira in March 2019, killing more than "
+               "600 people in Mozambique.\n\nIn Kenya, about 5,000 people fled their homes in "
+               "Garissa after the Tana River burst its banks.")
+    events = analyzer.extractor.extract(Article(text=roundup, title="", published=PUBLISHED))
+    assert {p.name for e in events if e.type == "displacement" for p in e.places} >= {
+        "Beira", "Garissa"}
     # a title is no paragraph the text goes on with
     assert "displacement" in types(
         analyzer, "About 40,000 people fled their homes in Sofala province.",

@@ -1400,9 +1400,12 @@ def _background(
     closing the paragraph before ("… struck Palu in September 2018 …" / "The earthquake and
     tsunami killed more than 4,300 people.")."""
     before = sentences[i - 1] if i > 0 else None
-    # the title (paragraph -1) is no story the text goes on with
-    previous = before.text if before and before.paragraph >= max(
-        sentences[i].paragraph - 1, 0) else ""
+    here = sentences[i].paragraph
+    # the title (paragraph -1) is no story the text goes on with, nor is the paragraph
+    # before one that opens a roundup's story of its own
+    goes_on = before is not None and (before.paragraph == here or (
+        before.paragraph == here - 1 >= 0 and here not in ctx.stories))
+    previous = before.text if goes_on else ""
     return (
         record_of(token)
         or long_before(token)
