@@ -649,6 +649,19 @@ def test_a_clause_on_the_event_itself_can_date_it_long_before_the_news(analyzer)
     assert "disaster" in types(analyzer, new)
 
 
+def test_a_date_on_a_later_verb_of_a_clause_on_the_event_dates_it(analyzer):
+    # Written for this test (published 10 March). The date hangs on the relative clause's
+    # second verb ("… and destroyed 600 homes in 2023"); it dates the fire all the same.
+    # "Earlier this year", two months into the year, is no news of the day either.
+    arrest = "A man is arrested for allegedly starting a wildfire that killed 12 people"
+    assert "disaster" not in types(
+        analyzer, f"{arrest} and destroyed 600 homes in Chile's Valparaiso region in 2023.")
+    assert "disaster" not in types(
+        analyzer, f"{arrest} in Chile's Valparaiso region earlier this year.")
+    assert "disaster" in types(
+        analyzer, f"{arrest} and destroyed 600 homes in Chile's Valparaiso region on Sunday.")
+
+
 def test_an_old_year_in_a_clause_on_who_was_hit_dates_nothing(analyzer):
     # Written for this test. "soldiers who served in the 2020 war" says who they are; the
     # strike that kills them is today's. An old year in a clause on the strike is the

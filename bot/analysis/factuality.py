@@ -202,8 +202,11 @@ IN_A_YEAR = re.compile(
 )
 
 
-LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b",
-                       re.IGNORECASE)
+# A year back, or earlier in the year: once the year is two months old, news of the day is
+# not dated "earlier this year" ("the Palisades Fire that killed 12 people … earlier this
+# year").
+LAST_YEAR = re.compile(r"\b(?:last|previous) year\b|\b(?:two|three|several|\d+) years ago\b"
+                       r"|\bearlier (?:this|in the) year\b", re.IGNORECASE)
 
 
 # A day of a month without a year: "the October 7 attacks", "on 19 January", "March 3rd".
@@ -488,6 +491,10 @@ def dated_in_the_past(
         clause = clause_head(span.root)
         if clause.i in home_line:
             return True  # the date governs the trigger's clause or one above it
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            # a relative clause's later verb: "a fire that killed 12 and destroyed 6,000
+            # homes in 2024" dates the fire as its first verb would
+            clause = clause.head
         if (clause.dep_ in ("relcl", "acl") and _subject_of(clause.head, home_line)
                 and clause.left_edge.lower_ not in ("who", "whom", "whose")):
             # "a war that began in 2013 killed …": it dates the subject; "militants who
