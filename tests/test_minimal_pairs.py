@@ -1046,6 +1046,13 @@ def test_a_protest_in_who_someone_is_is_their_past_not_the_news(analyzer):
     assert "protest" in types(analyzer, "In Mombasa, hundreds of opposition supporters "
                                         "blocked roads and threw stones at police, who "
                                         "responded with tear gas.")
+    # "whose" on the clause's subject tells who someone is as well; the same news told as
+    # the sentence's own is the protest
+    assert "protest" not in types(analyzer, "A manhunt is launched for an Ethiopian man whose "
+                                            "assault of a girl sparked protests in Epping, "
+                                            "England, after he was released by mistake.")
+    assert "protest" in types(analyzer, "An assault on a girl sparks protests in Epping, "
+                                        "England.")
 
 
 def test_a_verdict_that_sets_off_riots_is_no_trial_of_them(analyzer):

@@ -442,14 +442,17 @@ def in_a_who_clause(token: Token) -> bool:
     """The word lies in a relative clause that tells who someone is ("students who led the
     protests", "a rioter who took part in the riot at the Capitol", "Hasina, who was
     ousted during mass protests"): a protest in someone's description is their past, not
-    today's news (5 train/tune items, none labelled a protest). Only a gathering named as
+    today's news (7 train/tune items, none labelled a protest). Only a gathering named as
     such: "police, who responded with tear gas" tells what they did."""
     if token.lemma_.lower() not in _UNREST_WORDS:
         return False
     for x in (token, *token.ancestors):
         if x.dep_ == "relcl":
-            return any(w.lower_ in ("who", "whom", "whose") for w in x.children
-                       if w.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"))
+            # the relative word, or "whose" on the clause's subject or object ("a man whose
+            # assault of a girl sparked protests", "Nahel, whose death sparked the riots")
+            return any(w.lower_ in ("who", "whom", "whose") or any(
+                p.lower_ == "whose" and p.dep_ == "poss" for p in w.children)
+                for w in x.children if w.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"))
         if x.dep_ == "ROOT":
             break
     return False
