@@ -1091,6 +1091,38 @@ def test_a_review_title_frames_the_whole_article_a_live_title_does_not(analyzer)
     assert "attack" in live
 
 
+def test_a_drill_title_frames_the_whole_article_a_drill_beside_news_does_not(analyzer):
+    # Written for this test (labelling rule 1: "Not: drills"). Under a title that reports a
+    # drill and nothing else, the evacuated pupils are part of the scenario; when the title
+    # also reports an earthquake, or there is no title, they are news.
+    text = ("Sirens sounded along the coast of Chile on Thursday as authorities staged the "
+            "largest tsunami exercise in the country's history.\n\nMore than 20,000 pupils "
+            "were evacuated from schools in Valparaiso to higher ground, the interior ministry "
+            "said.")
+    assert types(analyzer, text, title="Chile stages nationwide earthquake and tsunami "
+                                       "drill") == set()
+    assert "displacement" in types(analyzer, text, title="Chile holds tsunami drill as "
+                                                         "earthquake strikes the north")
+    assert "displacement" in types(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("title", "word"),
+    [
+        ("Crete stages island-wide earthquake and tsunami drill", "drill"),
+        ("Tokyo drill simulates a magnitude 7 earthquake striking the capital", "simulation"),
+        ("Russia holds nuclear drills as drones hit Kyiv", ""),  # news beside the drill
+        ("Japan holds nationwide drill", ""),  # no event word: nothing to frame
+        ("Flood kills 12 in Valencia", ""),
+    ],
+)
+def test_which_titles_report_a_drill_and_nothing_else(title, word):
+    from bot.analysis.factuality import drill_title
+    from bot.analysis.triggers import find_triggers
+
+    assert drill_title(title, find_triggers(title)) == word
+
+
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):
     # Written for this test.
     week = ("Thousands of families fled east toward Mullaitivu in the past week as the "

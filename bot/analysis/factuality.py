@@ -34,6 +34,34 @@ RETURNS = _lexicon("returns")  # people going home
 STRONG_ARMED = _lexicon("strong_armed")  # real violence in a sports-flavoured clause
 FORETOLD = _lexicon("foretold")  # "the upcoming storm", "a planned invasion": not yet
 
+# A drill phrase in a title: hazard or attack words a drill noun closes ("earthquake and
+# tsunami drill", "mass-casualty attack exercise"), or a simulation verb opens ("simulates
+# a tsunami striking Crete"), each within three words.
+_DRILL_NOUN = re.compile(r"(?:[\s,-]+(?:[\w'-]+|and|or)){0,3}?[\s-]+"
+                         r"(?:drills?|exercises?|simulations?|rehearsals?)\b", re.IGNORECASE)
+_SIMULATING = re.compile(r"\bsimulat\w*(?:\s+[\w'-]+){0,3}?\s+$", re.IGNORECASE)
+
+
+def drill_title(title: str, hits: list[TriggerHit]) -> str:
+    """The drill word of a title that reports a drill, exercise or simulation of an event
+    and no event beside it ("Crete stages island-wide earthquake and tsunami drill"), or
+    "". Such a title frames the whole article: the pupils evacuated and the wave that
+    reached the harbour belong to the scenario (labelling rule 1: "Not: drills"). Every
+    lexicon word of the title must lie in the drill phrase, so "Russia holds drills as
+    drones hit Kyiv" frames nothing, and a title without one ("Residents urged to exercise
+    caution") frames nothing either."""
+    if not hits:
+        return ""
+    word = ""
+    for h in hits:
+        after = _DRILL_NOUN.match(title, h.end)
+        before = _SIMULATING.search(title[: h.start])
+        if not after and not before:
+            return ""
+        word = word or (after.group(0).split()[-1] if after else "simulation")
+    return word
+
+
 MODALS = {"could", "might", "may", "should", "must", "would", "will", "shall", "can", "'ll", "wo"}
 
 
