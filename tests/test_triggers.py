@@ -56,10 +56,17 @@ def test_trigger_types(sentence, expected):
         "Air raid sirens sound across Kyiv for the third night in a row.",
         "An air-raid alert is declared in Kharkiv and Sumy regions.",
         "Families sleep in an air raid shelter under the school.",
+        "The government has delivered 200,000 new homes across the earthquake zone.",
+        "Many schools in quake zones are still built without steel frames.",
     ],
 )
 def test_false_friends_are_not_triggers(sentence):
     assert types(sentence) == set()
+
+
+def test_an_earthquake_zone_is_a_place_an_earthquake_that_struck_it_is_news():
+    assert "disaster" not in types("Aid trucks reach the earthquake zone in Hatay.")
+    assert "disaster" in types("An earthquake strikes Hatay, Turkey, killing 14 people.")
 
 
 def test_an_air_raid_warned_of_is_none_one_carried_out_is():
