@@ -310,6 +310,16 @@ def test_where_the_news_was_told_is_not_where_it_happened(analyzer):
     assert "Mandalay" in places(scene, "attack")
 
 
+def test_towns_listed_with_the_main_place_are_the_events_places_too(analyzer):
+    # Written for this test. The sentence names the country as the scene and lists two
+    # cities in it: the event's place is the article's main town, and the one listed with
+    # it is as much a place of the flood.
+    events = run(analyzer, "At least nine people are killed and five others are missing due "
+                           "to floods in northern Chile, including in major cities such as "
+                           "Antofagasta and Calama.")
+    assert places(events, "disaster") == {"Antofagasta", "Calama"}
+
+
 def test_a_government_warning_of_a_disaster_does_not_place_it_at_home(analyzer):
     # Written for this test. "U.S. and U.K. embassies tell citizens …" names whose voice the
     # warning is, three times over; the one country named as a location is where the

@@ -1100,8 +1100,11 @@ class EventExtractor:
                 # "Floods kill dozens in southern Malawi": the article's main locality there.
                 # A government's policy is its country's, not its capital's, where it was
                 # announced ("Canada will resettle 10,000 refugees, the minister announced
-                # in Ottawa"); a camp or island it is about stays ("closing Dadaab")
-                event.places = most_specific([ctx.primary, *event.places])
+                # in Ottawa"); a camp or island it is about stays ("closing Dadaab"). The
+                # towns the report lists with it are as much its places ("floods in central
+                # Vietnam, in cities such as Da Nang and Hoi An").
+                event.places = most_specific([
+                    ctx.primary, *_listed_with(ctx.primary, cands, ctx), *event.places])
             if event.confidence >= self.min_confidence:
                 kept.append((event, cands))
         self._add_actors(kept)
@@ -1110,6 +1113,22 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
+
+
+def _listed_with(place: Place, cands: list[Candidate], ctx: _Context) -> list[Place]:
+    """The places a report's sentence lists with ``place`` ("such as Da Nang and Hoi An"),
+    joined by "and" or "or", of its country and below country level."""
+    out: list[Place] = []
+    for c in cands:
+        s = c.sentence
+        mentions = [m for ms in ctx.mentions_by_sentence.values() for m in ms
+                    if s.start <= m.start < s.end]
+        for group, joined in listed_together(mentions, s.text, s.start):
+            if joined and any(m.place is not None and m.place.key == place.key for m in group):
+                out += [m.place for m in group if m.place is not None
+                        and m.place.country == place.country
+                        and m.place.kind not in ("country", "region")]
+    return out
 
 
 def _in_a_lead(s: Sentence, ctx: _Context) -> bool:
