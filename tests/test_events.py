@@ -893,6 +893,12 @@ def test_a_sea_attack_told_from_a_town_lies_by_that_town(analyzer):
          "Palestinians.", "Deir Istiya", "PS"),
         ("A Ukrainian drone attack hit a train near Sosnovka in Khabarovsk Krai, killing two "
          "people.", "Sosnovka", "RU"),
+        # a comma and a direction word before the container
+        ("Israel conducts drone strikes in Kfar Tebnit, Yohmor, and Arnoun, in southern "
+         "Lebanon, killing two people.", "Yohmor", "LB"),
+        # the target of strikes, qualified by its country as a scene is
+        ("Overnight missile strikes on Ras Isa, Yemen, kill at least eight people.", "Ras Isa",
+         "YE"),
     ],
 )
 def test_a_town_the_gazetteer_lacks_lies_in_the_container_after_a_second_in(
@@ -904,6 +910,16 @@ def test_a_town_the_gazetteer_lacks_lies_in_the_container_after_a_second_in(
     events = run(analyzer, text)
     assert name in places(events, "attack")
     assert countries(events, "attack") == {country}
+
+
+def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
+    # Written for this test: sanctions on a company, qualified by its country's possessive
+    # or not, name no place; strikes on a town do.
+    events = run(analyzer, "The United States imposes sanctions on Rosneft, Russia, after "
+                           "Russian missile strikes on Kryvyi Rih, Ukraine, kill nine people.")
+    named = {p.name for e in events for p in e.places}
+    assert "Rosneft" not in named
+    assert "Kryvyi Rih" in places(events, "attack")
 
 
 def test_a_second_in_before_a_city_does_not_make_a_person_a_place(analyzer):

@@ -59,7 +59,9 @@ _LIST_NAME = re.compile(_NAME)
 
 # "in Harouf and Qlayleh, Lebanon", "near Mir Ali, North Waziristan": names after a place
 # preposition, qualified by a place the gazetteer knows (checked in pattern_mentions).
-_QUALIFIED_HEAD = rf"\b(?:in|at|near|outside|on the outskirts of) (?P<name>{_NAME})"
+_QUALIFIED_HEAD = (r"\b(?:in|at|near|outside|on the outskirts of|(?:(?:air|drone|missile|"
+                   r"rocket)[- ]?)?(?:strikes?|attacks?|raids?|assaults?) on) "
+                   rf"(?P<name>{_NAME})")
 # The whole list, matched up to (``endpos``) a qualifier's start: "in Beit Jinn, Syria,
 # targeting …" is "Beit Jinn" qualified by "Syria", not a list "Beit Jinn, Syria".
 _QUALIFIED = re.compile(
@@ -69,7 +71,7 @@ _QUALIFIED = re.compile(
 # Vegas" names two cities)
 _QUALIFIED_IN = re.compile(
     rf"{_QUALIFIED_HEAD}(?P<more>(?:(?:,\s*|,?\s+and\s+){_NAME})*)"
-    r"\s+in\s+(?:the\s+)?(?:occupied\s+)?\Z")
+    r",?\s+in\s+(?:the\s+)?(?:occupied\s+|(?:north|south|east|west|central)\w*\s+)?\Z")
 _QUALIFIED_HEAD_RX = re.compile(_QUALIFIED_HEAD)
 _COMMA = re.compile(r",\s*")
 
