@@ -912,6 +912,21 @@ def test_a_town_the_gazetteer_lacks_lies_in_the_container_after_a_second_in(
     assert countries(events, "attack") == {country}
 
 
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("Palestinian gunmen kill two Israelis in an attack near Kafr Malik in the West Bank.",
+         "Kafr Malik"),
+        ("Six people are killed in Israeli airstrikes near Yater, South Governorate, Lebanon.",
+         "Yater"),
+    ],
+)
+def test_a_town_an_attack_was_near_is_more_specific_than_its_area(analyzer, text, town):
+    # Written for this test: the scene's area or province ("in the West Bank", "South
+    # Governorate") stays, and the village the attack was near is named with it.
+    assert town in places(run(analyzer, text), "attack")
+
+
 def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
     # Written for this test: sanctions on a company, qualified by its country's possessive
     # or not, name no place; strikes on a town do.

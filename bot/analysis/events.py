@@ -809,12 +809,12 @@ class EventExtractor:
             if own:
                 places, places_inferred, places_fallback = own, False, False
         if (t not in ("refugee_policy", "ceasefire") and located.near
-                and not any(p.kind == "city" or (p.kind == "area" and p.country)
-                            for p in places)):
+                and not any(p.kind == "city" for p in places)):
             # "an airstrike near Rafah", "clashes 30 km north of Goma": the town named is a
-            # better locality than a province, a country or the article's main place (a
-            # town a neighbouring sentence names is as good); so is it beside a sea, which
-            # is no country's ("attacked in the Red Sea near Hodeida, Yemen")
+            # better locality than a province, an area ("near Al-Khader in the West Bank"),
+            # a country or the article's main place (a town a neighbouring sentence names is
+            # as good); so is it beside a sea, which is no country's ("attacked in the Red
+            # Sea near Hodeida, Yemen")
             ccs = set() if places_fallback else {p.country for p in places if p.country}
             near = [p for p in _dedupe(located.near) if not ccs or p.country in ccs]
             if near and places_fallback:
