@@ -899,6 +899,9 @@ def test_a_sea_attack_told_from_a_town_lies_by_that_town(analyzer):
         # the target of strikes, qualified by its country as a scene is
         ("Overnight missile strikes on Ras Isa, Yemen, kill at least eight people.", "Ras Isa",
          "YE"),
+        # what a capture verb takes, qualified by its country as a scene is
+        ("M23 rebels attack and capture Nyangezi and Luhihi, Democratic Republic of the "
+         "Congo, after heavy fighting.", "Luhihi", "CD"),
     ],
 )
 def test_a_town_the_gazetteer_lacks_lies_in_the_container_after_a_second_in(

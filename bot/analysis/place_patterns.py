@@ -60,7 +60,9 @@ _LIST_NAME = re.compile(_NAME)
 # "in Harouf and Qlayleh, Lebanon", "near Mir Ali, North Waziristan": names after a place
 # preposition, qualified by a place the gazetteer knows (checked in pattern_mentions).
 _QUALIFIED_HEAD = (r"\b(?:in|at|near|outside|on the outskirts of|(?:(?:air|drone|missile|"
-                   r"rocket)[- ]?)?(?:strikes?|attacks?|raids?|assaults?) on) "
+                   r"rocket)[- ]?)?(?:strikes?|attacks?|raids?|assaults?) on|(?:re)?captur(?:e|es|"
+                   r"ed|ing)|seiz(?:e|es|ed|ing)|overr(?:un|uns|an|unning)|(?:take|takes|took|"
+                   r"taken|taking|seize|seized|gain|gains|gained) control of) "
                    rf"(?P<name>{_NAME})")
 # The whole list, matched up to (``endpos``) a qualifier's start: "in Beit Jinn, Syria,
 # targeting …" is "Beit Jinn" qualified by "Syria", not a list "Beit Jinn, Syria".
