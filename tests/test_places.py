@@ -223,6 +223,17 @@ def test_names_with_lower_case_particles(gaz: Gazetteer) -> None:
     assert "Dar" not in found
 
 
+def test_names_with_an_elided_lower_case_particle(gaz: Gazetteer) -> None:
+    # "d'Azur", "d'Ivoire": a word after an elided article is part of the name, with an
+    # accent or without one; a person's "d'Artagnan" makes nothing a place
+    found = places(gaz, "Floods hit Provence-Alpes-Côte d'Azur and Côte d'Ivoire, and a storm "
+                        "crossed Valle d'Aosta.")
+    assert found["Provence-Alpes-Côte d'Azur"][:2] == ("admin1", "FR")
+    assert found["Côte d'Ivoire"][:2] == ("country", "CI")
+    assert found["Valle d'Aosta"][:2] == ("admin1", "IT")
+    assert places(gaz, "The actor said d'Artagnan was his favourite role.") == {}
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "where"),
     [

@@ -375,6 +375,9 @@ class _Tok:
 
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?|[^\W\d_][\w'’-]*")
+# A name's word after an elided article or preposition, in lower case inside a name: "Côte
+# d'Ivoire", "Provence-Alpes-Côte d'Azur", "Valle d'Aosta", "Reggio nell'Emilia".
+_ELIDED = re.compile(r"(?:d|l|dell|dall|nell|sull|all)['’][^\W\d_]", re.IGNORECASE)
 # A possessive inside a name: "Cox's Bazar", "King's Lynn" (the tokens leave out the 's).
 _POSSESSIVE_GAPS = ("'s ", "\u2019s ")
 # Abbreviations of a place that also write an era after a year ("500 B.C.").
@@ -1059,7 +1062,7 @@ class Gazetteer:
             if not (possessive or self._joined(text, toks[k], nxt)) or nxt.sent_start:
                 break
             nk = norm(nxt.text)
-            if not nxt.cap and nk not in _CONNECTORS:
+            if not nxt.cap and nk not in _CONNECTORS and not _ELIDED.match(nxt.text):
                 break
             parts.append(("'s " if possessive else " ") + nk)
             ends.append(k + 1)
@@ -1073,7 +1076,7 @@ class Gazetteer:
                 return k + 1, ids, None, False
         for L in range(len(parts), 0, -1):
             j = ends[L - 1]
-            if not toks[j].cap:
+            if not toks[j].cap and not _ELIDED.match(toks[j].text):
                 continue
             key = "".join(parts[:L])
             dem = self._demonyms.get(key)
