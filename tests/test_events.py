@@ -930,6 +930,26 @@ def test_a_town_an_attack_was_near_is_more_specific_than_its_area(analyzer, text
     assert town in places(run(analyzer, text), "attack")
 
 
+@pytest.mark.parametrize(
+    ("text", "etype", "expected"),
+    [
+        # an Arabic article opening a name in lower case
+        ("An Israeli airstrike on a tent camp in al-Fukhari in the Gaza Strip kills nine "
+         "people.", "attack", {"al-Fukhari", "Gaza Strip"}),
+        # the known town that qualifies a name the gazetteer lacks is a place of it too
+        ("Paramilitary fighters kill 12 civilians in an attack near al-Kadaro, Omdurman.",
+         "attack", {"al-Kadaro", "Omdurman"}),
+        # the main place the sentence names stays beside the town it is near
+        ("Five soldiers are injured in a shooting at the Fort Carson army post near "
+         "Fountain, Colorado.", "attack", {"Fort Carson", "Fountain"}),
+    ],
+)
+def test_a_village_and_what_qualifies_it_are_both_named(analyzer, text, etype, expected):
+    # Written for this test, after WCEP-2025 items ("in al-Mawasi in the Gaza Strip", "near
+    # al-Salha, Omdurman", "at the Fort Stewart army post near Savannah, Georgia").
+    assert places(run(analyzer, text), etype) == expected
+
+
 def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
     # Written for this test: sanctions on a company, qualified by its country's possessive
     # or not, name no place; strikes on a town do.

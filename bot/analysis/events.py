@@ -808,8 +808,13 @@ class EventExtractor:
             own = [p for p in _dedupe(located.near) if p.key in vouched and p.country not in there]
             if own:
                 places, places_inferred, places_fallback = own, False, False
+        # the article's main place, where this sentence names it too ("at the Fort Stewart
+        # army post near Savannah, Georgia"; "near al-Salha, Omdurman")
+        named_here = {m.place.key for m in mentions
+                      if m.place is not None and m.place.kind not in ("country", "region")}
+        fallback_here = places_fallback and all(p.key in named_here for p in places)
         if (t not in ("refugee_policy", "ceasefire") and located.near
-                and not any(p.kind == "city" for p in places)):
+                and (fallback_here or not any(p.kind == "city" for p in places))):
             # "an airstrike near Rafah", "clashes 30 km north of Goma": the town named is a
             # better locality than a province, an area ("near Al-Khader in the West Bank"),
             # a country or the article's main place (a town a neighbouring sentence names is
@@ -818,7 +823,9 @@ class EventExtractor:
             ccs = set() if places_fallback else {p.country for p in places if p.country}
             near = [p for p in _dedupe(located.near) if not ccs or p.country in ccs]
             if near and places_fallback:
-                places, places_inferred, places_fallback = near, False, False
+                kept = [p for p in places if p.key in named_here]
+                places, places_inferred, places_fallback = (
+                    _dedupe(kept + near), False, False)
             else:
                 places = places + [p for p in near if p not in places]
         casualties = extract_casualties(s.text)
@@ -963,8 +970,12 @@ class EventExtractor:
         if any(m.place is not None and not _strong(m) for m in mentions):
             self._entities(doc)  # only bare one-word names need the parse's entities
         given = self.gazetteer.is_given_name
+        # the known place a name the text frames is qualified by ("near al-Salha,
+        # Omdurman") is a place as surely as that name
+        framed_ends = {f.end for f in mentions if f.cue == "frame"}
         confirmed = [m for m in mentions
-                     if m.place is not None and _confirmed(m, doc, offset, given)]
+                     if m.place is not None and (_confirmed(m, doc, offset, given) or any(
+                         s.text[e - offset : m.start - offset] == ", " for e in framed_ends))]
         # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too,
         # even where the small model calls it a person on its own ("in Dnipro and
         # Zaporizhzhia"); not a given name or part of a person's full name, unless the parse
@@ -997,6 +1008,10 @@ class EventExtractor:
             ):
                 continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
+            framed = next((r for f, r, _ in roles if f.cue == "frame"
+                           and s.text[f.end - offset : m.start - offset] == ", "), None)
+            if framed in ("location", "near") and m.place.kind not in ("country", "region"):
+                role = framed  # "near al-Salha, Omdurman": the town qualifies the place
             if (role == "location" and span is not None and span.root.i in grievance
                     and climb_coordination(span.root).head.lower_ not in _SCENE_PREPS):
                 # "rallies against the offensive into Gaza City" in Milan; not where the

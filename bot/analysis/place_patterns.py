@@ -22,7 +22,9 @@ _PARTICLES = "|".join((*(a for a in ARABIC_ARTICLES if a not in _ENGLISH_ARTICLE
                        "ben"))
 _HYPHENED = "|".join(sorted(_ENGLISH_ARTICLES))
 _NAME = (
-    rf"[A-Z][\w'’]+(?:-[\w'’]+)*(?:\s+(?:(?:{_PARTICLES})[- ]|(?:{_HYPHENED})-)?"
+    # an Arabic article may open a name in lower case: "in al-Mawasi", "near el-Fasher"
+    rf"(?:(?:{'|'.join(sorted(ARABIC_ARTICLES))})-)?[A-Z][\w'’]+(?:-[\w'’]+)*"
+    rf"(?:\s+(?:(?:{_PARTICLES})[- ]|(?:{_HYPHENED})-)?"
     rf"[A-Z][\w'’]+(?:-[\w'’]+)*){{0,3}}"
 )
 
