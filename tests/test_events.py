@@ -950,6 +950,20 @@ def test_a_village_and_what_qualifies_it_are_both_named(analyzer, text, etype, e
     assert places(run(analyzer, text), etype) == expected
 
 
+def test_a_named_valley_corridor_or_airport_is_a_place_of_its_own(analyzer):
+    # Written for this test, after WCEP-2025 items ("near the Netzarim Corridor", "in the
+    # Tirah Valley", "hits near Ben Gurion International Airport in Central District"). A
+    # feature named after a town is not that town: the Rasht Valley is in Tajikistan, not at
+    # Rasht in Iran; the place after "in" holds it.
+    corridor = run(analyzer, "Israeli forces open fire on Palestinians waiting for aid at the "
+                             "Morag Corridor in the Gaza Strip, killing six people.")
+    assert "Morag Corridor" in places(corridor, "attack")
+    valley = run(analyzer, "Israeli airstrikes in the Rasht Valley in Tajikistan kill eight "
+                           "people.")
+    assert places(valley, "attack") == {"Rasht Valley"}
+    assert countries(valley, "attack") == {"TJ"}
+
+
 def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
     # Written for this test: sanctions on a company, qualified by its country's possessive
     # or not, name no place; strikes on a town do.

@@ -41,10 +41,18 @@ _AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties
 
 # Capitalised as part of a name ("Orakzai District", "Intan Jaya Regency"). Not "State"
 # ("Islamic State"), "Town" ("Cape Town"), "Department" ("State Department", "Police
-# Department") or other words that end names of other things.
+# Department") or other words that end names of other things. A named valley, corridor,
+# airport, base, crossing, bridge, dam or square is where an attack lands ("the Tirah
+# Valley", "the Netzarim Corridor", "Ben Gurion Airport", "Al Udeid Air Base").
 _TITLE_NOUNS = (r"Districts?|Governorates?|Regency|Provinces?|County|Counties|Prefectures?|"
                 r"Municipality|Oblasts?|Raions?|Regions?|Villages?|Camps?|"
-                r"Townships?|Islands?|Mountains?")
+                r"Townships?|Islands?|Mountains?|Valleys?|Corridor|Airport|Bases?|Crossing|"
+                r"Bridge|Dam|Square")
+
+
+# Title nouns of features named after a town, which are not that town: "the Rasht Valley"
+# in Tajikistan is not Rasht in Iran, "Kandahar Airport" is a place of its own.
+_FEATURES = re.compile(r"Valleys?|Corridor|Airport|Bases?|Crossing|Bridge|Dam|Square")
 
 
 _PATTERN_PLACES = (
@@ -78,6 +86,9 @@ _QUALIFIED_IN = re.compile(
     r",?\s+in\s+(?:the\s+)?(?:occupied\s+|(?:north|south|east|west|central)\w*\s+)?\Z")
 _QUALIFIED_HEAD_RX = re.compile(_QUALIFIED_HEAD)
 _COMMA = re.compile(r",\s*")
+# "Ben Gurion International Airport in Central District, Israel": the place after "in"
+# holds the name as one after its comma does
+_IN_AFTER = re.compile(r"\s+in\s+(?:the\s+)?")
 
 
 def _qualified(sentence: str, qualifier_at: dict[int, Mention]) -> list[re.Match[str]]:
@@ -186,11 +197,14 @@ def pattern_mentions(
             inside = [k for k in known if start <= k.start - s.start < listed_from
                       and k.end - s.start <= reach]
             listed = [k for k in known if listed_from <= k.start - s.start < reach]
+            feature = bool(m.groupdict().get("noun")) and bool(
+                _FEATURES.fullmatch(m.group("noun")))
             if (
                 inside
-                and len(words) > 1
+                and (len(words) > 1 or feature)
                 and all(
-                    not k.demonym and (k.start - s.start > start or k.end - s.start < end)
+                    not k.demonym and (feature or k.start - s.start > start
+                                       or k.end - s.start < end)
                     for k in inside
                 )
             ):
@@ -212,7 +226,7 @@ def pattern_mentions(
             else:
                 # a known place listed with the name ("the Kwamouth Territory, Mai-Ndombe
                 # Province"), or right after its comma, is of its country
-                comma = _COMMA.match(sentence, m.end())
+                comma = _COMMA.match(sentence, m.end()) or _IN_AFTER.match(sentence, m.end())
                 after = qualifier_at.get(comma.end()) if comma else None
                 shared = [k.place.country for k in (*listed, *([after] if after else []))
                           if k.place is not None and k.place.country and not k.demonym]
