@@ -199,6 +199,20 @@ def pattern_mentions(
             listed = [k for k in known if listed_from <= k.start - s.start < reach]
             feature = bool(m.groupdict().get("noun")) and bool(
                 _FEATURES.fullmatch(m.group("noun")))
+            shared: list[str] = []
+            near: list[str] = []
+            if pattern is not _QUALIFIED:
+                # a known place listed with the name ("the Kwamouth Territory, Mai-Ndombe
+                # Province"), or right after its comma or "in", is of its country
+                comma = _COMMA.match(sentence, m.end()) or _IN_AFTER.match(sentence, m.end())
+                after = qualifier_at.get(comma.end()) if comma else None
+                shared = [k.place.country for k in (*listed, *([after] if after else []))
+                          if k.place is not None and k.place.country and not k.demonym]
+                near = [cc for pos, cc in countries if 0 < start - pos <= 40]
+                if feature and not shared and not near:
+                    continue  # a feature's country is not guessed from the article's (an
+                    # airport "stationed at" in an Israeli report of strikes on Iran), and
+                    # a town it is named after stays that town ("at Goma Airport")
             if (
                 inside
                 and (len(words) > 1 or feature)
@@ -224,13 +238,6 @@ def pattern_mentions(
                 country = qualifier_at[m.end()].place.country
                 settlement = True
             else:
-                # a known place listed with the name ("the Kwamouth Territory, Mai-Ndombe
-                # Province"), or right after its comma, is of its country
-                comma = _COMMA.match(sentence, m.end()) or _IN_AFTER.match(sentence, m.end())
-                after = qualifier_at.get(comma.end()) if comma else None
-                shared = [k.place.country for k in (*listed, *([after] if after else []))
-                          if k.place is not None and k.place.country and not k.demonym]
-                near = [cc for pos, cc in countries if 0 < start - pos <= 40]
                 country = shared[0] if shared else near[-1] if near else dominant
                 settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
             if country is None:
