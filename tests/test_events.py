@@ -962,6 +962,14 @@ def test_a_named_valley_corridor_or_airport_is_a_place_of_its_own(analyzer):
                            "people.")
     assert places(valley, "attack") == {"Rasht Valley"}
     assert countries(valley, "attack") == {"TJ"}
+    # with no place tied to it, a feature takes no country from the article: not Israel for
+    # an airport in Iran, and the town an airport is named after stays that town
+    jets = run(analyzer, "Israeli drones strike two Iranian fighter jets stationed at Mehrabad "
+                         "International Airport. Israel says both were destroyed.")
+    assert "IL" not in countries(jets, "attack")
+    goma = run(analyzer, "M23 rebels launch a mortar attack on peacekeepers at Goma Airport, "
+                         "killing four soldiers.")
+    assert "Goma" in places(goma, "attack")
 
 
 def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
