@@ -902,6 +902,12 @@ def test_a_sea_attack_told_from_a_town_lies_by_that_town(analyzer):
         # what a capture verb takes, qualified by its country as a scene is
         ("M23 rebels attack and capture Nyangezi and Luhihi, Democratic Republic of the "
          "Congo, after heavy fighting.", "Luhihi", "CD"),
+        # the place a siege is laid on; the container after "in" may be "the … region"
+        ("Al-Shabaab fighters kill seven soldiers after a three-day siege on Bariire in the "
+         "Lower Shabelle region of Somalia.", "Bariire", "SO"),
+        # a new name listed after a known one, and a holder word before the container
+        ("Israeli airstrikes hit the ports of Hudaydah and Ras Isa in Houthi-controlled "
+         "Yemen, killing three people.", "Ras Isa", "YE"),
     ],
 )
 def test_a_town_the_gazetteer_lacks_lies_in_the_container_after_a_second_in(

@@ -30,7 +30,7 @@ _NAME = (
 
 
 _SETTLEMENT_NOUNS = (r"towns?|villages?|city|cities|camps?|settlements?|hamlets?|locality|"
-                     r"localities|communes?|townships?|port|neighbou?rhoods?|suburbs?|"
+                     r"localities|communes?|townships?|ports?|neighbou?rhoods?|suburbs?|"
                      r"refugee camps?")
 
 
@@ -71,8 +71,8 @@ _LIST_NAME = re.compile(_NAME)
 # preposition, qualified by a place the gazetteer knows (checked in pattern_mentions).
 _QUALIFIED_HEAD = (r"\b(?:in|at|near|outside|on the outskirts of|(?:(?:air|drone|missile|"
                    r"rocket)[- ]?)?(?:strikes?|attacks?|raids?|assaults?) on|(?:re)?captur(?:e|es|"
-                   r"ed|ing)|seiz(?:e|es|ed|ing)|overr(?:un|uns|an|unning)|(?:take|takes|took|"
-                   r"taken|taking|seize|seized|gain|gains|gained) control of) "
+                   r"ed|ing)|seiz(?:e|es|ed|ing)|overr(?:un|uns|an|unning)|sieges? on|"
+                   r"(?:take|takes|took|taken|taking|seize|seized|gain|gains|gained) control of) "
                    rf"(?P<name>{_NAME})")
 # The whole list, matched up to (``endpos``) a qualifier's start: "in Beit Jinn, Syria,
 # targeting …" is "Beit Jinn" qualified by "Syria", not a list "Beit Jinn, Syria".
@@ -88,7 +88,7 @@ _QUALIFIED_HEAD_RX = re.compile(_QUALIFIED_HEAD)
 _COMMA = re.compile(r",\s*")
 # "Ben Gurion International Airport in Central District, Israel": the place after "in"
 # holds the name as one after its comma does
-_IN_AFTER = re.compile(r"\s+in\s+(?:the\s+)?")
+_IN_AFTER = re.compile(r"\s+in\s+(?:the\s+)?(?:[\w'’]+-(?:controlled|held|occupied|run)\s+)?")
 
 
 def _qualified(sentence: str, qualifier_at: dict[int, Mention]) -> list[re.Match[str]]:
@@ -226,8 +226,9 @@ def pattern_mentions(
                 superseded.extend(inside)
                 taken = [(a, b) for a, b in taken if not (start <= a and b <= reach)]
             head_known = any(a < end and start < b for a, b in taken)
-            if head_known and pattern is not _QUALIFIED:
+            if head_known and (pattern is _PATTERN_PLACES[1] or not m.group("more")):
                 continue
+            # "the ports of Hudaydah and Salif": a known head, new names listed after it
             # "in Spin Boldak and Bahramcha, Afghanistan": a known head, new names after it
             name = " ".join(words)
             # "Nigeria's northwestern Zamfara state": a country right before it; else the
