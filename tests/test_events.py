@@ -986,6 +986,11 @@ def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
     named = {p.name for e in events for p in e.places}
     assert "Rosneft" not in named
     assert "Kryvyi Rih" in places(events, "attack")
+    # a person a capture verb takes, described by a country in the possessive, is no place
+    caught = run(analyzer, "Soldiers capture Ahmed Ali, Mali's top jihadist commander, after "
+                           "a gunfight that killed three fighters.")
+    assert "Ahmed Ali" not in {p.name for e in caught for p in e.places}
+    assert "capture" not in kinds(caught)
 
 
 def test_a_second_in_before_a_city_does_not_make_a_person_a_place(analyzer):

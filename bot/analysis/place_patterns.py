@@ -145,10 +145,12 @@ def pattern_mentions(
                  if m.place is not None and m.place.country and not m.demonym]
     out: list[Mention] = []
     superseded: list[Mention] = []
-    # A known place right after the comma qualifies the names before it.
+    # A known place right after the comma qualifies the names before it; not one in the
+    # possessive, which describes a person ("capture Abu Khadija, Iraq's most wanted")
     qualifier_at = {k.start - s.start: k for k in known
                     if k.place is not None and k.place.country and not k.demonym
-                    and k.place.kind in ("country", "admin1", "city", "area")}
+                    and k.place.kind in ("country", "admin1", "city", "area")
+                    and sentence[k.end - s.start : k.end - s.start + 2] not in ("'s", "’s")}
     # "in An-Naqoura and Baalbek, Lebanon": the gazetteer merged the list's last name with
     # the qualifier; the qualifier still ends the list.
     for k in known:
