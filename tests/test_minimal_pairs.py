@@ -1101,6 +1101,8 @@ def test_a_drill_title_frames_the_whole_article_a_drill_beside_news_does_not(ana
             "said.")
     assert types(analyzer, text, title="Chile stages nationwide earthquake and tsunami "
                                        "drill") == set()
+    # "earthquake drill" is a false friend of the lexicon; the title still frames
+    assert types(analyzer, text, title="Chile holds nationwide earthquake drill") == set()
     assert "displacement" in types(analyzer, text, title="Chile holds tsunami drill as "
                                                          "earthquake strikes the north")
     assert "displacement" in types(analyzer, text)
@@ -1110,6 +1112,7 @@ def test_a_drill_title_frames_the_whole_article_a_drill_beside_news_does_not(ana
     ("title", "word"),
     [
         ("Crete stages island-wide earthquake and tsunami drill", "drill"),
+        ("Japan holds nationwide earthquake drill", "drill"),  # a false friend unmasked
         ("Tokyo drill simulates a magnitude 7 earthquake striking the capital", "simulation"),
         ("Russia holds nuclear drills as drones hit Kyiv", ""),  # news beside the drill
         ("Japan holds nationwide drill", ""),  # no event word: nothing to frame
@@ -1117,10 +1120,9 @@ def test_a_drill_title_frames_the_whole_article_a_drill_beside_news_does_not(ana
     ],
 )
 def test_which_titles_report_a_drill_and_nothing_else(title, word):
-    from bot.analysis.factuality import drill_title
-    from bot.analysis.triggers import find_triggers
+    from bot.analysis.factuality import drill_hits, drill_title
 
-    assert drill_title(title, find_triggers(title)) == word
+    assert drill_title(title, drill_hits(title)) == word
 
 
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):

@@ -91,6 +91,7 @@ from bot.analysis.factuality import (
     continues_old_story,
     court_ruling_over,
     dated_in_the_past,
+    drill_hits,
     drill_title,
     governing_words,
     is_factual,
@@ -395,7 +396,7 @@ class EventExtractor:
         reference = article.published.year if article.published else (max(years) if years else None)
         label = _LABEL.match(article.title or "")
         frame = label.group(1) if label and _retrospective(label.group(1)) else ""
-        frame = frame or drill_title(article.title or "", find_triggers(article.title or ""))
+        frame = frame or drill_title(article.title or "", drill_hits(article.title or ""))
         return _Context(article.published, reference, dominant, primary, sports, business,
                         by_sentence, primary_unconfirmed=primary_at, frame=frame,
                         stories=stories)

@@ -42,6 +42,17 @@ _DRILL_NOUN = re.compile(r"(?:[\s,-]+(?:[\w'-]+|and|or)){0,3}?[\s-]+"
 _SIMULATING = re.compile(r"\bsimulat\w*(?:\s+[\w'-]+){0,3}?\s+$", re.IGNORECASE)
 
 
+_DRILL_WORDS = re.compile(r"\b(?:drills?|exercises?|simulations?|rehearsals?)\b", re.IGNORECASE)
+
+
+def drill_hits(title: str) -> list[TriggerHit]:
+    """The title's lexicon words, read with its drill nouns masked (same length), so that a
+    false friend such as "earthquake drill" does not hide the hazard the drill is of."""
+    from bot.analysis.triggers import find_triggers
+
+    return find_triggers(_DRILL_WORDS.sub(lambda m: "x" * len(m.group(0)), title))
+
+
 def drill_title(title: str, hits: list[TriggerHit]) -> str:
     """The drill word of a title that reports a drill, exercise or simulation of an event
     and no event beside it ("Crete stages island-wide earthquake and tsunami drill"), or
