@@ -1120,9 +1120,9 @@ def test_a_drill_title_frames_the_whole_article_a_drill_beside_news_does_not(ana
     ],
 )
 def test_which_titles_report_a_drill_and_nothing_else(title, word):
-    from bot.analysis.factuality import drill_hits, drill_title
+    from bot.analysis.factuality import drill_title
 
-    assert drill_title(title, drill_hits(title)) == word
+    assert drill_title(title) == word
 
 
 def test_in_the_past_is_history_in_the_past_week_is_news(analyzer):

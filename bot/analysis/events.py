@@ -91,7 +91,6 @@ from bot.analysis.factuality import (
     continues_old_story,
     court_ruling_over,
     dated_in_the_past,
-    drill_hits,
     drill_title,
     governing_words,
     is_factual,
@@ -396,7 +395,7 @@ class EventExtractor:
         reference = article.published.year if article.published else (max(years) if years else None)
         label = _LABEL.match(article.title or "")
         frame = label.group(1) if label and _retrospective(label.group(1)) else ""
-        frame = frame or drill_title(article.title or "", drill_hits(article.title or ""))
+        frame = frame or drill_title(article.title or "")
         return _Context(article.published, reference, dominant, primary, sports, business,
                         by_sentence, primary_unconfirmed=primary_at, frame=frame,
                         stories=stories)
@@ -972,11 +971,11 @@ class EventExtractor:
             self._entities(doc)  # only bare one-word names need the parse's entities
         given = self.gazetteer.is_given_name
         # the known place a name the text frames is qualified by ("near al-Salha,
-        # Omdurman") is a place as surely as that name
-        framed_ends = {f.end for f in mentions if f.cue == "frame"}
-        confirmed = [m for m in mentions
-                     if m.place is not None and (_confirmed(m, doc, offset, given) or any(
-                         s.text[e - offset : m.start - offset] == ", " for e in framed_ends))]
+        # Omdurman") is a place as surely as that name, and plays its role
+        qualifies = {id(m): f for m in mentions for f in mentions if f.cue == "frame"
+                     and s.text[f.end - offset : m.start - offset] == ", "}
+        confirmed = [m for m in mentions if m.place is not None and (
+            _confirmed(m, doc, offset, given) or id(m) in qualifies)]
         # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too,
         # even where the small model calls it a person on its own ("in Dnipro and
         # Zaporizhzhia"); not a given name or part of a person's full name, unless the parse
@@ -1009,10 +1008,9 @@ class EventExtractor:
             ):
                 continue
             role = place_role(doc, s.text, m.start - offset, m.end - offset, m.demonym, trigger)
-            framed = next((r for f, r, _ in roles if f.cue == "frame"
-                           and s.text[f.end - offset : m.start - offset] == ", "), None)
+            framed = next((r for f, r, _ in roles if f is qualifies.get(id(m))), None)
             if framed in ("location", "near") and m.place.kind not in ("country", "region"):
-                role = framed  # "near al-Salha, Omdurman": the town qualifies the place
+                role = framed
             if (role == "location" and span is not None and span.root.i in grievance
                     and climb_coordination(span.root).head.lower_ not in _SCENE_PREPS):
                 # "rallies against the offensive into Gaza City" in Milan; not where the

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.analysis.triggers import TriggerHit
+from bot.analysis.triggers import TriggerHit, find_triggers
 from bot.analysis.wordlists import patterns, whole_words, words
 
 if TYPE_CHECKING:
@@ -37,30 +37,26 @@ FORETOLD = _lexicon("foretold")  # "the upcoming storm", "a planned invasion": n
 # A drill phrase in a title: hazard or attack words a drill noun closes ("earthquake and
 # tsunami drill", "mass-casualty attack exercise"), or a simulation verb opens ("simulates
 # a tsunami striking Crete"), each within three words.
-_DRILL_NOUN = re.compile(r"(?:[\s,-]+(?:[\w'-]+|and|or)){0,3}?[\s-]+"
-                         r"(?:drills?|exercises?|simulations?|rehearsals?)\b", re.IGNORECASE)
+_DRILL = r"drills?|exercises?|simulations?|rehearsals?"
+_DRILL_WORD = re.compile(rf"\b(?:{_DRILL})\b", re.IGNORECASE)
+_DRILL_NOUN = re.compile(rf"(?:[\s,-]+(?:[\w'-]+|and|or)){{0,3}}?[\s-]+(?:{_DRILL})\b",
+                         re.IGNORECASE)
 _SIMULATING = re.compile(r"\bsimulat\w*(?:\s+[\w'-]+){0,3}?\s+$", re.IGNORECASE)
 
 
-_DRILL_WORDS = re.compile(r"\b(?:drills?|exercises?|simulations?|rehearsals?)\b", re.IGNORECASE)
-
-
-def drill_hits(title: str) -> list[TriggerHit]:
-    """The title's lexicon words, read with its drill nouns masked (same length), so that a
-    false friend such as "earthquake drill" does not hide the hazard the drill is of."""
-    from bot.analysis.triggers import find_triggers
-
-    return find_triggers(_DRILL_WORDS.sub(lambda m: "x" * len(m.group(0)), title))
-
-
-def drill_title(title: str, hits: list[TriggerHit]) -> str:
+def drill_title(title: str) -> str:
     """The drill word of a title that reports a drill, exercise or simulation of an event
     and no event beside it ("Crete stages island-wide earthquake and tsunami drill"), or
     "". Such a title frames the whole article: the pupils evacuated and the wave that
     reached the harbour belong to the scenario (labelling rule 1: "Not: drills"). Every
     lexicon word of the title must lie in the drill phrase, so "Russia holds drills as
     drones hit Kyiv" frames nothing, and a title without one ("Residents urged to exercise
-    caution") frames nothing either."""
+    caution") frames nothing either. The lexicon reads the title with its drill nouns
+    masked (same length), so that a false friend such as "earthquake drill" does not hide
+    the hazard the drill is of."""
+    if not _DRILL_WORD.search(title) and "simulat" not in title.lower():
+        return ""  # nothing to frame: most titles end here, without a lexicon scan
+    hits = find_triggers(_DRILL_WORD.sub(lambda m: "x" * len(m.group(0)), title))
     if not hits:
         return ""
     word = ""

@@ -44,15 +44,13 @@ _AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties
 # Department") or other words that end names of other things. A named valley, corridor,
 # airport, base, crossing, bridge, dam or square is where an attack lands ("the Tirah
 # Valley", "the Netzarim Corridor", "Ben Gurion Airport", "Al Udeid Air Base").
+# Those of them that name a feature after a town are not that town: "the Rasht Valley" in
+# Tajikistan is not Rasht in Iran, "Kandahar Airport" is a place of its own.
+_FEATURE_NOUNS = r"Valleys?|Corridor|Airport|Bases?|Crossing|Bridge|Dam|Square"
 _TITLE_NOUNS = (r"Districts?|Governorates?|Regency|Provinces?|County|Counties|Prefectures?|"
                 r"Municipality|Oblasts?|Raions?|Regions?|Villages?|Camps?|"
-                r"Townships?|Islands?|Mountains?|Valleys?|Corridor|Airport|Bases?|Crossing|"
-                r"Bridge|Dam|Square")
-
-
-# Title nouns of features named after a town, which are not that town: "the Rasht Valley"
-# in Tajikistan is not Rasht in Iran, "Kandahar Airport" is a place of its own.
-_FEATURES = re.compile(r"Valleys?|Corridor|Airport|Bases?|Crossing|Bridge|Dam|Square")
+                rf"Townships?|Islands?|Mountains?|{_FEATURE_NOUNS}")
+_FEATURES = re.compile(_FEATURE_NOUNS)
 
 
 _PATTERN_PLACES = (
@@ -230,8 +228,8 @@ def pattern_mentions(
             head_known = any(a < end and start < b for a, b in taken)
             if head_known and (pattern is _PATTERN_PLACES[1] or not m.group("more")):
                 continue
-            # "the ports of Hudaydah and Salif": a known head, new names listed after it
-            # "in Spin Boldak and Bahramcha, Afghanistan": a known head, new names after it
+            # a known head, new names listed after it: "in Spin Boldak and Bahramcha,
+            # Afghanistan", "the ports of Hudaydah and Salif"
             name = " ".join(words)
             # "Nigeria's northwestern Zamfara state": a country right before it; else the
             # article's own country (a country named elsewhere in the sentence may be a speaker)
