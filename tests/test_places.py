@@ -844,3 +844,16 @@ def test_a_group_of_countries_named_with_a_common_noun_is_the_region(gaz: Gazett
     assert found["Baltic states"][0] == "region"
     assert found["Gulf states"][0] == "region"
     assert "Baltic" not in found
+
+
+def test_an_arab_town_is_found_by_the_romanisation_news_uses(gaz):
+    # GeoNames romanises دير and بيت as "Dayr" and "Bayt" and writes the article as it is
+    # heard ("Deir el-Balah"); news writes "Deir", "Beit" and "al-" as often as not.
+    for text, name in (("Tanks entered Deir al-Balah on Monday.", "Deir al-Balah"),
+                       ("Settlers torched cars in Deir Sharaf on Monday.", "Deir Sharaf"),
+                       ("Troops raided Mazraat Beit Jinn on Monday.", "Mazraat Beit Jinn")):
+        mentions = resolved(gaz, text)
+        assert [(m.text, m.place.country) for m in mentions if m.place is not None] == [
+            (name, "PS" if "Jinn" not in name else "SY")], text
+    # only in the Arab world: "El Paso" is no "Al Paso"
+    assert all(p.country != "US" for p in gaz.lookup("Al Paso"))

