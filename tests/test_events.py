@@ -978,6 +978,19 @@ def test_a_named_valley_corridor_or_airport_is_a_place_of_its_own(analyzer):
     assert "Goma" in places(goma, "attack")
 
 
+def test_a_named_mountain_range_is_a_place_of_its_own(analyzer):
+    # Written for this test, after WCEP-2025 items ("airstrikes … in the Cal Miskaad mountains
+    # of the Bari Region", "fight against ISIS in the IL-Ameira mountains"): a range the
+    # gazetteer lacks, named before a lower-case "mountains", is where the fighting was.
+    events = run(analyzer, "Puntland forces carry out drone strikes on militants in the Golis "
+                           "mountains near Bosaso, Somalia, killing several fighters.")
+    assert "Golis mountains" in places(events, "attack")
+    assert countries(events, "attack") == {"SO"}
+    ranges = run(analyzer, "Government troops shell rebel positions in the Kalakal mountain "
+                           "range of Kordofan, Sudan, killing 12 civilians.")
+    assert "Kalakal mountain range" in places(ranges, "attack")
+
+
 def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
     # Written for this test: sanctions on a company, qualified by its country's possessive
     # or not, name no place; strikes on a town do.

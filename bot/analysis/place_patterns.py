@@ -34,9 +34,13 @@ _SETTLEMENT_NOUNS = (r"towns?|villages?|city|cities|camps?|settlements?|hamlets?
                      r"refugee camps?")
 
 
+_RANGE_NOUNS = r"mountain ranges?|mountains?"
 _AREA_NOUNS = (r"districts?|municipality|municipalities|regions?|county|counties|provinces?|"
                r"states?|governorates?|zones?|areas?|valley|islands?|departments?|"
-               r"prefectures?|oblasts?|sub-?county|divisions?|territory|regency|regencies")
+               r"prefectures?|oblasts?|sub-?county|divisions?|territory|regency|regencies|"
+               # "in the Cal Miskaad mountains", "the IL-Ameira mountains", "the Sierra
+               # Nevada mountains": a range is named before the word, which belongs to its name
+               rf"{_RANGE_NOUNS}")
 
 
 # Capitalised as part of a name ("Orakzai District", "Intan Jaya Regency"). Not "State"
@@ -244,7 +248,8 @@ def pattern_mentions(
             if country is None:
                 continue
             noun = m.groupdict().get("noun") or ""
-            if pattern is _PATTERN_PLACES[1] and noun[:1].isupper() and not m.group("more"):
+            if (pattern is _PATTERN_PLACES[1] and not m.group("more")
+                    and (noun[:1].isupper() or re.fullmatch(_RANGE_NOUNS, noun))):
                 name, end = f"{name} {noun}", m.end("noun")  # "Orakzai District" is its name
             place = Place(
                 key=text_place_key(country, name),
