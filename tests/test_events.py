@@ -991,6 +991,14 @@ def test_a_named_mountain_range_is_a_place_of_its_own(analyzer):
     assert "Kalakal mountain range" in places(ranges, "attack")
 
 
+def test_a_town_named_before_its_refugee_camp_is_a_place(analyzer):
+    # Written for this test, after a WCEP-2025 item ("four children in the Nuseirat refugee
+    # camp"): the small model calls the town an organisation; the camp's noun frames it.
+    events = run(analyzer, "Twenty Palestinians are killed in Israeli airstrikes in the Gaza "
+                           "Strip, including four children in the Nuseirat refugee camp.")
+    assert "Nuseirat" in places(events, "attack")
+
+
 def test_only_an_attack_on_a_name_qualifies_it_as_a_place(analyzer):
     # Written for this test: sanctions on a company, qualified by its country's possessive
     # or not, name no place; strikes on a town do.

@@ -109,7 +109,7 @@ from bot.analysis.place_roles import (
     names_an_actor,
     place_role,
 )
-from bot.analysis.places import Gazetteer, Mention, get_gazetteer, listed_together
+from bot.analysis.places import SITE_AFTER, Gazetteer, Mention, get_gazetteer, listed_together
 from bot.analysis.regions import ancestors
 from bot.analysis.text import (
     Sentence,
@@ -1340,6 +1340,8 @@ def _confirmed(m: Mention, doc: Doc, offset: int, given_name: Callable[[str], bo
     if _strong(m):
         return True
     start, end = m.start - offset, m.end - offset
+    if m.place is not None and m.place.kind == "city" and SITE_AFTER.match(doc.text, end):
+        return True  # "the Nuseirat refugee camp", which the small model calls an organisation
     tagged = [e for e in doc.ents if e.start_char < end and start < e.end_char]
     if any(e.label_ in _PLACE_ENTS for e in tagged):
         return True

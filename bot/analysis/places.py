@@ -414,6 +414,11 @@ ARABIC_ARTICLES = ("al", "el", "ad", "ash", "as", "ar", "az", "an", "at", "ed", 
                    "ez", "ul", "ur", "ud")
 # An Arabic article joined to a capitalised name is part of it: "Ras al-Khaimah"
 _ARTICLE_NAME = re.compile(rf"(?:{'|'.join(ARABIC_ARTICLES)})[-‐‑][A-Z]")
+# A site's noun after a town's name frames it as a place: "the Nuseirat refugee camp", "the
+# Rafah border crossing", which the small model calls organisations. Not a bare "camp": "the
+# Trump camp" is a person's supporters.
+SITE_AFTER = re.compile(r"\s+(?:(?:refugee|displacement|IDP|displaced persons?)\s+camps?|"
+                        r"(?:border\s+)?crossings?|checkpoints?)\b")
 # capitalised words after a place name that keep it a place ("Jordan Valley", "Gaza City")
 _PLACE_TAILS = {
     "city", "valley", "river", "province", "region", "airport", "airfield", "district",

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.analysis.places import LIST_GAP, Gazetteer, Mention, is_direction
+from bot.analysis.places import LIST_GAP, SITE_AFTER, Gazetteer, Mention, is_direction
 from bot.models import Place
 
 if TYPE_CHECKING:
@@ -117,7 +117,8 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
         # Uttar Pradesh", "the island of Java"),
         # and a place told by where it lies ("Edmonton, south of Cairns")
         framed = m.cue == "relative" or (
-            m.cue in ("prep", "suffix") and m.place.kind in ("country", "admin1", "area"))
+            m.cue in ("prep", "suffix") and m.place.kind in ("country", "admin1", "area")) or (
+            m.place.kind == "city" and SITE_AFTER.match(text, inner_end) is not None)
         # a capital, or a town after its place noun ("the north eastern town of Garissa"),
         # that the small model calls a person or an organisation by its name alone is the
         # model's slip ("most of Harare"); a longer name still contradicts it ("Paris Hilton")
@@ -135,7 +136,7 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
             a <= m.start and inner_end <= b and (a < m.start or inner_end < b)
             and _name_words(text[a : m.start] + " " + text[inner_end:b])
             for a, b in places)
-        keep.append((tagged or (_strong(m) and not contradicted)) and not inside)
+        keep.append((tagged or ((_strong(m) or framed) and not contradicted)) and not inside)
     # A name listed beside a place is a place too, whatever the NER calls it:
     # "in Botswana, Mozambique and South Africa", "flights into Darfur and Malakal".
     changed = True
