@@ -593,6 +593,22 @@ def test_datelines_towns_and_headline_capitals_are_no_actors(analyzer):
     assert town and not any("Peshawar" in a for e in town for a in e.actors)
 
 
+def test_a_hazard_and_the_people_it_displaced_are_no_actors(analyzer):
+    # Written for this test, after WCEP-2025 alerts that named "magnitude", "Wildfires" and
+    # "Thousands of residents" as actors. A disaster has no actor; the people who flee are
+    # who was displaced, not who displaced them; who orders an evacuation still acts.
+    quake = run(analyzer, "A magnitude 7.1 earthquake strikes Tibet, China, killing at least "
+                          "126 people and destroying more than 1,000 homes.")
+    assert quake and all(not e.actors for e in quake if e.type == "disaster")
+    fled = run(analyzer, "Thousands of residents flee their homes in Goma, North Kivu, as M23 "
+                         "rebels advance on the city.")
+    assert "displacement" in kinds(fled)
+    assert all(not e.actors for e in fled if e.type == "displacement")
+    ordered = run(analyzer, "Ukrainian authorities evacuate thousands of residents from "
+                            "Pokrovsk, Donetsk Oblast, as Russian forces advance on the town.")
+    assert any("Ukrainian" in a for e in ordered if e.type == "displacement" for a in e.actors)
+
+
 def test_entity_recogniser_skipped_where_no_capital_is_near_the_actor(analyzer):
     from bot.analysis.events import _may_name_actor
 

@@ -1055,8 +1055,9 @@ class EventExtractor:
     def _add_actors(self, kept: list[tuple[Event, list[Candidate]]]) -> None:
         """Name who acted, from the two strongest sentences of each kept event. NER runs
         here, batched, on those sentences only."""
-        docs = {id(c.token.doc): c.token.doc for _, cands in kept for c in cands[:2]
-                if _may_name_actor(c.token)}
+        kept = [(event, cands) for event, cands in kept if event.type not in _NO_ACTORS]
+        docs = {id(c.token.doc): c.token.doc for event, cands in kept for c in cands[:2]
+                if _may_name_actor(c.token, event.type)}
         todo = [d for d in docs.values() if not d.user_data.get("ner")]
         for doc in self.nlp.get_pipe("ner").pipe(todo):
             doc.user_data["ner"] = True
@@ -1065,7 +1066,7 @@ class EventExtractor:
             where = {normalise_name(p.name) for p in event.places
                      if p.kind not in ("country", "region")}  # a country may act
             for c in cands[:2]:
-                for name in _actors(c.token, c.token.doc):
+                for name in _actors(c.token, c.token.doc, event.type):
                     name = _POSSESSIVE.sub("", name)  # "Burma's army" → "Burma"
                     if normalise_name(name) in where:
                         continue
@@ -1615,38 +1616,54 @@ def _main_verb(doc: Doc) -> Token | None:
     return None
 
 
-def _actor_words(token: Token) -> tuple[Token | None, set[int]]:
+# Verbs whose subject is who leaves, whatever their object: "residents flee their homes".
+_LEAVING = frozenset({"flee", "escape", "leave", "abandon", "desert", "vacate", "cross"})
+
+
+def _actor_words(token: Token, etype: str = "") -> tuple[Token | None, set[int]]:
     """The trigger's verb and the token indices where its actor may be named: the verb's
-    subject or agent, and the trigger's compound, adjective and possessive modifiers."""
+    subject or agent, and the trigger's compound, adjective and possessive modifiers. Of a
+    displacement only who made people leave: the subject of a verb with an object
+    ("authorities evacuate thousands") or its agent ("displaced by fighting"); the subject
+    of "flee" and the words on "refugees" ("Sudanese refugees") are who was displaced."""
     spans: list[Any] = []
     verb = token if token.pos_ == "VERB" else token.head if token.head.pos_ == "VERB" else None
+    displaced = etype == "displacement"
     if verb is not None:
+        # "thousands flee their homes": an object, but the subject is who left
+        moves_people = verb.lemma_.lower() not in _LEAVING and any(
+            c.dep_ == "dobj" for c in verb.children)
         for child in verb.children:
-            if child.dep_ in ("nsubj", "agent"):
+            if child.dep_ == "agent" or (child.dep_ == "nsubj" and (
+                    not displaced or moves_people)):
                 spans.append(child.subtree)
-    spans.append(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))
+    if not (displaced and token.pos_ in ("NOUN", "PROPN")):
+        spans.append(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))
     return verb, {t.i for sub in spans for t in sub}
 
 
+# A hazard is no one's act: no actor is named for a disaster ("magnitude", "Wildfires" and
+# "Mw 7.1" were, from the subject's words).
+_NO_ACTORS = frozenset({"disaster"})
 # An entity that overlaps the actor's words may reach this many tokens beyond them
 # ("anti-Erdoğan" of "anti-Erdoğan protesters", whose "anti" modifies the trigger).
 _ACTOR_REACH = 3
 
 
-def _may_name_actor(token: Token) -> bool:
+def _may_name_actor(token: Token, etype: str = "") -> bool:
     """Whether a capital letter stands in or near the actor's words: a group, nation or
     person the entity recogniser could name. Without one NER is not worth running
     ("gunmen opened fire": the subject's own words name the actor)."""
     doc = token.doc
     near: set[int] = set()
-    for i in _actor_words(token)[1]:
+    for i in _actor_words(token, etype)[1]:
         near.update(range(max(0, i - _ACTOR_REACH), min(len(doc), i + _ACTOR_REACH + 1)))
     return any(c.isupper() for i in near for c in doc[i].text)
 
 
-def _actors(token: Token, doc: Doc) -> list[str]:
+def _actors(token: Token, doc: Doc, etype: str = "") -> list[str]:
     """Who did it: named groups in the trigger's subject, agent or compound modifiers."""
-    verb, idx = _actor_words(token)
+    verb, idx = _actor_words(token, etype)
     names: list[str] = []
     dateline = DATELINE.match(doc.text)
     filed = dateline.end() if dateline else 0  # "ABUJA, NIGERIA —" says where, not who
@@ -1661,7 +1678,7 @@ def _actors(token: Token, doc: Doc) -> list[str]:
                 names.append(name)
     if not names and verb is not None:
         for child in verb.children:
-            if (child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN")
+            if (child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN") and child.i in idx
                     and child.idx >= filed and not _the_event_itself(child, token)):
                 words = [t.text for t in child.subtree if t.dep_ not in ("det", "punct")]
                 if 0 < len(words) <= 4:
