@@ -567,6 +567,9 @@ def test_a_truce_is_placed_in_its_war_zone_not_at_the_venue(analyzer):
         # no name at all: the subject's own words
         ("Gunmen opened fire on a market in Gusau, Zamfara State, on Monday, killing 12 "
          "people, police said.", "attack", "Gunmen"),
+        # as written, hyphen and possessive joined
+        ("Rwanda-backed rebels seize the town of Walikale in North Kivu, Democratic Republic "
+         "of the Congo, residents say.", "capture", "Rwanda-backed rebels"),
     ],
 )
 def test_actors_are_named_from_the_subject_and_modifiers(analyzer, text, etype, actor):
@@ -607,6 +610,16 @@ def test_a_hazard_and_the_people_it_displaced_are_no_actors(analyzer):
     ordered = run(analyzer, "Ukrainian authorities evacuate thousands of residents from "
                             "Pokrovsk, Donetsk Oblast, as Russian forces advance on the town.")
     assert any("Ukrainian" in a for e in ordered if e.type == "displacement" for a in e.actors)
+    # who refugees are is no actor of the policy on them ("Afrikaner"); its government is
+    admitted = run(analyzer, "The United States admits 59 Afrikaner refugees from South "
+                             "Africa under a new resettlement programme.",
+                   published=date(2025, 5, 10))
+    named = {a for e in admitted if e.type == "refugee_policy" for a in e.actors}
+    assert "United States" in named and "Afrikaner" not in named
+    # a place the article names is where, not who, whatever the entity recogniser says
+    drone = run(analyzer, "A large-scale drone attack on Zhytomyr, Zhytomyr Oblast, kills two "
+                          "people and injures 16 others.", published=date(2025, 5, 10))
+    assert drone and not any("Zhytomyr" in a for e in drone for a in e.actors)
 
 
 def test_entity_recogniser_skipped_where_no_capital_is_near_the_actor(analyzer):

@@ -1052,9 +1052,18 @@ class EventExtractor:
             self.nlp.get_pipe("ner")(doc)
             doc.user_data["ner"] = True
 
-    def _add_actors(self, kept: list[tuple[Event, list[Candidate]]]) -> None:
+    def _add_actors(self, kept: list[tuple[Event, list[Candidate]]], ctx: _Context) -> None:
         """Name who acted, from the two strongest sentences of each kept event. NER runs
         here, batched, on those sentences only."""
+        # a town, province or area the article names is where, not who, whatever the
+        # entity recogniser calls it ("Diapaga", "Sumy Oblast")
+        local = ("city", "admin1", "area")
+        named_places = {
+            normalise_name(text) for ms in ctx.mentions_by_sentence.values() for m in ms
+            if m.place is not None and not m.demonym and m.place.kind in local
+            for text in (m.text, *(
+                [m.qualifier.text] if m.qualifier is not None and m.qualifier.candidates
+                and m.qualifier.candidates[0].kind in local else ()))}
         kept = [(event, cands) for event, cands in kept if event.type not in _NO_ACTORS]
         docs = {id(c.token.doc): c.token.doc for event, cands in kept for c in cands[:2]
                 if _may_name_actor(c.token, event.type)}
@@ -1068,7 +1077,7 @@ class EventExtractor:
             for c in cands[:2]:
                 for name in _actors(c.token, c.token.doc, event.type):
                     name = _POSSESSIVE.sub("", name)  # "Burma's army" → "Burma"
-                    if normalise_name(name) in where:
+                    if normalise_name(name) in where or normalise_name(name) in named_places:
                         continue
                     if name and name not in event.actors and len(event.actors) < 3:
                         event.actors.append(name)
@@ -1122,7 +1131,7 @@ class EventExtractor:
                     ctx.primary, *_listed_with(ctx.primary, cands, ctx), *event.places])
             if event.confidence >= self.min_confidence:
                 kept.append((event, cands))
-        self._add_actors(kept)
+        self._add_actors(kept, ctx)
         events = [event for event, _ in kept]
         events.sort(
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
@@ -1616,6 +1625,9 @@ def _main_verb(doc: Doc) -> Token | None:
     return None
 
 
+# Nouns for people who fled or are moved, whom a displacement or a refugee policy is about.
+_UPROOTED_PEOPLE = frozenset({"refugee", "migrant", "evacuee", "idp", "seeker", "asylee",
+                              "deportee", "exile", "displaced"})
 # Verbs whose subject is who leaves, whatever their object: "residents flee their homes".
 _LEAVING = frozenset({"flee", "escape", "leave", "abandon", "desert", "vacate", "cross"})
 
@@ -1637,8 +1649,12 @@ def _actor_words(token: Token, etype: str = "") -> tuple[Token | None, set[int]]
             if child.dep_ == "agent" or (child.dep_ == "nsubj" and (
                     not displaced or moves_people)):
                 spans.append(child.subtree)
-    if not (displaced and token.pos_ in ("NOUN", "PROPN")):
-        spans.append(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))
+    # "Sudanese refugees", "Rohingya asylum seekers": the words on a noun for people say
+    # who they are; a possessive still says who acts ("Israel's evacuation orders")
+    people = token.lemma_.lower() in _UPROOTED_PEOPLE or (
+        displaced and token.lemma_.lower() in _LEAVING)  # a title's "Yazidis flee" as a noun
+    spans.append(c for c in token.children if c.dep_ == "poss" or (
+        c.dep_ in ("compound", "amod") and not people))
     return verb, {t.i for sub in spans for t in sub}
 
 
@@ -1680,9 +1696,10 @@ def _actors(token: Token, doc: Doc, etype: str = "") -> list[str]:
         for child in verb.children:
             if (child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN") and child.i in idx
                     and child.idx >= filed and not _the_event_itself(child, token)):
-                words = [t.text for t in child.subtree if t.dep_ not in ("det", "punct")]
+                words = [t for t in child.subtree if t.dep_ not in ("det", "punct")]
                 if 0 < len(words) <= 4:
-                    names.append(" ".join(words))
+                    # as written: "Lebanon's caretaker government", "pro-Yoon protesters"
+                    names.append(doc.text[words[0].idx : words[-1].idx + len(words[-1])])
     return names[:3]
 
 
