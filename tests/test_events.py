@@ -570,6 +570,9 @@ def test_a_truce_is_placed_in_its_war_zone_not_at_the_venue(analyzer):
         # as written, hyphen and possessive joined
         ("Rwanda-backed rebels seize the town of Walikale in North Kivu, Democratic Republic "
          "of the Congo, residents say.", "capture", "Rwanda-backed rebels"),
+        # a faith or nationality word that opens a group's name stands for the whole name
+        ("Islamic State militants attack an army post near Bosaso, Puntland, killing five "
+         "soldiers, officials say.", "attack", "Islamic State"),
     ],
 )
 def test_actors_are_named_from_the_subject_and_modifiers(analyzer, text, etype, actor):

@@ -1075,7 +1075,8 @@ class EventExtractor:
             where = {normalise_name(p.name) for p in event.places
                      if p.kind not in ("country", "region")}  # a country may act
             for c in cands[:2]:
-                for name in _actors(c.token, c.token.doc, event.type):
+                for name in _actors(c.token, c.token.doc, event.type,
+                                    self.gazetteer.is_title):
                     name = _POSSESSIVE.sub("", name)  # "Burma's army" → "Burma"
                     if normalise_name(name) in where or normalise_name(name) in named_places:
                         continue
@@ -1677,7 +1678,22 @@ def _may_name_actor(token: Token, etype: str = "") -> bool:
     return any(c.isupper() for i in near for c in doc[i].text)
 
 
-def _actors(token: Token, doc: Doc, etype: str = "") -> list[str]:
+def _group_name(ent: Span, is_title: Callable[[str], bool]) -> str:
+    """A nationality or faith word that opens a group's name stands for the whole name
+    ("Islamic State", "Pakistani Taliban", "Syrian Democratic Forces"): the capitalised words
+    up to the proper noun it modifies, not a person's title ("Turkish President")."""
+    doc, head = ent.doc, ent.root.head
+    if head.i < ent.end or head.pos_ != "PROPN" or head.i - ent.end > 3:
+        return ent.text
+    rest = doc[ent.end : head.i + 1]
+    if any(not t.text[:1].isupper() or is_title(t.text) for t in rest) or (
+            head.dep_ == "compound" and head.head.ent_type_ == "PERSON"):
+        return ent.text  # "Israeli Defense Minister Israel Katz": a title before a name
+    return doc[ent.start : head.i + 1].text
+
+
+def _actors(token: Token, doc: Doc, etype: str = "",
+            is_title: Callable[[str], bool] = lambda word: False) -> list[str]:
     """Who did it: named groups in the trigger's subject, agent or compound modifiers."""
     verb, idx = _actor_words(token, etype)
     names: list[str] = []
@@ -1689,9 +1705,12 @@ def _actors(token: Token, doc: Doc, etype: str = "") -> list[str]:
             continue  # in Title Case a run of capitals is no name ("Continued Deportations
             # Of Zimbabweans Signals Moratorium")
         if ent.label_ in ("ORG", "NORP", "PERSON") and any(t.i in idx for t in ent):
-            name = ent.text.strip(" '’\"“”")
-            if name and name not in names and name.lower() not in ("u.n.", "un"):
-                names.append(name)
+            whole = (_group_name(ent, is_title) if ent.label_ == "NORP" and not headline
+                     else ent.text)
+            name = whole.strip(" '’\"“”")
+            if name and name.lower() not in ("u.n.", "un") and not any(
+                    re.search(rf"(?<!\w){re.escape(name)}(?!\w)", n) for n in names):
+                names.append(name)  # not "State" again after "Islamic State"
     if not names and verb is not None:
         for child in verb.children:
             if (child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN") and child.i in idx

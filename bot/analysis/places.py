@@ -1129,6 +1129,10 @@ class Gazetteer:
         """People bear this place's name as a given name ("Jordan", "Georgia", "Victoria")."""
         return norm(name) in self._first_names
 
+    def is_title(self, word: str) -> bool:
+        """A word that puts a person's name after it ("President", "General", "Sheikh")."""
+        return norm(word) in self._titles
+
     def _ends_a_title(self, text: str, toks: list[_Tok], i: int) -> bool:
         """The capitalised place noun before token i closes a title or a body's name
         ("Secretary of State Marco Rubio", "the Council of State"), not a place frame."""
