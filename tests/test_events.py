@@ -625,6 +625,24 @@ def test_a_hazard_and_the_people_it_displaced_are_no_actors(analyzer):
     assert drone and not any("Zhytomyr" in a for e in drone for a in e.actors)
 
 
+def test_a_count_of_people_is_no_actor_and_names_lose_their_article(analyzer):
+    # Written for this test, after WCEP-2025 alerts naming "Thousands of people", "man",
+    # "its forces" and "The Israeli Air Force" as actors: a count of people or a lone common
+    # noun names no one who acted, a count of doers still does; "The" is no part of a name.
+    for text in ("Thousands of people protest in Tbilisi, Georgia, against the government's "
+                 "decision to suspend talks on joining the European Union.",
+                 "A man kills two people in a knife attack at a market in Villach, Austria, "
+                 "police say."):
+        events = run(analyzer, text)
+        assert events and all(not e.actors for e in events), text
+    jets = run(analyzer, "The Israeli Air Force strikes targets in southern Lebanon, killing "
+                         "three people, the health ministry says.")
+    assert "Israeli Air Force" in {a for e in jets for a in e.actors}
+    bombers = run(analyzer, "Two suicide bombers attack a police station in Bannu, Khyber "
+                            "Pakhtunkhwa, killing six officers.")
+    assert "Two suicide bombers" in {a for e in bombers for a in e.actors}
+
+
 def test_entity_recogniser_skipped_where_no_capital_is_near_the_actor(analyzer):
     from bot.analysis.events import _may_name_actor
 

@@ -1707,19 +1707,45 @@ def _actors(token: Token, doc: Doc, etype: str = "",
         if ent.label_ in ("ORG", "NORP", "PERSON") and any(t.i in idx for t in ent):
             whole = (_group_name(ent, is_title) if ent.label_ == "NORP" and not headline
                      else ent.text)
-            name = whole.strip(" '’\"“”")
+            name = _LEADING_THE.sub("", whole.strip(" '’\"“”"))
             if name and name.lower() not in ("u.n.", "un") and not any(
                     re.search(rf"(?<!\w){re.escape(name)}(?!\w)", n) for n in names):
                 names.append(name)  # not "State" again after "Islamic State"
     if not names and verb is not None:
         for child in verb.children:
             if (child.dep_ == "nsubj" and child.pos_ in ("NOUN", "PROPN") and child.i in idx
-                    and child.idx >= filed and not _the_event_itself(child, token)):
+                    and child.idx >= filed and not _the_event_itself(child, token)
+                    and not _nobody_named(child)):
                 words = [t for t in child.subtree if t.dep_ not in ("det", "punct")]
                 if 0 < len(words) <= 4:
                     # as written: "Lebanon's caretaker government", "pro-Yoon protesters"
                     names.append(doc.text[words[0].idx : words[-1].idx + len(words[-1])])
     return names[:3]
+
+
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)  # "The Israeli Air Force"
+# Words of a subject that count people or things instead of naming who they are: "Thousands
+# of people", "a large crowd", "its air defences".
+_COUNTS = frozenset({"thousands", "hundreds", "dozens", "scores", "millions", "tens", "crowd",
+                     "crowds", "some", "many", "several"})
+_DOERS = ("er", "ers", "or", "ors", "ist", "ists", "men", "ants", "els", "ops")
+_BODIES = frozenset({"military", "army", "navy", "police", "militia", "government", "junta",
+                     "regime", "coalition"})
+
+
+def _nobody_named(subject: Token) -> bool:
+    """The subject names no one who acted: a count of people ("Thousands of people", "At
+    least 12,000 people"; not of doers: "two suicide bombers"), a pronoun's belongings ("its
+    forces"), or one common noun alone ("a man", "the car", "the inauguration"); a doer's
+    noun still names them ("gunmen", "protesters", "militants", "rebels", "troops")."""
+    words = [t for t in subject.subtree if t.dep_ not in ("det", "punct")]
+    doer = subject.lower_.endswith(_DOERS) or subject.lower_ in _BODIES
+    if words[0].tag_ == "PRP$":
+        return True
+    if not doer and any(t.like_num or t.lower_ in _COUNTS for t in words):
+        return True
+    return (len(words) == 1 and subject.tag_ == "NN" and subject.text[:1].islower()
+            and not doer)
 
 
 def _the_event_itself(subject: Token, trigger: Token) -> bool:
