@@ -63,6 +63,8 @@ CONTEXT: dict[str, frozenset[str]] = {
     "actor_nouns": PLACE, "place_nouns": PLACE, "target_verbs": PLACE, "launch_verbs": PLACE,
     "place_subject_verbs": PLACE, "government_nouns": PLACE, "toll_verbs": PLACE,
     "waters": PLACE, "uprooted": PLACE,
+    # the actors' words: who left is no actor of a displacement; a count names no one
+    "leaving_verbs": frozenset({"displacement"}), "counts": ANY,
 }
 HEADS = frozenset({"hypothetical_heads", "attempt_heads", "prevention_heads", "ban_heads",
                    "denial_heads", "reporting_heads", "coming_about", "repel_heads",

@@ -103,6 +103,7 @@ from bot.analysis.factuality import (
 )
 from bot.analysis.place_patterns import pattern_mentions, requalify
 from bot.analysis.place_roles import (
+    GOVERNMENT_NOUNS,
     climb_coordination,
     governs,
     is_place_noun,
@@ -130,6 +131,7 @@ from bot.analysis.triggers import (
     is_trigger_word,
     strike_alone,
 )
+from bot.analysis.wordlists import words
 from bot.models import EVENT_TYPES, Article, Casualties, Event, Place, severity_rank
 
 if TYPE_CHECKING:
@@ -1627,10 +1629,9 @@ def _main_verb(doc: Doc) -> Token | None:
 
 
 # Nouns for people who fled or are moved, whom a displacement or a refugee policy is about.
-_UPROOTED_PEOPLE = frozenset({"refugee", "migrant", "evacuee", "idp", "seeker", "asylee",
-                              "deportee", "exile", "displaced"})
+_UPROOTED_PEOPLE = words("uprooted")
 # Verbs whose subject is who leaves, whatever their object: "residents flee their homes".
-_LEAVING = frozenset({"flee", "escape", "leave", "abandon", "desert", "vacate", "cross"})
+_LEAVING = words("leaving_verbs")
 
 
 def _actor_words(token: Token, etype: str = "") -> tuple[Token | None, set[int]]:
@@ -1726,11 +1727,11 @@ def _actors(token: Token, doc: Doc, etype: str = "",
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)  # "The Israeli Air Force"
 # Words of a subject that count people or things instead of naming who they are: "Thousands
 # of people", "a large crowd", "its air defences".
-_COUNTS = frozenset({"thousands", "hundreds", "dozens", "scores", "millions", "tens", "crowd",
-                     "crowds", "some", "many", "several"})
+_COUNTS = words("counts")
+# A doer's noun ("gunmen", "protesters", "militants", "rebels", "troops") or a state's body
+# ("military", "police") names who acted.
 _DOERS = ("er", "ers", "or", "ors", "ist", "ists", "men", "ants", "els", "ops")
-_BODIES = frozenset({"military", "army", "navy", "police", "militia", "government", "junta",
-                     "regime", "coalition"})
+_BODIES = GOVERNMENT_NOUNS
 
 
 def _nobody_named(subject: Token) -> bool:
