@@ -310,6 +310,22 @@ def test_where_the_news_was_told_is_not_where_it_happened(analyzer):
     assert "Mandalay" in places(scene, "attack")
 
 
+def test_a_place_in_the_motive_is_not_where_it_happened(analyzer):
+    # Written for this test. "in retaliation for attacks on Eilat": what the strikes answer,
+    # not where they landed; the strikes are in Yemen. Where the answered attacks are the
+    # trigger's own clause, their place stands.
+    events = run(analyzer, "Israeli jets strike the port of Hodeidah in Yemen in retaliation "
+                           "for Houthi missile attacks on Eilat, the military says.")
+    assert "attack" in kinds(events)
+    assert countries(events, "attack") == {"YE"}, places(events, "attack")
+    events = run(analyzer, "Russian troops shell the city of Kherson in response to "
+                           "Ukrainian drone strikes on Belgorod, killing four people.")
+    assert "Belgorod" not in places(events, "attack")
+    assert "Kherson" in places(events, "attack")
+    events = run(analyzer, "Houthi missiles strike Eilat, the military says.")
+    assert "Eilat" in places(events, "attack")
+
+
 def test_towns_listed_with_the_main_place_are_the_events_places_too(analyzer):
     # Written for this test. The sentence names the country as the scene and lists two
     # cities in it: the event's place is the article's main town, and the one listed with

@@ -65,6 +65,8 @@ CONTEXT: dict[str, frozenset[str]] = {
     "waters": PLACE, "uprooted": PLACE,
     # the actors' words: who left is no actor of a displacement; a count names no one
     "leaving_verbs": frozenset({"displacement"}), "counts": ANY,
+    # what an act answers: a sentence with an attack word shows them at work
+    "motives": frozenset({"attack"}),
 }
 HEADS = frozenset({"hypothetical_heads", "attempt_heads", "prevention_heads", "ban_heads",
                    "denial_heads", "reporting_heads", "coming_about", "repel_heads",

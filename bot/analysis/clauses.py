@@ -28,7 +28,7 @@ from bot.analysis.factuality import (
     own_clause,
     protesting,
 )
-from bot.analysis.place_roles import climb_coordination
+from bot.analysis.place_roles import a_motive, climb_coordination
 from bot.analysis.wordlists import words
 
 if TYPE_CHECKING:
@@ -714,6 +714,12 @@ def denied_by(token: Token) -> bool:
     return any(
         a.lemma_.lower() in DENIAL_HEADS and a.pos_ in ("VERB", "AUX") for a in head.ancestors
     )
+
+
+def answered(token: Token) -> bool:
+    """The trigger names what another act answers: "attacks" in "jets strike Hodeidah in
+    retaliation for missile attacks on Eilat"."""
+    return any(a_motive(a) for a in token.ancestors)
 
 
 def whole_clause(tok: Token) -> Token:

@@ -36,6 +36,7 @@ from bot.analysis.clauses import (
     SPATIAL,
     a_team_name,
     an_outlook,
+    answered,
     assailants_flee,
     asylum_for_a_person,
     bodies_found,
@@ -537,6 +538,10 @@ class EventExtractor:
             # all of a type's are, its main verb is tried once more (`_retry_at_main_verb`)
             anchored = Counter(h.trigger.type for h in hits if "anchored" in h.tags)
             failed: dict[str, list[Token]] = defaultdict(list)
+            # what the news answers comes after the news itself: "jets strike Hodeidah in
+            # retaliation for missile attacks on Eilat" is an attack on Hodeidah
+            hits = sorted(hits, key=lambda h: "sentence" not in h.tags and (
+                (t := trigger_token(doc, h)) is not None and answered(t)))
             for hit in hits:
                 if hit.trigger.type in found:
                     continue

@@ -101,15 +101,29 @@ def climb_coordination(tok: Token) -> Token:
 _TOLL_VERBS = words("toll_verbs")
 
 
+# What an act answers ("in retaliation for attacks on Eilat"): a place under them is the
+# answered act's.
+MOTIVES = words("motives")
+
+
+def a_motive(tok: Token) -> bool:
+    """'retaliation' in "strike Hodeidah in retaliation for …", 'response' in "as a
+    response to …": the phrase that says what an act answers."""
+    return tok.lower_ in MOTIVES and tok.head.lower_ in ("in", "as")
+
+
 def _in_other_clause(place: Token, trigger: Token) -> bool:
     """The place belongs to another clause than the trigger: a hypothetical one ('might
-    take Goma') or one with its own subject ('…; thousands flee toward Gao')."""
+    take Goma'), one with its own subject ('…; thousands flee toward Gao') or what the
+    trigger's act answers ('in retaliation for attacks on Eilat')."""
     trigger_line = {trigger.i, *(a.i for a in trigger.ancestors)}
     for tok in [place, *place.ancestors]:
         if tok.i in trigger_line:
             return False
         if tok.dep_ == "conj" and tok.head.i in trigger_line and tok.lemma_ in _TOLL_VERBS:
             return False  # "four are killed and 77 are injured in X": one scene, one toll
+        if a_motive(tok):
+            return True  # "strike Hodeidah in retaliation for attacks on Eilat"
         if tok.lemma_.lower() in (HYPOTHETICAL_HEADS - ATTEMPT_HEADS) or any(
             c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
         ):
