@@ -294,6 +294,17 @@ def test_the_state_of_a_name_is_the_division(gaz: Gazetteer) -> None:
         "country", "IL")
 
 
+def test_the_city_of_a_name_is_the_city(gaz: Gazetteer) -> None:
+    # Written for this test. "the city of X" is the city where a province of its name is
+    # the better-known place ("Kherson" alone is the oblast in GeoNames' populations).
+    assert places(gaz, "Russian forces shelled the southern Ukrainian city of Kherson.")[
+        "Kherson"][:2] == ("city", "UA")
+    assert places(gaz, "Troops tried to enter the Druze-majority city of Suwayda.")[
+        "Suwayda"][:2] == ("city", "SY")
+    # with no town of that name, the frame changes nothing
+    assert places(gaz, "Floods hit the city of Georgia on Monday.")["Georgia"][0] != "city"
+
+
 def test_a_list_of_states_is_no_town_qualified_by_a_state(gaz: Gazetteer) -> None:
     # Washington, Pennsylvania is a town, but here the list goes on: three names
     found = places(gaz, "Officials are investigating cases in Washington, Pennsylvania and "

@@ -106,6 +106,8 @@ _ARMED_AFTER = re.compile(
 _FRAMED_BEFORE = re.compile(
     r"\bthe\s+(?:island|isle|town|village|city|district|province|region|county|"
     r"municipality)\s+of\s+$", re.IGNORECASE)
+# Nouns that make the name after "of" a town: "the city of Kherson", not the oblast.
+_TOWN_NOUNS = frozenset({"city", "town", "village"})
 # How far a town said to lie in a city may be from the city's point.
 INSIDE_KM = 60
 
@@ -1245,6 +1247,10 @@ class Gazetteer:
         # "the state of Washington", "the province of Nyanza": framed as after the name
         framed = (i >= 2 and prev_key == "of" and norm(toks[i - 2].text) in self._admin_suffixes
                   and self._joined(text, toks[i - 2], prev))
+        if (i >= 2 and prev_key == "of" and norm(toks[i - 2].text) in _TOWN_NOUNS
+                and self._joined(text, toks[i - 2], prev)):
+            # "the southern Ukrainian city of Kherson": the town, not the province
+            ranked = [se for se in ranked if not self._is_admin_like(se[1])] or ranked
         if (nxt_key in self._admin_suffixes) if suffix else framed:
             # "Washington state": the state of that name before a city or one it is an
             # alias of
