@@ -326,6 +326,20 @@ def test_a_place_in_the_motive_is_not_where_it_happened(analyzer):
     assert "Eilat" in places(events, "attack")
 
 
+def test_the_worst_hit_places_are_the_disasters_places_too(analyzer):
+    # Written for this test. A flood is reported for a province; the worst-hit district,
+    # named in a sentence of its own, is where it struck hardest. A town aid comes from is not.
+    lead = ("Floods caused by days of torrential rain have killed at least 30 people in "
+            "Ghana's Upper East region, officials said on Tuesday. ")
+    events = run(analyzer, lead + "The worst-hit district is Bawku, where the White Volta "
+                                  "burst its banks. Aid agencies are sending tents from Tamale.")
+    assert {"Upper East region", "Bawku"} <= places(events, "disaster")
+    assert "Tamale" not in places(events, "disaster")
+    # the worst-hit town of another country is no place of this country's flood
+    events = run(analyzer, lead + "In neighbouring Burkina Faso, the hardest-hit town is Dori.")
+    assert "Dori" not in places(events, "disaster")
+
+
 def test_towns_listed_with_the_main_place_are_the_events_places_too(analyzer):
     # Written for this test. The sentence names the country as the scene and lists two
     # cities in it: the event's place is the article's main town, and the one listed with

@@ -73,6 +73,9 @@ HARM = re.compile(rf"\b{_alternatives('harm')}\b", re.IGNORECASE)
 # women"): an attack that only hurt people is civilian harm when they are named so. Held out
 # (`make crossval`) this read 6 more civilian-harm events of the train split and no false one.
 HURT_CIVILIANS = re.compile(rf"\b{_alternatives('hurt_civilians')}\b", re.IGNORECASE)
+# Where a disaster's toll is heaviest ("the worst-hit district", "the hardest hit town"):
+# the towns a sentence names beside these are the disaster's places (bot.analysis.events).
+WORST_HIT = re.compile(rf"\b{_alternatives('worst_hit')}\b", re.IGNORECASE)
 # Violence done to people, in a word or two, or "killed … by" armed men: harm a sentence
 # names so is no accident's toll (each stands in two or more civilian-harm evidence quotes of
 # the labelled wcep-2025 train and tune splits; "open fire" in 20, "killed … by" armed men in

@@ -27,6 +27,7 @@ from bot.analysis.casualties import (
     HURT_CIVILIANS,
     ROLE_KILLED,
     VIOLENT_HARM,
+    WORST_HIT,
     extract_casualties,
     extract_people_count,
     victims_all_combatants,
@@ -273,7 +274,7 @@ class EventExtractor:
         candidates = self._candidates(sentences, context)
         if candidates:
             self._confirm_primary(sentences, context)
-        events = self._group(candidates, context)
+        events = self._group(candidates, context, sentences)
         self.timings["places"] += placed - start
         self.timings["triggers+parse"] += time.perf_counter() - placed
         return events
@@ -1092,7 +1093,8 @@ class EventExtractor:
 
     # -- grouping ----------------------------------------------------------------------
 
-    def _group(self, candidates: list[Candidate], ctx: _Context) -> list[Event]:
+    def _group(self, candidates: list[Candidate], ctx: _Context,
+               sentences: Sequence[Sentence] = ()) -> list[Event]:
         """One event per type and country; places merged, evidence from the strongest."""
         groups: dict[tuple[str, str | None], list[Candidate]] = defaultdict(list)
         borrowed: list[Candidate] = []
@@ -1137,6 +1139,9 @@ class EventExtractor:
                 # Vietnam, in cities such as Da Nang and Hoi An").
                 event.places = most_specific([
                     ctx.primary, *_listed_with(ctx.primary, cands, ctx), *event.places])
+            if etype == "disaster":
+                hardest = _worst_hit(event, cands, sentences, ctx)
+                event.places = most_specific([*event.places, *hardest])
             if event.confidence >= self.min_confidence:
                 kept.append((event, cands))
         self._add_actors(kept, ctx)
@@ -1145,6 +1150,25 @@ class EventExtractor:
             key=lambda e: (severity_rank(e.severity), e.headline, e.confidence), reverse=True
         )
         return events
+
+
+def _worst_hit(event: Event, cands: list[Candidate], sentences: Sequence[Sentence],
+               ctx: _Context) -> list[Place]:
+    """Towns and provinces of the disaster's country that a sentence of its story names
+    beside a word of where it struck hardest ("The worst-hit district is Caia, in Sofala
+    province"), though that sentence names no disaster itself."""
+    countries = {p.country for p in event.places if p.country}
+    paragraphs = {c.sentence.paragraph for c in cands}
+    out: list[Place] = []
+    for i, s in enumerate(sentences):
+        if not WORST_HIT.search(s.text) or (ctx.stories and s.paragraph not in paragraphs):
+            continue  # a roundup's other story has worst-hit towns of its own
+        for m in ctx.mentions_by_sentence.get(i, []):
+            p = m.place
+            if (p is not None and not m.demonym and p.kind not in ("country", "region")
+                    and p.country in countries and p not in out):
+                out.append(p)
+    return out
 
 
 def _listed_with(place: Place, cands: list[Candidate], ctx: _Context) -> list[Place]:
