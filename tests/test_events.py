@@ -340,6 +340,31 @@ def test_the_worst_hit_places_are_the_disasters_places_too(analyzer):
     assert "Dori" not in places(events, "disaster")
 
 
+def test_a_town_the_article_names_surely_is_that_town_where_the_parse_doubts_it(analyzer):
+    # Written for this test. "the village of Yelwata" makes the name a place; where the
+    # flight from it is told, the small model does not tag it, and the flight was placed by
+    # the sentence before (Benue state too) instead of by its own words.
+    events = run(analyzer, "Gunmen attacked the village of Yelwata in Nigeria's central Benue "
+                           "state late Friday, killing at least 100 villagers, local officials "
+                           "said.\n\nThousands of residents have since fled Yelwata, where they "
+                           "are sleeping in schools and churches, local aid workers said.")
+    assert places(events, "displacement") == {"Yelwata"}
+
+
+def test_where_part_of_the_displaced_went_is_a_place_of_the_flight(analyzer):
+    # Written for this test. "many of them heading toward Goma" goes on with the people who
+    # fled, and "the nearby city of Goma" is Goma itself, not a place near the scene.
+    for text in ("Thousands of people fled Sake on foot, many of them heading toward Goma, "
+                 "the agency said.",
+                 "More than 6,000 people have fled Sake, most of them to the nearby city of "
+                 "Goma, where they are staying with relatives."):
+        assert places(run(analyzer, text), "displacement") == {"Sake", "Goma"}, text
+    # what a clause tells of the place they went to is no place of the flight
+    text = ("Thousands of people fled Sake toward Goma, which already hosts families who fled "
+            "fighting around Bukavu.")
+    assert places(run(analyzer, text), "displacement") == {"Sake", "Goma"}
+
+
 def test_towns_listed_with_the_main_place_are_the_events_places_too(analyzer):
     # Written for this test. The sentence names the country as the scene and lists two
     # cities in it: the event's place is the article's main town, and the one listed with

@@ -218,6 +218,9 @@ class _Context:
     frame: str = ""
     # the country of each paragraph that tells a story of its own (`_stories`)
     stories: dict[int, str] = field(default_factory=dict)
+    # places the article names surely somewhere ("the town of Nyabiondo", "in Goma"): the
+    # same name is that place where the small model tags it otherwise
+    sure_places: frozenset[str] = frozenset()
 
 
 class EventExtractor:
@@ -400,9 +403,11 @@ class EventExtractor:
         label = _LABEL.match(article.title or "")
         frame = label.group(1) if label and _retrospective(label.group(1)) else ""
         frame = frame or drill_title(article.title or "")
+        sure = frozenset(m.place.key for ms in by_sentence.values() for m in ms
+                         if m.place is not None and not m.demonym and _strong(m))
         return _Context(article.published, reference, dominant, primary, sports, business,
                         by_sentence, primary_unconfirmed=primary_at, frame=frame,
-                        stories=stories)
+                        stories=stories, sure_places=sure)
 
     def _as_nationality(self, m: Mention, text: str) -> None:
         """'the southern Somali port of Kismayo': an adjective of nationality before a noun
@@ -603,7 +608,8 @@ class EventExtractor:
                 if _background(token, hit.trigger.type, doc, sentences, i, ctx):
                     _note_failed(failed, hit, token)
                     continue
-                located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token)
+                located = self._locate(doc, s, ctx.mentions_by_sentence.get(i, []), token,
+                                       ctx.sure_places)
                 cand = self._candidate(hit, token, doc, i, s, located, sentences, ctx)
                 if cand is not None:
                     out.append(cand)
@@ -792,7 +798,7 @@ class EventExtractor:
             # where the sentence's other clauses happen beats a neighbour or the article
             # (a town or province: a country named elsewhere in the sentence is as often
             # where people fled to)
-            places = [p for p in self._locate(doc, s, mentions, None).locations
+            places = [p for p in self._locate(doc, s, mentions, None, ctx.sure_places).locations
                       if p.kind not in ("region", "country")]
         if not places and not located.near and t in ("attack", "civilian_harm"):
             # "strikes against senior Iranian officials", "drones strike two Iranian Air
@@ -967,11 +973,12 @@ class EventExtractor:
         if not any(m.place is not None and not m.demonym for m in mentions):
             return []
         self._parse(sentences, [n], ctx)
-        located = self._locate(ctx.docs[n], sentences[n], mentions, None)
+        located = self._locate(ctx.docs[n], sentences[n], mentions, None, ctx.sure_places)
         return [p for p in located.locations if p.kind != "region"]
 
     def _locate(
-        self, doc: Doc, s: Sentence, mentions: list[Mention], trigger: Token | None
+        self, doc: Doc, s: Sentence, mentions: list[Mention], trigger: Token | None,
+        sure: frozenset[str] = frozenset(),
     ) -> _Located:
         out = _Located()
         offset = s.start
@@ -982,8 +989,11 @@ class EventExtractor:
         # Omdurman") is a place as surely as that name, and plays its role
         qualifies = {id(m): f for m in mentions for f in mentions if f.cue == "frame"
                      and s.text[f.end - offset : m.start - offset] == ", "}
+        # a name the article names surely elsewhere ("the town of Nyabiondo", "in Goma") is
+        # that place here too, unless it is part of a person's full name
         confirmed = [m for m in mentions if m.place is not None and (
-            _confirmed(m, doc, offset, given) or id(m) in qualifies)]
+            _confirmed(m, doc, offset, given) or id(m) in qualifies
+            or (m.place.key in sure and not _in_a_full_name(m, doc, offset)))]
         # "Lashkar Gah, Kandahar and Herat": a name listed with confirmed places is one too,
         # even where the small model calls it a person on its own ("in Dnipro and
         # Zaporizhzhia"); not a given name or part of a person's full name, unless the parse

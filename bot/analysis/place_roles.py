@@ -21,7 +21,9 @@ ACTOR_NOUNS = words("actor_nouns")
 
 
 NEAR_BEFORE = re.compile(
-    r"(?:\bnear|\bnearby|\bclose to|\bborder with|\bbordering|\bborders|\baway from|\bfrom"
+    # not "the nearby city of X", which names X itself
+    r"(?:\bnear|\bnearby(?!\s+(?:[\w-]+\s+)?(?:city|town|village|port|camp)\s+of\b)|"
+    r"\bclose to|\bborder with|\bbordering|\bborders|\baway from|\bfrom"
     r"(?= the border)|\b(?:north|south|east|west|northeast|northwest|southeast|southwest)"
     r"(?:ern)?(?:-\w+)? (?:of|from)|"
     r"\b(?:km|kilometers|kilometres|miles)\)?\s+(?:\w+\s+)?(?:of|from)|"
@@ -114,7 +116,8 @@ def a_motive(tok: Token) -> bool:
 
 def _in_other_clause(place: Token, trigger: Token) -> bool:
     """The place belongs to another clause than the trigger: a hypothetical one ('might
-    take Goma'), one with its own subject ('…; thousands flee toward Gao') or what the
+    take Goma'), one with its own subject ('…; thousands flee toward Gao'), one that tells of
+    a place the sentence names ('Tawila, which hosts people who fled El Fasher') or what the
     trigger's act answers ('in retaliation for attacks on Eilat')."""
     trigger_line = {trigger.i, *(a.i for a in trigger.ancestors)}
     for tok in [place, *place.ancestors]:
@@ -124,6 +127,12 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
             return False  # "four are killed and 77 are injured in X": one scene, one toll
         if a_motive(tok):
             return True  # "strike Hodeidah in retaliation for attacks on Eilat"
+        if (tok.i != place.i and tok.dep_ == "relcl" and tok.head.pos_ == "PROPN"
+                and not any(c.lower_ == "where" for c in tok.children)):
+            # "heading for Tawila, which already hosts people who fled El Fasher": what is
+            # told of a place named in the sentence, not the scene (a "where" clause is
+            # that place's scene: "hit Mozambique, where rivers rose in Zambezia province")
+            return True
         if tok.lemma_.lower() in (HYPOTHETICAL_HEADS - ATTEMPT_HEADS) or any(
             c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children
         ):
@@ -134,12 +143,20 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
             and tok.dep_ not in ("relcl", "acl")  # "protesters who tried to storm …" is one scene
             and any(
                 c.dep_ in ("nsubj", "nsubjpass") and c.i != place.i
-                and c.lower_ not in ("who", "which", "that")
+                and c.lower_ not in ("who", "which", "that") and not _some_of_them(c)
                 for c in tok.children
             )
         ):
             return True
     return False
+
+
+def _some_of_them(subject: Token) -> bool:
+    """'many of them' in "thousands fled Sake, many of them heading toward Goma": a part of
+    the trigger's own people, whose clause goes on with the same scene."""
+    return any(c.dep_ == "prep" and c.lower_ == "of"
+               and any(o.lower_ in ("them", "whom") for o in c.children)
+               for c in subject.children)
 
 
 def _where_it_was_said(place: Token, trigger: Token | None) -> bool:
