@@ -365,6 +365,21 @@ def test_where_part_of_the_displaced_went_is_a_place_of_the_flight(analyzer):
     assert places(run(analyzer, text), "displacement") == {"Sake", "Goma"}
 
 
+def test_where_people_fled_to_is_the_flights_place_not_the_captures(analyzer):
+    # Written for this test. Goma, where residents fled to, is no place of the capture of
+    # Sake; it is the flight's. A town the gazetteer lacks, named as where people fled or
+    # headed ("toward Tawila"), is a place of the flight.
+    events = run(analyzer, "M23 rebels captured the town of Sake on Sunday, sending thousands "
+                           "of residents fleeing toward Goma.")
+    assert places(events, "capture") == {"Sake"}
+    assert places(events, "displacement") == {"Sake", "Goma"}
+    events = run(analyzer, "The RSF captured the market town of Um Kadada in North Darfur, "
+                           "sending thousands of residents fleeing west toward Tawila.")
+    assert "Tawila" in places(events, "displacement")
+    assert "Tawila" not in places(events, "capture")
+    assert countries(events, "displacement") == {"SD"}
+
+
 def test_towns_listed_with_the_main_place_are_the_events_places_too(analyzer):
     # Written for this test. The sentence names the country as the scene and lists two
     # cities in it: the event's place is the article's main town, and the one listed with

@@ -67,6 +67,15 @@ _PATTERN_PLACES = (
 )
 
 
+# Where people fled or headed, after a verb of moving: "fled the city toward Tawila",
+# "many of them heading toward Kitchanga and Goma", "fled Bossey Bangou for Téra", "fled to
+# Kakuma" (the name must be new: a known place keeps the gazetteer's reading).
+_FLIGHT = re.compile(
+    rf"\b(?:(?:fle(?:e|es|d|eing)|head(?:s|ed|ing)?|mov(?:e|es|ed|ing)|walk(?:s|ed|ing)?|"
+    rf"trek(?:s|ked|king)?)(?:\s+[\w'’-]+){{0,10}}?\s+(?:toward|towards|for)|"
+    rf"fle(?:e|es|d|eing)\s+to)\s+(?P<noun>)(?:the\s+)?(?P<name>{_NAME})"
+    rf"(?P<more>(?:,\s*{_NAME})*(?:,?\s+and\s+(?:toward\s+)?{_NAME})?)")
+
 _LIST_NAME = re.compile(_NAME)
 
 # "in Harouf and Qlayleh, Lebanon", "near Mir Ali, North Waziristan": names after a place
@@ -160,7 +169,7 @@ def pattern_mentions(
         if q is not None and k.place is not None and k.place.country and not k.demonym:
             qualifier_at.setdefault(q.start - s.start, k)
     qualified = _qualified(sentence, qualifier_at)
-    patterns = (*_PATTERN_PLACES, _QUALIFIED)
+    patterns = (*_PATTERN_PLACES, _FLIGHT, _QUALIFIED)
     if is_title_case(sentence):
         # "Gunmen Attack Villages In Zamfara State": in a Title Case headline the words
         # before a place noun need not be a name
@@ -244,7 +253,8 @@ def pattern_mentions(
                 settlement = True
             else:
                 country = shared[0] if shared else near[-1] if near else dominant
-                settlement = re.fullmatch(_SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
+                settlement = pattern is _FLIGHT or re.fullmatch(
+                    _SETTLEMENT_NOUNS, m.group("noun"), re.IGNORECASE)
             if country is None:
                 continue
             noun = m.groupdict().get("noun") or ""

@@ -12,6 +12,7 @@ from bot.analysis.factuality import (
     MODALS,
     REPORTING_HEADS,
 )
+from bot.analysis.triggers import TRIGGERS
 from bot.analysis.wordlists import words
 
 if TYPE_CHECKING:
@@ -103,6 +104,15 @@ def climb_coordination(tok: Token) -> Token:
 _TOLL_VERBS = words("toll_verbs")
 
 
+# Verbs of leaving or heading somewhere, and the prepositions of where to: a place so
+# named is a flight's.
+_LEAVING = words("leaving_verbs")
+_BOUND = frozenset({"to", "toward", "towards", "for", "into"})
+# The lexicon's words of a flight ("displaced", "evacuated"): a trigger that is one is the
+# flight itself, whose places those are.
+_FLIGHT_WORDS = [t.pattern for t in TRIGGERS if t.type == "displacement"]
+
+
 # What an act answers ("in retaliation for attacks on Eilat"): a place under them is the
 # answered act's.
 MOTIVES = words("motives")
@@ -117,9 +127,12 @@ def a_motive(tok: Token) -> bool:
 def _in_other_clause(place: Token, trigger: Token) -> bool:
     """The place belongs to another clause than the trigger: a hypothetical one ('might
     take Goma'), one with its own subject ('…; thousands flee toward Gao'), one that tells of
-    a place the sentence names ('Tawila, which hosts people who fled El Fasher') or what the
-    trigger's act answers ('in retaliation for attacks on Eilat')."""
+    a place the sentence names ('Tawila, which hosts people who fled El Fasher'), a flight's
+    ('sending residents fleeing toward Tawila') or what the trigger's act answers ('in
+    retaliation for attacks on Eilat')."""
     trigger_line = {trigger.i, *(a.i for a in trigger.ancestors)}
+    if _bound_for(place, trigger):
+        return True
     for tok in [place, *place.ancestors]:
         if tok.i in trigger_line:
             return False
@@ -149,6 +162,21 @@ def _in_other_clause(place: Token, trigger: Token) -> bool:
         ):
             return True
     return False
+
+
+def _bound_for(place: Token, trigger: Token | None) -> bool:
+    """Where people fled or headed to, named for another act ("captured Um Kadada,
+    sending residents fleeing west toward Tawila", "seizes Um Kadada, thousands flee
+    toward Tawila") or for none (the town "the town" of the next sentence means). Not
+    for the flight itself."""
+    if place.dep_ != "pobj" or place.head.lower_ not in _BOUND:
+        return False
+    verb = next((a for a in place.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_.lower() not in _LEAVING:
+        return False
+    return trigger is None or (
+        verb.i != trigger.i and trigger.lemma_.lower() not in _LEAVING
+        and not any(p.search(trigger.text) for p in _FLIGHT_WORDS))
 
 
 def _some_of_them(subject: Token) -> bool:
@@ -268,7 +296,7 @@ def place_role(
     root = span.root
     tok = climb_coordination(root)
     if (trigger is not None and _in_other_clause(root, trigger)) or _where_it_was_said(
-            tok, trigger):
+            tok, trigger) or (trigger is None and _bound_for(root, None)):
         return "other"
     # 'the town of X', 'X province', "Helmand's provincial capital": the place noun decides
     if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_ in PLACE_NOUNS:
