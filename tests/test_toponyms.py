@@ -262,3 +262,23 @@ def test_a_capital_or_a_framed_town_the_model_calls_a_person_is_still_a_place(an
                 Span(doc, words.index("Paris"), words.index("Paris") + 2, label="PERSON")]
     found = {t.text: t.place.country for t in find_toponyms(get_gazetteer(), text, doc)}
     assert found == {"Luanda": "AO", "Beitbridge": "ZW"}
+
+
+def test_a_name_the_text_names_surely_is_a_place_where_it_stands_alone(find, analyzer):
+    # Written for this test. "in Isiolo, Kenya", "in Chad", "Tyler, Texas" make the names
+    # places; later, where the small model tags them otherwise ("for Isiolo", a sentence's
+    # first word, "of Tyler said"), they are the same places. Not inside a longer name of
+    # something else ("the Isiolo County Referral Hospital").
+    for text, name in (
+        ("Cholera cases were confirmed in Isiolo, Kenya, on Monday. The member of parliament "
+         "for Isiolo said the county needs more clinics.", "Isiolo"),
+        ("An outbreak was confirmed in Chad on Friday. Chad, which shares part of its eastern "
+         "border with Sudan, hosts many refugees.", "Chad"),
+        ("Flooding hit Tyler, Texas, on Monday. Mark Kitsmore, 54, of Tyler said the water "
+         "rose fast.", "Tyler"),
+    ):
+        found = [t for t in analyzer.find_toponyms(text) if t.text == name]
+        assert len(found) == 2, (text, found)
+    text = ("Cholera cases were confirmed in Isiolo, Kenya, on Monday. A spokesman for the "
+            "Isiolo County Referral Hospital said beds were full.")
+    assert [t.start for t in analyzer.find_toponyms(text) if t.text == "Isiolo"] == [32]

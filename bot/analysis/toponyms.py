@@ -101,6 +101,9 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
     mentions = [m for m in resolved if not m.demonym]
     spans: list[tuple[int, str]] = []  # inner end and text per mention
     keep: list[bool] = []
+    # not inside a longer name of a place, a person or an organisation ("Michael Jordan",
+    # "the Kenya Wildlife Service"), nor an acronym
+    outside: list[bool] = []
     for m in mentions:
         assert m.place is not None
         inner_end = m.qualifier.start if m.qualifier is not None else m.end
@@ -137,6 +140,15 @@ def find_toponyms(gaz: Gazetteer, text: str, doc: Doc | None = None) -> list[Top
             and _name_words(text[a : m.start] + " " + text[inner_end:b])
             for a, b in places)
         keep.append((tagged or ((_strong(m) or framed) and not contradicted)) and not inside)
+        outside.append(not inside and not inner_text.isupper() and not any(
+            a <= m.start and inner_end <= b and (a < m.start or inner_end < b)
+            for a, b in agents))
+    # A name the text names surely as a place elsewhere is that place wherever it stands
+    # alone ("flights into Darfur and Malakal", then "the area of Malakal").
+    sure = {m.place.key for m, kept in zip(mentions, keep, strict=True)
+            if kept and m.place is not None}
+    keep = [kept or (m.place is not None and m.place.key in sure and out_)
+            for m, kept, out_ in zip(mentions, keep, outside, strict=True)]
     # A name listed beside a place is a place too, whatever the NER calls it:
     # "in Botswana, Mozambique and South Africa", "flights into Darfur and Malakal".
     changed = True
