@@ -106,6 +106,7 @@ from bot.analysis.factuality import (
 from bot.analysis.place_patterns import pattern_mentions, requalify
 from bot.analysis.place_roles import (
     GOVERNMENT_NOUNS,
+    LEAVING_VERBS,
     climb_coordination,
     governs,
     is_place_noun,
@@ -1669,8 +1670,6 @@ def _main_verb(doc: Doc) -> Token | None:
 
 # Nouns for people who fled or are moved, whom a displacement or a refugee policy is about.
 _UPROOTED_PEOPLE = words("uprooted")
-# Verbs whose subject is who leaves, whatever their object: "residents flee their homes".
-_LEAVING = words("leaving_verbs")
 
 
 def _actor_words(token: Token, etype: str = "") -> tuple[Token | None, set[int]]:
@@ -1684,7 +1683,7 @@ def _actor_words(token: Token, etype: str = "") -> tuple[Token | None, set[int]]
     displaced = etype == "displacement"
     if verb is not None:
         # "thousands flee their homes": an object, but the subject is who left
-        moves_people = verb.lemma_.lower() not in _LEAVING and any(
+        moves_people = verb.lemma_.lower() not in LEAVING_VERBS and any(
             c.dep_ == "dobj" for c in verb.children)
         for child in verb.children:
             if child.dep_ == "agent" or (child.dep_ == "nsubj" and (
@@ -1693,7 +1692,7 @@ def _actor_words(token: Token, etype: str = "") -> tuple[Token | None, set[int]]
     # "Sudanese refugees", "Rohingya asylum seekers": the words on a noun for people say
     # who they are; a possessive still says who acts ("Israel's evacuation orders")
     people = token.lemma_.lower() in _UPROOTED_PEOPLE or (
-        displaced and token.lemma_.lower() in _LEAVING)  # a title's "Yazidis flee" as a noun
+        displaced and token.lemma_.lower() in LEAVING_VERBS)  # a title's "Yazidis flee" as a noun
     spans.append(c for c in token.children if c.dep_ == "poss" or (
         c.dep_ in ("compound", "amod") and not people))
     return verb, {t.i for sub in spans for t in sub}

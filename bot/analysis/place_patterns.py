@@ -68,8 +68,8 @@ _PATTERN_PLACES = (
 
 
 # Where people fled or headed, after a verb of moving: "fled the city toward Tawila",
-# "many of them heading toward Kitchanga and Goma", "fled Bossey Bangou for Téra", "fled to
-# Kakuma" (the name must be new: a known place keeps the gazetteer's reading).
+# "many of them heading toward Kitchanga and Goma", "fled to Kakuma" (the name must be new:
+# a known place, "fled Bossey Bangou for Téra", keeps the gazetteer's reading).
 _FLIGHT = re.compile(
     rf"\b(?:(?:fle(?:e|es|d|eing)|head(?:s|ed|ing)?|mov(?:e|es|ed|ing)|walk(?:s|ed|ing)?|"
     rf"trek(?:s|ked|king)?)(?:\s+[\w'’-]+){{0,10}}?\s+(?:toward|towards|for)|"

@@ -104,9 +104,9 @@ def climb_coordination(tok: Token) -> Token:
 _TOLL_VERBS = words("toll_verbs")
 
 
-# Verbs of leaving or heading somewhere, and the prepositions of where to: a place so
-# named is a flight's.
-_LEAVING = words("leaving_verbs")
+# Verbs of leaving or heading somewhere, whose subject is who leaves ("residents flee their
+# homes"), and the prepositions of where to: a place so named is a flight's.
+LEAVING_VERBS = words("leaving_verbs")
 _BOUND = frozenset({"to", "toward", "towards", "for", "into"})
 # The lexicon's words of a flight ("displaced", "evacuated"): a trigger that is one is the
 # flight itself, whose places those are.
@@ -172,10 +172,10 @@ def _bound_for(place: Token, trigger: Token | None) -> bool:
     if place.dep_ != "pobj" or place.head.lower_ not in _BOUND:
         return False
     verb = next((a for a in place.ancestors if a.pos_ in ("VERB", "AUX")), None)
-    if verb is None or verb.lemma_.lower() not in _LEAVING:
+    if verb is None or verb.lemma_.lower() not in LEAVING_VERBS:
         return False
     return trigger is None or (
-        verb.i != trigger.i and trigger.lemma_.lower() not in _LEAVING
+        verb.i != trigger.i and trigger.lemma_.lower() not in LEAVING_VERBS
         and not any(p.search(trigger.text) for p in _FLIGHT_WORDS))
 
 
